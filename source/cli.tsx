@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+import Pastel from 'pastel';
+import {Command} from 'commander';
+
+// Bad usage exits 2, as our other usage errors do (commander's default is 1).
+const usageCodes = new Set(['commander.unknownOption', 'commander.unknownCommand', 'commander.missingArgument', 'commander.optionMissingArgument', 'commander.missingMandatoryOptionValue', 'commander.invalidArgument', 'commander.excessArguments', 'commander.conflictingOption']);
+type Exit = (this: Command, exitCode: number, code: string, message: string) => never;
+const prototype = Command.prototype as unknown as {_exit: Exit};
+const exitWith = prototype._exit;
+prototype._exit = function (exitCode, code, message) {
+	return exitWith.call(this, usageCodes.has(code) ? 2 : exitCode, code, message);
+};
+
+const app = new Pastel({importMeta: import.meta, name: 'evfleet', description: 'Admin console for the evfleet PostgreSQL database'});
+await app.run();

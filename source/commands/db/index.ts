@@ -1,0 +1,1 @@
+export const description = 'Schema: migrate, status, seed';

@@ -1,0 +1,48 @@
+import React from 'react';
+import zod from 'zod';
+import Task from '../../app/Task.js';
+import {connect, requirePostgis, resolveTarget, describeTarget} from '../../db/connection.js';
+import {migrate, defaultSqlDir} from '../../db/migrate.js';
+import {connectionOptions} from '../../options.js';
+import {printJson} from '../../output.js';
+
+export const description = 'Apply the schema files (sql/) that are not applied yet';
+
+export const options = connectionOptions.extend({
+	dir: zod.string().optional().describe('Folder of .sql files (default: the package sql/)'),
+	dryRun: zod.boolean().default(false).describe('Print what would run, change nothing'),
+	json: zod.boolean().default(false).describe('Print JSON'),
+});
+
+type Props = {options: zod.infer<typeof options>};
+
+export default function Migrate({options}: Props) {
+	return (
+		<Task
+			debug={options.debug}
+			run={async () => {
+				const target = resolveTarget(options);
+				const log = (line: string) => !options.json && process.stderr.write(`${line}\n`);
+				// One session: the advisory lock and every file's transaction share it.
+				const sql = await connect(target, {max: 1});
+				try {
+					const result = await migrate(sql, {
+						dir: options.dir ?? defaultSqlDir,
+						dryRun: options.dryRun,
+						onProgress(event) {
+							if (event.kind === 'waiting-for-lock') log('another migrate is running; waiting for it to finish');
+							if (event.kind === 'done') log(`applied ${event.file} (${event.durationMs} ms)`);
+						},
+					});
+					if (!options.dryRun && result.applied.length > 0) await requirePostgis(sql, target);
+					if (options.json) printJson(result);
+					else if (result.applied.length === 0) process.stdout.write(`nothing to do: ${result.alreadyApplied.length} files already applied to ${describeTarget(target)}\n`);
+					else if (options.dryRun) process.stdout.write(`would apply ${result.applied.length}: ${result.applied.map(file => file.name).join(', ')}\n`);
+					else process.stdout.write(`applied ${result.applied.length} to ${describeTarget(target)}\n`);
+				} finally {
+					await sql.end({timeout: 5});
+				}
+			}}
+		/>
+	);
+}

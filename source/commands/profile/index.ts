@@ -1,0 +1,1 @@
+export const description = 'Saved connection profiles: add, list, remove, use';

@@ -1,0 +1,73 @@
+// Saved connection profiles (conf): where to connect, never a password.
+import Conf from 'conf';
+import {UsageError, NotFoundError} from '../errors.js';
+
+export const sslModes = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
+export type SslMode = (typeof sslModes)[number];
+
+export type Profile = {
+	host: string;
+	port: number;
+	database: string;
+	user: string;
+	sslmode?: SslMode;
+};
+
+type StoreShape = {profiles: Record<string, Profile>; current?: string};
+
+export type ProfileStore = {
+	list(): Array<{name: string; profile: Profile; current: boolean}>;
+	get(name: string): Profile | undefined;
+	current(): string | undefined;
+	save(name: string, profile: Profile): void;
+	remove(name: string): void;
+	use(name: string): void;
+	readonly path: string;
+};
+
+const profileName = /^[\w.-]{1,64}$/;
+
+export function checkProfileName(name: string): string {
+	if (!profileName.test(name)) throw new UsageError(`invalid profile name "${name}"`, 'use letters, digits, ".", "-" or "_" (at most 64)');
+	return name;
+}
+
+/** The profile store; EVFLEET_CONFIG_DIR moves it (tests, several installs side by side). */
+export function openProfileStore(directory = process.env['EVFLEET_CONFIG_DIR']): ProfileStore {
+	const conf = new Conf<StoreShape>({
+		projectName: 'evfleet',
+		projectSuffix: '',
+		cwd: directory,
+		defaults: {profiles: {}},
+	});
+	const profiles = () => conf.get('profiles') ?? {};
+	return {
+		path: conf.path,
+		list: () => {
+			const current = conf.get('current');
+			return Object.entries(profiles())
+				.sort(([a], [b]) => a.localeCompare(b))
+				.map(([name, profile]) => ({name, profile, current: name === current}));
+		},
+		get: name => profiles()[name],
+		current: () => conf.get('current'),
+		save(name, profile) {
+			checkProfileName(name);
+			// Only the listed fields are written, so a password can never slip in.
+			const clean: Profile = {host: profile.host, port: profile.port, database: profile.database, user: profile.user};
+			if (profile.sslmode) clean.sslmode = profile.sslmode;
+			conf.set('profiles', {...profiles(), [name]: clean});
+		},
+		remove(name) {
+			const all = profiles();
+			if (!(name in all)) throw new NotFoundError(`no profile named "${name}"`, 'evfleet profile list shows the saved ones');
+			delete all[name];
+			conf.set('profiles', all);
+			if (conf.get('current') === name) conf.delete('current');
+		},
+		use(name) {
+			if (!(name in profiles())) throw new NotFoundError(`no profile named "${name}"`, 'evfleet profile list shows the saved ones');
+			conf.set('current', name);
+		},
+	};
+}

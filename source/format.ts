@@ -1,0 +1,56 @@
+// Human formatting shared by tables, screens and messages: one function per job.
+
+/** "3s", "4m", "2h", "5d" — the age of a timestamp relative to now. */
+export function formatAge(from: Date | null | undefined, now: number = Date.now()): string {
+	if (!from) return '-';
+	return formatSeconds(Math.max(0, (now - from.getTime()) / 1000));
+}
+
+/** Compact seconds: 42s, 3m, 2h, 5d (one unit, rounded down). */
+export function formatSeconds(seconds: number | null | undefined): string {
+	if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '-';
+	if (seconds < 60) return `${Math.floor(seconds)}s`;
+	if (seconds < 3600) return `${Math.floor(seconds / 60)}m`;
+	if (seconds < 86_400) return `${Math.floor(seconds / 3600)}h`;
+	return `${Math.floor(seconds / 86_400)}d`;
+}
+
+/** Elapsed time with two units: "1h 05m", "3m 12s", "850 ms". */
+export function formatDuration(ms: number): string {
+	if (ms < 1000) return `${Math.round(ms)} ms`;
+	const s = Math.floor(ms / 1000);
+	if (s < 60) return `${(ms / 1000).toFixed(1)} s`;
+	if (s < 3600) return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
+	return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+export function formatBytes(bytes: number | null | undefined): string {
+	if (bytes === null || bytes === undefined) return '-';
+	const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+	let value = bytes;
+	let unit = 0;
+	while (value >= 1024 && unit < units.length - 1) {
+		value /= 1024;
+		unit++;
+	}
+	return `${value >= 10 || unit === 0 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
+}
+
+/** A horizontal bar of `width` cells for a value in [0, max]: "█████░░░". ASCII with ascii=true. */
+export function formatBar(value: number | null | undefined, max: number, width: number, ascii = false): string {
+	const [full, empty] = ascii ? ['#', '.'] : ['█', '░'];
+	if (value === null || value === undefined || !Number.isFinite(value) || width <= 0) return ' '.repeat(Math.max(0, width));
+	const filled = Math.round((Math.min(Math.max(value, 0), max) / max) * width);
+	return full.repeat(filled) + empty.repeat(width - filled);
+}
+
+/** Great-circle bearing as a compass point: N, NE, E … */
+export function compassPoint(degrees: number): string {
+	const points = ['N', 'NE', 'E', 'SE', 'S', 'SW', 'W', 'NW'];
+	return points[Math.round((((degrees % 360) + 360) % 360) / 45) % 8]!;
+}
+
+export function formatNumber(value: number | null | undefined, digits = 0): string {
+	if (value === null || value === undefined || !Number.isFinite(value)) return '-';
+	return value.toLocaleString('en-US', {minimumFractionDigits: digits, maximumFractionDigits: digits});
+}

@@ -1,0 +1,83 @@
+// Non-interactive output: a cli-table3 table on a terminal, tab-separated rows in a pipe, --json, --csv.
+import Table from 'cli-table3';
+import {UsageError} from './errors.js';
+import {colorEnabled} from './terminal.js';
+
+export type Column<Row> = {
+	key: keyof Row & string;
+	header: string;
+	/** Text for table, TSV and CSV; JSON always carries the raw value. */
+	format?: (value: Row[keyof Row], row: Row) => string;
+	align?: 'left' | 'right';
+};
+
+export type OutputFormat = 'table' | 'tsv' | 'json' | 'csv';
+
+export function chooseFormat(options: {json?: boolean; csv?: boolean}, stdout: {isTTY?: boolean} = process.stdout): OutputFormat {
+	if (options.json && options.csv) throw new UsageError('--json and --csv cannot be used together');
+	if (options.json) return 'json';
+	if (options.csv) return 'csv';
+	return stdout.isTTY ? 'table' : 'tsv';
+}
+
+/** Timestamps as "2026-11-25 14:05:09" (UTC) in tables; ISO 8601 in JSON. */
+export function formatTimestamp(value: Date): string {
+	return value.toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, 'Z');
+}
+
+export function formatValue(value: unknown): string {
+	if (value === null || value === undefined) return '';
+	if (value instanceof Date) return formatTimestamp(value);
+	if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(Math.round(value * 100) / 100);
+	if (Array.isArray(value)) return value.map(formatValue).join(',');
+	if (typeof value === 'object') return JSON.stringify(value);
+	return String(value);
+}
+
+function cell<Row>(row: Row, column: Column<Row>): string {
+	const value = row[column.key];
+	return column.format ? column.format(value, row) : formatValue(value);
+}
+
+function csvField(text: string): string {
+	return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+function tsvField(text: string): string {
+	return text.replace(/[\t\n\r]/g, ' ');
+}
+
+export function jsonValue(value: unknown): string {
+	return JSON.stringify(value, null, 2);
+}
+
+export function renderRows<Row>(rows: readonly Row[], columns: ReadonlyArray<Column<Row>>, format: OutputFormat, options: {color?: boolean} = {}): string {
+	switch (format) {
+		case 'json':
+			return jsonValue(rows.map(row => Object.fromEntries(columns.map(column => [column.key, row[column.key] ?? null]))));
+		case 'csv':
+			return [columns.map(column => csvField(column.key)), ...rows.map(row => columns.map(column => csvField(cell(row, column))))].map(line => line.join(',')).join('\n');
+		case 'tsv':
+			return [columns.map(column => column.header), ...rows.map(row => columns.map(column => tsvField(cell(row, column))))].map(line => line.join('\t')).join('\n');
+		case 'table': {
+			const color = options.color ?? colorEnabled();
+			const table = new Table({
+				head: columns.map(column => column.header),
+				colAligns: columns.map(column => column.align ?? 'left'),
+				style: color ? {head: ['cyan'], border: ['grey']} : {head: [], border: []},
+			});
+			for (const row of rows) table.push(columns.map(column => cell(row, column)));
+			return table.toString();
+		}
+	}
+}
+
+export function printRows<Row>(rows: readonly Row[], columns: ReadonlyArray<Column<Row>>, format: OutputFormat, stdout: NodeJS.WritableStream = process.stdout): void {
+	const text = renderRows(rows, columns, format);
+	stdout.write(text.length > 0 ? `${text}\n` : '');
+}
+
+/** A single document for --json (objects with nested lists); tables print through printRows. */
+export function printJson(value: unknown, stdout: NodeJS.WritableStream = process.stdout): void {
+	stdout.write(`${jsonValue(value)}\n`);
+}

@@ -1,0 +1,46 @@
+// Parsing what people type (times, durations); every failure is a UsageError saying what is accepted.
+import {UsageError} from './errors.js';
+
+const unitMs: Record<string, number> = {
+	ms: 1,
+	s: 1000,
+	sec: 1000,
+	min: 60_000,
+	m: 60_000,
+	h: 3_600_000,
+	d: 86_400_000,
+	w: 604_800_000,
+};
+
+/**
+ * A PostgreSQL-style duration: "500ms", "2s", "1min", "5m", "2h", "3d", "1w"; a bare number is seconds.
+ * Returns milliseconds.
+ */
+export function parseDuration(text: string, what = 'duration'): number {
+	const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|sec|min|m|h|d|w)?\s*$/i.exec(text);
+	if (!match) throw new UsageError(`invalid ${what} "${text}"`, 'use a number with a unit: 500ms, 2s, 1min, 2h, 3d');
+	return Math.round(Number(match[1]) * unitMs[(match[2] ?? 's').toLowerCase()]!);
+}
+
+/** Months for retention: "12mo", "12 months", "1y". */
+export function parseMonths(text: string, what = 'age'): number {
+	const match = /^\s*(\d+)\s*(mo|mon|month|months|y|yr|year|years)\s*$/i.exec(text);
+	if (!match) throw new UsageError(`invalid ${what} "${text}"`, 'use months or years: 12mo, 18 months, 1y');
+	const n = Number(match[1]);
+	return /^y/i.test(match[2]!) ? n * 12 : n;
+}
+
+/**
+ * A point in time: relative to now ("2h", "30m", "3d" ago) or absolute ISO 8601 / "2026-11-20 14:00"
+ * (taken as UTC unless it carries an offset).
+ */
+export function parseSince(text: string, now: number = Date.now(), what = '--since'): Date {
+	const trimmed = text.trim();
+	if (/^\d+(?:\.\d+)?\s*(ms|s|sec|min|m|h|d|w)$/i.test(trimmed)) return new Date(now - parseDuration(trimmed, what));
+	const iso = /^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?(Z|[+-]\d{2}:?\d{2})?$/.exec(trimmed);
+	if (iso) {
+		const date = new Date(`${iso[1]}T${iso[2] ?? '00:00'}${iso[3] ?? 'Z'}`);
+		if (!Number.isNaN(date.getTime())) return date;
+	}
+	throw new UsageError(`invalid ${what} "${text}"`, 'use an age (30m, 2h, 3d) or a time (2026-11-20 14:00, 2026-11-20T14:00:00Z)');
+}

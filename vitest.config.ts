@@ -1,0 +1,12 @@
+import {defineConfig} from 'vitest/config';
+
+export default defineConfig({
+	test: {
+		include: ['test/**/*.test.{ts,tsx}'],
+		globalSetup: ['test/global-setup.ts'],
+		testTimeout: 30_000,
+		hookTimeout: 120_000,
+		// The machine has two cores; database tests each get their own database, so files run in parallel safely.
+		pool: 'forks',
+	},
+});
