@@ -1,0 +1,522 @@
+-- evfleet core: extensions, database roles, tenant (RLS) helpers, audit tables, organizations, users, roles and permissions, partition and grant helpers.
+-- Needs: PostgreSQL 15+ with PostGIS 3 available; run as a superuser or the schema owner. Load first; fleet, charging, routes and energy files follow.
+
+-- Extensions: required ones always, optional ones only when the server can load them
+create extension if not exists "uuid-ossp";
+create extension if not exists postgis;
+create extension if not exists btree_gist;
+
+do $$
+begin
+  -- timescaledb and pg_cron only work when preloaded; nothing in evfleet depends on them.
+  if exists (select 1 from pg_available_extensions where name = 'timescaledb')
+     and current_setting('shared_preload_libraries') ~ '\mtimescaledb\M' then
+    begin
+      create extension if not exists timescaledb;
+    exception when others then
+      raise notice 'timescaledb is available but could not be created: %', sqlerrm;
+    end;
+  end if;
+  if exists (select 1 from pg_available_extensions where name = 'pg_cron')
+     and current_setting('shared_preload_libraries') ~ '\mpg_cron\M'
+     and current_database() = coalesce(current_setting('cron.database_name', true), 'postgres') then
+    begin
+      create extension if not exists pg_cron;
+    exception when others then
+      raise notice 'pg_cron is available but could not be created: %', sqlerrm;
+    end;
+  end if;
+end
+$$;
+
+-- Database roles (cluster-wide, NOLOGIN): reader < operator < admin; console logins are granted one of them
+do $$
+declare
+  r text;
+begin
+  foreach r in array array['evfleet_reader', 'evfleet_operator', 'evfleet_admin'] loop
+    if not exists (select 1 from pg_roles where rolname = r) then
+      begin
+        execute format('create role %I nologin', r);
+      exception when duplicate_object or unique_violation then
+        null; -- another database created it at the same moment
+      end;
+    end if;
+  end loop;
+  if not pg_has_role('evfleet_operator', 'evfleet_reader', 'member') then
+    grant evfleet_reader to evfleet_operator;
+  end if;
+  if not pg_has_role('evfleet_admin', 'evfleet_operator', 'member') then
+    grant evfleet_operator to evfleet_admin;
+  end if;
+  -- A non-superuser owner is subject to FORCE ROW LEVEL SECURITY too: make it see every tenant
+  -- (materialized view refreshes and security-definer maintenance run as the owner).
+  if not (select rolsuper from pg_roles where rolname = current_user)
+     and not pg_has_role(current_user, 'evfleet_admin', 'member') then
+    begin
+      execute format('grant evfleet_admin to %I', current_user);
+    exception when insufficient_privilege then
+      raise warning 'grant evfleet_admin to % yourself (needs CREATEROLE): refreshes and maintenance would otherwise see no tenant rows', current_user;
+    end;
+  end if;
+end
+$$;
+
+-- Shared trigger function: every table with updated_at keeps it current through this one
+create or replace function set_updated_at() returns trigger
+language plpgsql as $$
+begin
+  new.updated_at := now();
+  return new;
+end
+$$;
+
+-- Tenant helpers used by every row-level security policy
+-- The session's organization (set with set_config('app.current_org_id', '<uuid>', false)); NULL when unset: fail closed.
+create or replace function evfleet_current_org() returns uuid
+language sql stable parallel safe as $$
+  select nullif(current_setting('app.current_org_id', true), '')::uuid
+$$;
+
+-- True for roles meant to see every organization (members of evfleet_admin; superusers).
+create or replace function evfleet_is_admin() returns boolean
+language sql stable parallel safe as $$
+  select pg_has_role(current_user, 'evfleet_admin', 'usage')
+$$;
+
+-- Time zone names are checked against the server's tz database (immutable enough for a check constraint).
+create or replace function evfleet_is_valid_timezone(tz text) returns boolean
+language plpgsql immutable parallel safe as $$
+begin
+  perform now() at time zone tz;
+  return true;
+exception when others then
+  return false;
+end
+$$;
+
+-- Vehicle connectivity from the age of its last report: the thresholds live here and only here.
+create or replace function connectivity_status(seconds_since_report double precision) returns text
+language sql immutable parallel safe as $$
+  select case
+    when seconds_since_report is null then 'offline'
+    when seconds_since_report <= 300 then 'online'   -- 5 minutes
+    when seconds_since_report <= 3600 then 'stale'   -- 1 hour
+    else 'offline'
+  end
+$$;
+
+-- Audit of maintenance actions (written by the console; not tenant data, no RLS)
+create table if not exists maintenance_log (
+  id bigint generated always as identity,
+  db_user text not null default current_user,
+  os_user text,
+  client_host text,
+  action text not null,
+  target text,
+  sql text,
+  started_at timestamptz not null default now(),
+  finished_at timestamptz,
+  outcome text,
+  error text,
+  constraint maintenance_log_pkey primary key (id),
+  constraint maintenance_log_outcome_valid check (outcome in ('done', 'failed', 'cancelled', 'refused', 'dry_run')),
+  constraint maintenance_log_finished_after_start check (finished_at is null or finished_at >= started_at)
+);
+create index if not exists maintenance_log_started_at on maintenance_log (started_at desc);
+
+-- One row per materialized view refresh (written by the refresh_* functions)
+create table if not exists matview_refresh_log (
+  id bigint generated always as identity,
+  view_name text not null,
+  started_at timestamptz not null,
+  finished_at timestamptz not null,
+  duration interval generated always as (finished_at - started_at) stored,
+  concurrent boolean not null,
+  refreshed_by text not null default session_user,
+  constraint matview_refresh_log_pkey primary key (id),
+  constraint matview_refresh_log_finished_after_start check (finished_at >= started_at)
+);
+create index if not exists matview_refresh_log_view_started on matview_refresh_log (view_name, started_at desc);
+
+-- Organizations (tenants)
+create table if not exists organizations (
+  id uuid not null default gen_random_uuid(),
+  name text not null,
+  slug text not null,
+  subscription_plan text not null default 'starter',
+  contact_email text,
+  contact_phone text,
+  settings jsonb not null default '{}',
+  is_active boolean not null default true,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now(),
+  constraint organizations_pkey primary key (id),
+  constraint organizations_slug_unique unique (slug),
+  constraint organizations_slug_format check (slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$' and length(slug) <= 63),
+  constraint organizations_name_not_blank check (btrim(name) <> ''),
+  constraint organizations_subscription_plan_valid check (subscription_plan in ('free', 'starter', 'professional', 'enterprise')),
+  constraint organizations_contact_email_format check (contact_email ~ '^[^@\s]+@[^@\s]+\.[^@\s]+$'),
+  constraint organizations_contact_phone_format check (contact_phone ~ '^\+?[0-9 ()./-]{5,32}$'),
+  constraint organizations_settings_object check (jsonb_typeof(settings) = 'object')
+);
+create or replace trigger organizations_set_updated_at before update on organizations
+  for each row execute function set_updated_at();
+
+-- Users (people of one organization)
+create table if not exists users (
+  id uuid not null default gen_random_uuid(),
+  organization_id uuid not null,
+  email text not null,
+  full_name text not null,
+  phone text,
+  status text not null default 'active',
+  last_login_at timestamptz,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now(),
+  constraint users_pkey primary key (id),
+  constraint users_organization_fk foreign key (organization_id) references organizations (id) on delete cascade,
+  constraint users_organization_id_id_unique unique (organization_id, id),
+  constraint users_email_format check (email ~ '^[^@\s]+@[^@\s]+\.[^@\s]+$'),
+  constraint users_full_name_not_blank check (btrim(full_name) <> ''),
+  constraint users_status_valid check (status in ('invited', 'active', 'suspended', 'deactivated'))
+);
+create unique index if not exists users_email_unique on users (organization_id, lower(email));
+create or replace trigger users_set_updated_at before update on users
+  for each row execute function set_updated_at();
+
+-- Application roles and permissions (global reference data, same for every organization)
+create table if not exists roles (
+  id uuid not null default gen_random_uuid(),
+  name text not null,
+  description text,
+  is_system boolean not null default false,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now(),
+  constraint roles_pkey primary key (id),
+  constraint roles_name_unique unique (name)
+);
+create or replace trigger roles_set_updated_at before update on roles
+  for each row execute function set_updated_at();
+
+create table if not exists permissions (
+  id uuid not null default gen_random_uuid(),
+  code text not null,
+  description text,
+  created_at timestamptz not null default now(),
+  constraint permissions_pkey primary key (id),
+  constraint permissions_code_unique unique (code),
+  constraint permissions_code_format check (code ~ '^[a-z0-9_]+\.[a-z0-9_]+$')
+);
+
+create table if not exists role_permissions (
+  role_id uuid not null,
+  permission_id uuid not null,
+  constraint role_permissions_pkey primary key (role_id, permission_id),
+  constraint role_permissions_role_fk foreign key (role_id) references roles (id) on delete cascade,
+  constraint role_permissions_permission_fk foreign key (permission_id) references permissions (id) on delete cascade
+);
+create index if not exists role_permissions_permission_id on role_permissions (permission_id);
+
+-- Which user holds which role (tenant data: carries the user's organization)
+create table if not exists user_roles (
+  organization_id uuid not null,
+  user_id uuid not null,
+  role_id uuid not null,
+  granted_at timestamptz not null default now(),
+  granted_by uuid,
+  constraint user_roles_pkey primary key (user_id, role_id),
+  constraint user_roles_user_fk foreign key (organization_id, user_id) references users (organization_id, id) on delete cascade,
+  constraint user_roles_role_fk foreign key (role_id) references roles (id) on delete cascade,
+  constraint user_roles_granted_by_fk foreign key (granted_by) references users (id) on delete set null
+);
+create index if not exists user_roles_organization_id on user_roles (organization_id);
+create index if not exists user_roles_role_id on user_roles (role_id);
+
+-- Default roles and permission sets (idempotent)
+insert into permissions (code, description) values
+  ('system.admin', 'Manage the whole platform, every organization'),
+  ('organization.manage', 'Edit the organization, its plan and settings'),
+  ('users.read', 'See users of the organization'),
+  ('users.manage', 'Invite, edit and deactivate users, grant roles'),
+  ('fleets.read', 'See fleets'),
+  ('fleets.manage', 'Create and edit fleets'),
+  ('vehicles.read', 'See vehicles and their live state'),
+  ('vehicles.manage', 'Register, edit and retire vehicles'),
+  ('telematics.read', 'See telematics history'),
+  ('charging.read', 'See stations, connectors and sessions'),
+  ('charging.manage', 'Manage stations and connectors'),
+  ('charging.operate', 'Start and stop charging sessions'),
+  ('routes.read', 'See routes and their progress'),
+  ('routes.manage', 'Plan, assign and optimize routes'),
+  ('routes.drive', 'Report progress on assigned routes'),
+  ('energy.read', 'See battery health and energy consumption'),
+  ('v2g.manage', 'Manage vehicle-to-grid transactions'),
+  ('analytics.read', 'See trends and efficiency analytics'),
+  ('maintenance.run', 'Run database maintenance')
+on conflict (code) do nothing;
+
+insert into roles (name, description, is_system) values
+  ('SuperAdmin', 'Platform administrator: every permission', true),
+  ('OrgAdmin', 'Administers one organization', true),
+  ('FleetManager', 'Runs fleets, vehicles, charging and routes', true),
+  ('Driver', 'Drives assigned routes and charges vehicles', true),
+  ('Analyst', 'Reads everything, changes nothing', true)
+on conflict (name) do nothing;
+
+insert into role_permissions (role_id, permission_id)
+select r.id, p.id
+from (values
+  ('SuperAdmin', '*'),
+  ('OrgAdmin', 'organization.manage'), ('OrgAdmin', 'users.read'), ('OrgAdmin', 'users.manage'),
+  ('OrgAdmin', 'fleets.read'), ('OrgAdmin', 'fleets.manage'), ('OrgAdmin', 'vehicles.read'), ('OrgAdmin', 'vehicles.manage'),
+  ('OrgAdmin', 'telematics.read'), ('OrgAdmin', 'charging.read'), ('OrgAdmin', 'charging.manage'), ('OrgAdmin', 'charging.operate'),
+  ('OrgAdmin', 'routes.read'), ('OrgAdmin', 'routes.manage'), ('OrgAdmin', 'energy.read'), ('OrgAdmin', 'v2g.manage'),
+  ('OrgAdmin', 'analytics.read'),
+  ('FleetManager', 'users.read'), ('FleetManager', 'fleets.read'), ('FleetManager', 'fleets.manage'),
+  ('FleetManager', 'vehicles.read'), ('FleetManager', 'vehicles.manage'), ('FleetManager', 'telematics.read'),
+  ('FleetManager', 'charging.read'), ('FleetManager', 'charging.operate'), ('FleetManager', 'routes.read'),
+  ('FleetManager', 'routes.manage'), ('FleetManager', 'energy.read'), ('FleetManager', 'v2g.manage'),
+  ('FleetManager', 'analytics.read'),
+  ('Driver', 'vehicles.read'), ('Driver', 'charging.read'), ('Driver', 'charging.operate'),
+  ('Driver', 'routes.read'), ('Driver', 'routes.drive'),
+  ('Analyst', 'users.read'), ('Analyst', 'fleets.read'), ('Analyst', 'vehicles.read'), ('Analyst', 'telematics.read'),
+  ('Analyst', 'charging.read'), ('Analyst', 'routes.read'), ('Analyst', 'energy.read'), ('Analyst', 'analytics.read')
+) as grants (role_name, permission_code)
+join roles r on r.name = grants.role_name
+join permissions p on p.code = grants.permission_code or grants.permission_code = '*'
+on conflict do nothing;
+
+-- Row-level security: one helper so every tenant table (and each partition) gets the same policies
+-- Regular roles: a single equality on the organization column (fails closed when app.current_org_id is unset).
+-- evfleet_admin members: every row. shared_when_null: rows without an organization (public stations) are readable by all.
+create or replace function evfleet_enable_tenant_rls(tbl regclass, org_column name default 'organization_id', shared_when_null boolean default false)
+returns void language plpgsql set search_path = public, pg_temp as $$
+declare
+  t text := (select relname from pg_class where oid = tbl);
+begin
+  execute format('alter table %s enable row level security', tbl);
+  execute format('alter table %s force row level security', tbl);
+  if not exists (select 1 from pg_policy where polrelid = tbl and polname = t || '_tenant_isolation') then
+    execute format('create policy %I on %s for all to public using (%I = evfleet_current_org()) with check (%I = evfleet_current_org())',
+      t || '_tenant_isolation', tbl, org_column, org_column);
+  end if;
+  if not exists (select 1 from pg_policy where polrelid = tbl and polname = t || '_admin_all') then
+    execute format('create policy %I on %s for all to evfleet_admin using (true) with check (true)', t || '_admin_all', tbl);
+  end if;
+  if shared_when_null and not exists (select 1 from pg_policy where polrelid = tbl and polname = t || '_shared_read') then
+    execute format('create policy %I on %s for select to public using (%I is null)', t || '_shared_read', tbl, org_column);
+  end if;
+end
+$$;
+
+-- A partition queried directly must not leak: give it the parent's policies, RLS flags and grants.
+create or replace function evfleet_copy_tenant_rls(parent regclass, part regclass)
+returns void language plpgsql set search_path = public, pg_temp as $$
+declare
+  p record;
+begin
+  if not (select relrowsecurity from pg_class where oid = parent) then
+    return;
+  end if;
+  execute format('alter table %s enable row level security', part);
+  execute format('alter table %s force row level security', part);
+  for p in
+    select pol.polname, pol.polpermissive, pol.polcmd,
+           pg_get_expr(pol.polqual, pol.polrelid) as qual,
+           pg_get_expr(pol.polwithcheck, pol.polrelid) as withcheck,
+           (select string_agg(case when r = 0 then 'public' else quote_ident(pg_get_userbyid(r)) end, ', ') from unnest(pol.polroles) r) as roles
+    from pg_policy pol
+    where pol.polrelid = parent
+      and not exists (select 1 from pg_policy q where q.polrelid = part and q.polname = pol.polname)
+  loop
+    execute format('create policy %I on %s as %s for %s to %s%s%s', p.polname, part,
+      case when p.polpermissive then 'permissive' else 'restrictive' end,
+      case p.polcmd when 'r' then 'select' when 'a' then 'insert' when 'w' then 'update' when 'd' then 'delete' else 'all' end,
+      p.roles,
+      case when p.qual is not null then format(' using (%s)', p.qual) else '' end,
+      case when p.withcheck is not null then format(' with check (%s)', p.withcheck) else '' end);
+  end loop;
+  execute format('grant select on %s to evfleet_reader', part);
+  execute format('grant all on %s to evfleet_admin', part);
+end
+$$;
+
+-- Monthly range partitions named <table>_YYYY_MM (UTC months), plus a <table>_default partition per table
+-- Rows for a month without a partition land in <table>_default (list_monthly_partitions reports it).
+-- When a month's partition is created later and the default already holds rows of that month, the rows are
+-- moved into the new partition in the same transaction (otherwise PostgreSQL would refuse the new partition).
+-- Concurrent callers serialize on an advisory lock per parent and skip partitions that exist: idempotent.
+create or replace function create_monthly_partitions(parent regclass, from_month date, months integer)
+returns setof text
+language plpgsql security definer set search_path = public, pg_temp as $$
+declare
+  key_column name;
+  key_type regtype;
+  parent_schema name;
+  parent_name name;
+  default_part regclass;
+  month_start date;
+  part_name text;
+  lower_bound text;
+  upper_bound text;
+  moved bigint;
+  created regclass;
+begin
+  if months is null or months < 0 or months > 600 then
+    raise exception 'months must be between 0 and 600, got %', months;
+  end if;
+  select a.attname, a.atttypid::regtype, n.nspname, c.relname, nullif(p.partdefid, 0)::regclass
+    into key_column, key_type, parent_schema, parent_name, default_part
+  from pg_partitioned_table p
+  join pg_class c on c.oid = p.partrelid
+  join pg_namespace n on n.oid = c.relnamespace
+  join pg_attribute a on a.attrelid = p.partrelid and a.attnum = p.partattrs[0]
+  where p.partrelid = parent and p.partstrat = 'r' and p.partnatts = 1;
+  if not found then
+    raise exception '% is not a table range-partitioned on one column', parent;
+  end if;
+  if key_type not in ('timestamp with time zone'::regtype, 'timestamp without time zone'::regtype, 'date'::regtype) then
+    raise exception '% is partitioned on %.% of type %; monthly partitions need a date or timestamp column', parent, parent_name, key_column, key_type;
+  end if;
+
+  perform pg_advisory_xact_lock(hashtext('evfleet.create_monthly_partitions'), parent::oid::integer);
+
+  for i in 0 .. months - 1 loop
+    month_start := (date_trunc('month', from_month) + make_interval(months => i))::date;
+    part_name := format('%s_%s', parent_name, to_char(month_start, 'YYYY_MM'));
+    continue when exists (
+      select 1 from pg_inherits i join pg_class c on c.oid = i.inhrelid
+      where i.inhparent = parent and c.relname = part_name);
+    if to_regclass(format('%I.%I', parent_schema, part_name)) is not null then
+      raise exception 'table %.% exists but is not a partition of %', parent_schema, part_name, parent
+        using hint = 'attach it with ALTER TABLE ... ATTACH PARTITION, or rename it';
+    end if;
+    if key_type = 'timestamp with time zone'::regtype then
+      lower_bound := month_start::text || ' 00:00:00+00';
+      upper_bound := (month_start + interval '1 month')::date::text || ' 00:00:00+00';
+    else
+      lower_bound := month_start::text;
+      upper_bound := (month_start + interval '1 month')::date::text;
+    end if;
+
+    moved := 0;
+    if default_part is not null then
+      execute format('select count(*) from %s where %I >= %L and %I < %L', default_part, key_column, lower_bound, key_column, upper_bound)
+        into moved;
+      if moved > 0 then
+        execute format('create temp table evfleet_moved_rows (like %s) on commit drop', parent);
+        execute format('with d as (delete from %s where %I >= %L and %I < %L returning *) insert into evfleet_moved_rows select * from d',
+          default_part, key_column, lower_bound, key_column, upper_bound);
+      end if;
+    end if;
+
+    begin
+      execute format('create table %I.%I partition of %s for values from (%L) to (%L)', parent_schema, part_name, parent, lower_bound, upper_bound);
+    exception when duplicate_table then
+      continue; -- created by a concurrent caller our snapshot cannot see yet (repeatable read)
+    end;
+    created := format('%I.%I', parent_schema, part_name)::regclass;
+    perform evfleet_copy_tenant_rls(parent, created);
+
+    if moved > 0 then
+      execute format('insert into %s overriding system value select * from evfleet_moved_rows', parent);
+      drop table evfleet_moved_rows;
+      raise notice 'moved % row(s) of % from % into %', moved, to_char(month_start, 'YYYY-MM'), default_part, part_name;
+    end if;
+    return next part_name;
+  end loop;
+end
+$$;
+
+-- The current UTC month and months_ahead more (the usual call, e.g. from a monthly job).
+create or replace function create_monthly_partitions(parent regclass, months_ahead integer default 3)
+returns setof text
+language sql security definer set search_path = public, pg_temp as $$
+  select create_monthly_partitions(parent, (now() at time zone 'UTC')::date, months_ahead + 1)
+$$;
+
+-- Partitions of a parent with their ranges, size and row estimate (reltuples; NULL before the first ANALYZE).
+-- has_rows is exact (one-row probe): watch it on the default partition.
+create or replace function list_monthly_partitions(parent regclass)
+returns table (partition_name text, range_from timestamptz, range_to timestamptz, is_default boolean,
+               row_estimate bigint, total_bytes bigint, has_rows boolean)
+language plpgsql stable security definer set search_path = public, pg_temp as $$
+declare
+  p record;
+  bounds text[];
+begin
+  for p in
+    select c.oid::regclass as part, c.relname, c.reltuples,
+           pg_get_expr(c.relpartbound, c.oid) as bound,
+           coalesce(pt.partdefid = c.oid, false) as is_default
+    from pg_inherits i
+    join pg_class c on c.oid = i.inhrelid
+    left join pg_partitioned_table pt on pt.partrelid = i.inhparent
+    where i.inhparent = parent
+  loop
+    partition_name := p.relname;
+    is_default := p.is_default;
+    bounds := regexp_match(p.bound, '^FOR VALUES FROM \(''([^'']*)''\) TO \(''([^'']*)''\)$');
+    range_from := bounds[1]::timestamptz;
+    range_to := bounds[2]::timestamptz;
+    row_estimate := case when p.reltuples < 0 then null else p.reltuples::bigint end;
+    total_bytes := pg_total_relation_size(p.part);
+    execute format('select exists (select 1 from %s)', p.part) into has_rows;
+    return next;
+  end loop;
+end
+$$;
+
+-- Privileges for the three database roles, in one place; every schema file calls this at its end
+-- reader: SELECT on every table and view (RLS still applies), except the raw materialized views
+--         (read them through the *_scoped views); EXECUTE on read functions.
+-- operator: reader + the maintenance functions + writing maintenance_log.
+-- admin: everything, and RLS policies let it see every organization.
+create or replace function evfleet_apply_grants() returns void
+language plpgsql set search_path = public, pg_temp as $$
+declare
+  r record;
+  maintenance text[] := array['create_monthly_partitions', 'refresh_battery_health_trends', 'refresh_energy_efficiency_metrics'];
+  internal text[] := array['evfleet_enable_tenant_rls', 'evfleet_copy_tenant_rls', 'evfleet_apply_grants', 'evfleet_refresh_matview'];
+begin
+  grant usage on schema public to evfleet_reader, evfleet_operator, evfleet_admin;
+  for r in
+    select c.oid::regclass as rel, c.relkind
+    from pg_class c
+    where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p', 'v', 'm')
+      and not exists (select 1 from pg_depend d where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype = 'e')
+  loop
+    execute format('grant all on %s to evfleet_admin', r.rel);
+    if r.relkind = 'm' then
+      execute format('revoke all on %s from public, evfleet_reader, evfleet_operator', r.rel);
+    else
+      execute format('grant select on %s to evfleet_reader', r.rel);
+    end if;
+  end loop;
+  grant insert, update on maintenance_log to evfleet_operator;
+  for r in
+    select p.oid::regprocedure as fn, p.proname
+    from pg_proc p
+    where p.pronamespace = 'public'::regnamespace
+      and not exists (select 1 from pg_depend d where d.classid = 'pg_proc'::regclass and d.objid = p.oid and d.deptype = 'e')
+  loop
+    execute format('grant execute on function %s to evfleet_admin', r.fn);
+    if r.proname = any (maintenance) then
+      execute format('revoke execute on function %s from public', r.fn);
+      execute format('grant execute on function %s to evfleet_operator', r.fn);
+    elsif r.proname = any (internal) or exists (select 1 from pg_proc q where q.oid = r.fn and q.prorettype = 'trigger'::regtype) then
+      execute format('revoke execute on function %s from public', r.fn);
+    else
+      execute format('grant execute on function %s to evfleet_reader', r.fn);
+    end if;
+  end loop;
+end
+$$;
+
+-- Row-level security on this file's tenant tables
+select evfleet_enable_tenant_rls('organizations', 'id');
+select evfleet_enable_tenant_rls('users');
+select evfleet_enable_tenant_rls('user_roles');
+
+select evfleet_apply_grants();
