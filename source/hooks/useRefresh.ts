@@ -1,0 +1,47 @@
+// React side of the refresh engine: one Refresher per mounted view, its state as React state, and a clock that
+// ticks every second so ages ("updated 3s ago", last-seen) move between refreshes.
+import {useCallback, useEffect, useRef, useState, useSyncExternalStore} from 'react';
+import {Refresher, type Clock, type RefreshState} from '../app/refresh.js';
+
+export type RefreshControls = {
+	togglePause(): void;
+	refreshNow(): void;
+	faster(): void;
+	slower(): void;
+};
+
+export type UseRefreshOptions = {
+	intervalMs?: number;
+	paused?: boolean;
+	clock?: Clock;
+};
+
+/** Loads with `load` now and every interval until unmount; `load` is read once (remount the view to change it). */
+export function useRefresh<T>(load: () => Promise<T>, options: UseRefreshOptions = {}): [RefreshState<T>, RefreshControls] {
+	const ref = useRef<Refresher<T> | null>(null);
+	ref.current ??= new Refresher<T>({load, intervalMs: options.intervalMs, paused: options.paused, clock: options.clock});
+	const refresher = ref.current;
+	const subscribe = useCallback((listener: () => void) => refresher.subscribe(listener), [refresher]);
+	const state = useSyncExternalStore(subscribe, () => refresher.state);
+	useEffect(() => {
+		refresher.start();
+		return () => refresher.stop();
+	}, [refresher]);
+	const controls = useRef<RefreshControls>({
+		togglePause: () => refresher.togglePause(),
+		refreshNow: () => refresher.refreshNow(),
+		faster: () => refresher.faster(),
+		slower: () => refresher.slower(),
+	});
+	return [state, controls.current];
+}
+
+/** The current time, re-rendered every `everyMs` (default 1 s) while mounted. */
+export function useNow(everyMs = 1000, clock: Pick<Clock, 'now'> = Date): number {
+	const [now, setNow] = useState(() => clock.now());
+	useEffect(() => {
+		const timer = setInterval(() => setNow(clock.now()), everyMs);
+		return () => clearInterval(timer);
+	}, [everyMs, clock]);
+	return now;
+}
