@@ -1,0 +1,88 @@
+// Key bindings: declared once per screen in a table that the screen's input handling AND the shell footer read.
+import React, {createContext, useContext, useEffect, useId, useRef} from 'react';
+import {useInput, type Key} from 'ink';
+
+/**
+ * One key a screen (or the shell) handles.
+ * - `key` is what the footer and help show ('enter', '/', 's', '↑↓').
+ * - `match` lists the key names it fires on (default [key]): a character ('j', 'G', '/'),
+ *   or one of 'up' 'down' 'left' 'right' 'pageup' 'pagedown' 'home' 'end' 'enter' 'escape' 'tab' 'backspace'.
+ * - A binding without a handler is documentation only (help overlay) and never shown in the footer.
+ */
+export type KeyBinding = {
+	readonly key: string;
+	readonly label: string;
+	readonly match?: readonly string[];
+	readonly handler?: () => void;
+	/** Handled, listed in help, but kept out of the footer (space is short at 80 columns). */
+	readonly hidden?: boolean;
+};
+
+const namedKeys: Record<string, (key: Key) => boolean> = {
+	up: key => key.upArrow,
+	down: key => key.downArrow,
+	left: key => key.leftArrow,
+	right: key => key.rightArrow,
+	pageup: key => key.pageUp,
+	pagedown: key => key.pageDown,
+	home: key => key.home,
+	end: key => key.end,
+	enter: key => key.return,
+	escape: key => key.escape,
+	tab: key => key.tab && !key.shift,
+	backspace: key => key.backspace || key.delete,
+};
+
+/** Whether one keypress is the key called `name`. */
+export function matchesKey(name: string, input: string, key: Key): boolean {
+	const named = namedKeys[name];
+	if (named) return named(key);
+	if (key.ctrl || key.meta) return false;
+	return input === name;
+}
+
+export function bindingMatches(binding: KeyBinding, input: string, key: Key): boolean {
+	return (binding.match ?? [binding.key]).some(name => matchesKey(name, input, key));
+}
+
+/** The first binding with a handler that matches, or undefined. */
+export function findBinding(bindings: readonly KeyBinding[], input: string, key: Key): KeyBinding | undefined {
+	return bindings.find(binding => binding.handler && bindingMatches(binding, input, key));
+}
+
+/** What the shell needs to know from the screen on view: its live keys, and whether it is typing text. */
+export type ScreenKeysState = {bindings: readonly KeyBinding[]; capturing: boolean};
+
+type Registry = {publish(id: string, state: ScreenKeysState | undefined): void};
+
+const KeyRegistryContext = createContext<Registry | null>(null);
+
+export function KeyRegistryProvider({registry, children}: {readonly registry: Registry; readonly children: React.ReactNode}) {
+	return <KeyRegistryContext.Provider value={registry}>{children}</KeyRegistryContext.Provider>;
+}
+
+/**
+ * A screen's keys: handles them with useInput while `isActive`, and tells the shell which keys work
+ * now (the footer shows exactly those) and whether the screen is capturing text (a filter or time
+ * prompt is open, so the shell's own keys `:` `?` `q` `esc` must not fire).
+ */
+export function useKeyBindings(bindings: readonly KeyBinding[], options: {isActive?: boolean; capturing?: boolean} = {}): void {
+	const {isActive = true, capturing = false} = options;
+	const registry = useContext(KeyRegistryContext);
+	const id = useId();
+	const latest = useRef(bindings);
+	latest.current = bindings;
+	useInput(
+		(input, key) => {
+			findBinding(latest.current, input, key)?.handler?.();
+		},
+		{isActive},
+	);
+	const signature = bindings.map(b => `${b.key}:${b.label}:${b.handler ? 1 : 0}:${b.hidden ? 1 : 0}`).join('|');
+	useEffect(() => {
+		registry?.publish(id, {bindings: latest.current, capturing});
+		// The signature stands for the table: republish only when what the footer shows changes.
+		// eslint-disable-next-line react-hooks/exhaustive-deps
+	}, [registry, id, signature, capturing]);
+	useEffect(() => () => registry?.publish(id, undefined), [registry, id]);
+}

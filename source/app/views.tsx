@@ -1,0 +1,119 @@
+/*
+ * The console's view registry: every view the shell can show, by name, for `:name`, enter/esc and help.
+ *
+ * Adding a view (other issues: live, charging, routes, battery, maint) is a few lines:
+ *   1. Write the screen in source/screens/LiveScreen.tsx with its data-source interface next to it
+ *      (e.g. `export type LiveData = {...}`), and implement that interface in source/db/console-data.ts.
+ *   2. Add the data source to ConsoleData below as an OPTIONAL field (`live?: LiveData`), so fakes in
+ *      other tests keep compiling.
+ *   3. Replace the view's placeholder entry in `views` with
+ *        render: ctx => ctx.data.live ? <LiveScreen {...screenProps(ctx)} data={ctx.data.live}/> : <NotAvailable … />
+ *      (or add a new entry; names and aliases must stay unique).
+ *
+ * Screen convention (every screen follows it so the footer never lies):
+ *   - A screen is a component ({data, width, height, isActive, navigate, back, arg}) => ReactElement.
+ *     `width`/`height` are the cells it may use (the shell's header, breadcrumbs and footer are outside).
+ *   - It exports a `keys` table (KeyBinding[] from ./keys.js: {key, label, match?}) for the help overlay,
+ *     and at run time calls `useKeyBindings(bindings, {isActive, capturing})` with the same entries plus
+ *     handlers. That hook handles the keys AND publishes them to the shell footer: only keys with a
+ *     handler appear there. Lists use `useListNavigation` + <DataTable> from source/components/DataTable.tsx.
+ *   - The shell owns the global keys: `:` command line, `?` help, `q` quit, `esc` back (unless the screen
+ *     binds `escape` itself, e.g. to clear its filter), Ctrl-C. It passes isActive=false while the command
+ *     line or help is open; a screen that opens its own text input (filter, time prompt) passes
+ *     `capturing: true` so the shell's keys are suspended while the person types.
+ *   - Data arrives only through the data source; render loading / empty / error / data states; never throw.
+ *     Report query errors with `ctx.reportError(error)` so a lost connection shows the shell's banner.
+ */
+import React, {type ReactElement} from 'react';
+import {Box, Text} from 'ink';
+import type {KeyBinding} from './keys.js';
+import type {FleetsData, OrganizationsData, UsersData, VehicleInspectorData, VehiclesData} from '../screens/data-sources.js';
+
+/** Liveness of the database connection, watched by the shell (banner, indicator, reload on reconnect). */
+export type ConnectionHealth = {
+	/** A cheap round trip (select 1); rejects when the server cannot be reached. */
+	ping(): Promise<void>;
+	/** Whether an error means the connection is gone (as opposed to one failed query). */
+	isConnectionError(error: unknown): boolean;
+};
+
+/** One data source per area; implemented in source/db/console-data.ts, faked in tests. */
+export type ConsoleData = {
+	connection: ConnectionHealth;
+	orgs: OrganizationsData;
+	fleets: FleetsData;
+	users: UsersData;
+	vehicles: VehiclesData;
+	vehicle: VehicleInspectorData;
+	// Other issues add theirs here, optional: live?: LiveData; charging?: ChargingData; routes?: RoutesData;
+	// battery?: BatteryData; maintenance?: MaintenanceData;
+};
+
+export type ViewContext = {
+	readonly data: ConsoleData;
+	/** Cells the view may use. */
+	readonly width: number;
+	readonly height: number;
+	/** Open another view (pushes a breadcrumb). `label` names the crumb (e.g. the organization's name). */
+	navigate(view: string, arg?: string, label?: string): void;
+	/** Back to the previous breadcrumb. */
+	back(): void;
+	/** False while the command line or help overlay has the keyboard. */
+	readonly isActive: boolean;
+	/** The organization scope (slug) when the console is scoped with --org / :org. */
+	readonly org?: string;
+	/** The view's argument (`:vehicle WVW…`, or what navigate() passed). */
+	readonly arg?: string;
+	/** Tell the shell about a failed query: a lost connection shows the banner and reloads the view when back. */
+	reportError(error: unknown): void;
+};
+
+export type ViewDefinition = {
+	readonly name: string;
+	readonly aliases: readonly string[];
+	readonly title: string;
+	readonly description: string;
+	/** Shown in help and completion, e.g. '<VIN|plate|id>'; `required` views refuse to open without it. */
+	readonly argument?: {readonly name: string; readonly required?: boolean};
+	/** The screen's key table, for the help overlay. */
+	readonly keys?: readonly KeyBinding[];
+	render(ctx: ViewContext): ReactElement;
+};
+
+/** A view whose screen is not built yet: `:live` etc. open it instead of failing. */
+export function NotAvailable({title, width}: {readonly title: string; readonly width: number}) {
+	return (
+		<Box flexDirection="column" width={width} paddingX={1}>
+			<Text bold>{title}</Text>
+			<Text dimColor>not available yet in this version of evfleet</Text>
+		</Box>
+	);
+}
+
+function placeholder(name: string, aliases: string[], title: string, description: string): ViewDefinition {
+	return {name, aliases, title, description, render: ctx => <NotAvailable title={title} width={ctx.width}/>};
+}
+
+export const views: ViewDefinition[] = [
+	placeholder('orgs', ['organizations', 'org-list'], 'Organizations', 'Every organization: plan, fleets, vehicles, online now, users'),
+	placeholder('fleets', ['fleet'], 'Fleets', 'Fleets with depot, vehicles by status, average SoC, online share'),
+	placeholder('vehicles', ['vehicles-list', 'vs'], 'Vehicles', 'Vehicles: VIN, plate, model, status, SoC, last seen, fleet'),
+	placeholder('vehicle', ['v', 'inspect'], 'Vehicle', 'One vehicle: identity, latest state, telematics history, charging, battery'),
+	placeholder('users', ['people'], 'Users', 'Users of an organization: name, email, roles, status, last login'),
+	placeholder('live', ['l'], 'Live vehicles', 'Vehicles moving and reporting now'),
+	placeholder('charging', ['ch'], 'Charging', 'Active charging sessions and station availability'),
+	placeholder('routes', ['rt'], 'Routes', 'Active routes and their progress'),
+	placeholder('battery', ['bat'], 'Battery', 'Battery health trends'),
+	placeholder('maint', ['maintenance', 'm'], 'Maintenance', 'Partitions, view refreshes, vacuum/analyze/reindex'),
+];
+
+/** The view called `name` (or one of its aliases). */
+export function findView(name: string, registry: readonly ViewDefinition[] = views): ViewDefinition | undefined {
+	const wanted = name.trim().toLowerCase();
+	return registry.find(view => view.name === wanted || view.aliases.includes(wanted));
+}
+
+/** Props every screen takes from the context (spread them: <FooScreen {...screenProps(ctx)} data={ctx.data.foo}/>). */
+export function screenProps(ctx: ViewContext) {
+	return {width: ctx.width, height: ctx.height, isActive: ctx.isActive, navigate: ctx.navigate, back: ctx.back, arg: ctx.arg, reportError: ctx.reportError};
+}

@@ -1,0 +1,186 @@
+// A generic table for every list screen: columns dropped by priority to fit the width, one line per row
+// (never wraps), only the visible window rendered, the selected row marked. Plus useListNavigation.
+import React, {useMemo, useState} from 'react';
+import {Box, Text} from 'ink';
+import type {KeyBinding} from '../app/keys.js';
+import {colorEnabled} from '../terminal.js';
+import {fit} from './text.js';
+
+export type Column<T> = {
+	readonly key: string;
+	readonly header: string;
+	readonly value: (row: T) => string;
+	/** Fixed width; otherwise the widest visible value, between minWidth and maxWidth. */
+	readonly width?: number;
+	readonly minWidth?: number;
+	readonly maxWidth?: number;
+	readonly align?: 'left' | 'right';
+	/** Lower is more important; the highest numbers are dropped first when the table does not fit. 0 is never dropped. */
+	readonly priority?: number;
+	/** A color for the cell (ignored with NO_COLOR). */
+	readonly color?: (row: T) => string | undefined;
+};
+
+export type ColumnLayout<T> = {column: Column<T>; width: number};
+
+const gap = 1;
+const marker = 2; // "› " before each row
+
+/** Which columns fit in `width` and how wide each is. Exported for tests and for screens that draw headers. */
+export function layoutColumns<T>(columns: readonly Column<T>[], rows: readonly T[], width: number): ColumnLayout<T>[] {
+	const natural = (column: Column<T>) => {
+		if (column.width) return column.width;
+		let widest = column.header.length;
+		for (const row of rows) widest = Math.max(widest, column.value(row).length);
+		return Math.min(Math.max(widest, column.minWidth ?? 1), column.maxWidth ?? 40);
+	};
+	let kept = [...columns];
+	for (;;) {
+		const widths = kept.map(natural);
+		const available = width - marker - gap * Math.max(0, kept.length - 1);
+		let total = widths.reduce((a, b) => a + b, 0);
+		if (total > available) {
+			// Shrink flexible columns toward their minimum, least important first, before dropping any.
+			const order = kept.map((column, i) => ({column, i})).sort((a, b) => (b.column.priority ?? 0) - (a.column.priority ?? 0));
+			for (const {column, i} of order) {
+				if (total <= available) break;
+				if (column.width) continue;
+				const floor = column.minWidth ?? Math.min(widths[i]!, Math.max(column.header.length, 4));
+				const cut = Math.min(widths[i]! - floor, total - available);
+				if (cut > 0) {
+					widths[i] = widths[i]! - cut;
+					total -= cut;
+				}
+			}
+		}
+		if (total <= available || kept.length <= 1) {
+			if (total > available && kept.length === 1) widths[0] = Math.max(1, available);
+			return kept.map((column, i) => ({column, width: widths[i]!}));
+		}
+		// Drop the least important column (the last one among equals) and try again.
+		let drop = -1;
+		for (let i = 0; i < kept.length; i++) {
+			const priority = kept[i]!.priority ?? 0;
+			if (priority === 0) continue;
+			if (drop === -1 || priority >= (kept[drop]!.priority ?? 0)) drop = i;
+		}
+		if (drop === -1) drop = kept.length - 1;
+		kept = kept.filter((_, i) => i !== drop);
+	}
+}
+
+export type DataTableProps<T> = {
+	readonly columns: readonly Column<T>[];
+	readonly rows: readonly T[];
+	readonly width: number;
+	/** Lines for the header plus rows. */
+	readonly height: number;
+	readonly selected?: number;
+	/** Index of the first visible row (from useListNavigation). */
+	readonly offset?: number;
+	readonly rowKey?: (row: T, index: number) => string;
+	/** Marks a row (e.g. a gap in reporting) with a color and a leading "!" marker. */
+	readonly flag?: (row: T) => boolean;
+};
+
+export function DataTable<T>({columns, rows, width, height, selected = -1, offset = 0, rowKey, flag}: DataTableProps<T>) {
+	const color = colorEnabled();
+	const visibleCount = Math.max(0, height - 1);
+	const visible = rows.slice(offset, offset + visibleCount);
+	const layout = useMemo(() => layoutColumns(columns, visible, width), [columns, visible, width]);
+	const line = (cells: string[]) => cells.join(' '.repeat(gap));
+	return (
+		<Box flexDirection="column" width={width} height={height} overflow="hidden">
+			<Text bold wrap="truncate">
+				{'  '}
+				{line(layout.map(({column, width: w}) => fit(column.header.toUpperCase(), w, column.align)))}
+			</Text>
+			{visible.map((row, i) => {
+				const index = offset + i;
+				const isSelected = index === selected;
+				const flagged = flag?.(row) ?? false;
+				return (
+					<Text key={rowKey?.(row, index) ?? index} wrap="truncate" inverse={color && isSelected} bold={isSelected && !color}>
+						{isSelected ? '›' : flagged ? '!' : ' '}
+						{' '}
+						{layout.map(({column, width: w}, c) => {
+							const cell = fit(column.value(row), w, column.align);
+							const cellColor = color ? (flagged ? 'yellow' : column.color?.(row)) : undefined;
+							return (
+								<Text key={column.key} color={cellColor}>
+									{c > 0 ? ' '.repeat(gap) : ''}
+									{cell}
+								</Text>
+							);
+						})}
+					</Text>
+				);
+			})}
+		</Box>
+	);
+}
+
+export type ListNavigation = {
+	selected: number;
+	/** First visible row. */
+	offset: number;
+	select(index: number): void;
+	/** Keys for moving: include them in the screen's useKeyBindings table. */
+	bindings: KeyBinding[];
+};
+
+export type ListNavigationOptions = {
+	count: number;
+	/** Rows visible at once (PgUp/PgDn move by this much). */
+	visibleRows: number;
+	/** Moving down past the last row (e.g. load the next page from the server). */
+	onPastEnd?: () => void;
+	/** Moving up past the first row (e.g. load the previous page). */
+	onBeforeStart?: () => void;
+	/** Called with the new index after each move. */
+	onSelect?: (index: number) => void;
+};
+
+/** Headless list navigation: ↑↓/j k, g/G, PgUp/PgDn, home/end; keeps the selection inside the visible window. */
+export function useListNavigation({count, visibleRows, onPastEnd, onBeforeStart, onSelect}: ListNavigationOptions): ListNavigation {
+	const [state, setState] = useState({selected: 0, offset: 0});
+	const page = Math.max(1, visibleRows);
+	const clampState = (selected: number, offset: number) => {
+		const s = count === 0 ? 0 : Math.min(Math.max(selected, 0), count - 1);
+		let o = Math.min(offset, s);
+		if (s >= o + page) o = s - page + 1;
+		o = Math.max(0, Math.min(o, Math.max(0, count - page)));
+		return {selected: s, offset: o};
+	};
+	const current = clampState(state.selected, state.offset);
+	const s = current.selected;
+	const move = (to: number) => {
+		const next = clampState(to, current.offset);
+		setState(next);
+		onSelect?.(next.selected);
+	};
+	const up = () => (s === 0 && onBeforeStart ? onBeforeStart() : move(s - 1));
+	const down = () => (s >= count - 1 && onPastEnd ? onPastEnd() : move(s + 1));
+	// One visible entry ("↑↓ move") stands for the group; the rest are handled but hidden from the footer.
+	const handlers: KeyBinding[] = [
+		{key: '↑↓', label: 'move', match: ['up', 'k'], handler: up, hidden: true},
+		{key: '↑↓', label: 'move', match: ['down', 'j'], handler: down},
+		{key: 'g/G', label: 'top/bottom', match: ['g', 'home'], handler: () => move(0), hidden: true},
+		{key: 'g/G', label: 'top/bottom', match: ['G', 'end'], handler: () => move(count - 1), hidden: true},
+		{key: 'PgUp/PgDn', label: 'page', match: ['pageup'], handler: () => (s === 0 && onBeforeStart ? onBeforeStart() : move(s - page)), hidden: true},
+		{key: 'PgUp/PgDn', label: 'page', match: ['pagedown'], handler: () => (s >= count - 1 && onPastEnd ? onPastEnd() : move(s + page)), hidden: true},
+	];
+	return {
+		selected: current.selected,
+		offset: current.offset,
+		select: move,
+		bindings: count > 0 || onPastEnd || onBeforeStart ? handlers : [],
+	};
+}
+
+/** The navigation keys as documentation (for a screen's exported `keys` table and the help overlay). */
+export const listKeys: KeyBinding[] = [
+	{key: '↑↓ j/k', label: 'move'},
+	{key: 'g/G', label: 'top / bottom'},
+	{key: 'PgUp/PgDn', label: 'page up / down (loads the next page from the server)'},
+];
