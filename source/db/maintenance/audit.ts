@@ -1,0 +1,70 @@
+// The maintenance_log audit trail: who ran what, where, with which SQL, and how it ended.
+import os from 'node:os';
+import type {Sql} from 'postgres';
+import type {ActionPlan, Outcome} from './types.js';
+
+export type LogEntry = {
+	id: number;
+	dbUser: string;
+	osUser: string | null;
+	clientHost: string | null;
+	action: string;
+	target: string | null;
+	sql: string | null;
+	startedAt: Date;
+	finishedAt: Date | null;
+	/** null while running (or when the client died mid-action). */
+	outcome: Outcome | null;
+	error: string | null;
+};
+
+export type Who = {osUser: string; clientHost: string};
+
+export function whoAmI(): Who {
+	let osUser = process.env['SUDO_USER'] ?? process.env['USER'] ?? '';
+	try {
+		osUser = os.userInfo().username;
+	} catch {}
+	return {osUser, clientHost: os.hostname()};
+}
+
+export function planSql(plan: ActionPlan): string {
+	return plan.steps.map(step => `${step.sql};`).join('\n');
+}
+
+/** A row for an action that starts now; finished by finishLog. */
+export async function startLog(sql: Sql, plan: ActionPlan, who: Who = whoAmI()): Promise<number> {
+	const [row] = await sql<{id: number}[]>`
+		insert into maintenance_log (os_user, client_host, action, target, sql)
+		values (${who.osUser}, ${who.clientHost}, ${plan.action}, ${plan.target}, ${planSql(plan)})
+		returning id`;
+	return row!.id;
+}
+
+export async function finishLog(sql: Sql, id: number, outcome: Outcome, error: string | null): Promise<void> {
+	await sql`update maintenance_log set finished_at = now(), outcome = ${outcome}, error = ${error} where id = ${id}`;
+}
+
+/** One row for an action that never ran: refused (answer no, no privilege, busy) or a dry run. */
+export async function recordOutcome(sql: Sql, plan: ActionPlan, outcome: Outcome, error: string | null, who: Who = whoAmI()): Promise<number> {
+	const [row] = await sql<{id: number}[]>`
+		insert into maintenance_log (os_user, client_host, action, target, sql, finished_at, outcome, error)
+		values (${who.osUser}, ${who.clientHost}, ${plan.action}, ${plan.target}, ${planSql(plan)}, now(), ${outcome}, ${error})
+		returning id`;
+	return row!.id;
+}
+
+export type LogQuery = {limit?: number; action?: string; outcome?: Outcome; since?: Date};
+
+/** Recent entries, newest first. */
+export async function recentLog(sql: Sql, {limit = 50, action, outcome, since}: LogQuery = {}): Promise<LogEntry[]> {
+	return sql<LogEntry[]>`
+		select id, db_user, os_user, client_host, action, target, sql, started_at, finished_at, outcome, error
+		from maintenance_log
+		where true
+		  ${action ? sql`and action = ${action}` : sql``}
+		  ${outcome ? sql`and outcome = ${outcome}` : sql``}
+		  ${since ? sql`and started_at >= ${since}` : sql``}
+		order by started_at desc, id desc
+		limit ${limit}`;
+}
