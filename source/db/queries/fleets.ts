@@ -1,0 +1,98 @@
+// Fleets with their vehicles by status, average state of charge and the share of vehicles online.
+import type {Sql} from 'postgres';
+import {escapeLike} from './organizations.js';
+import {keyset, clampLimit, countOrEstimate, toPage, type Page, type PageRequest} from './paging.js';
+
+export type FleetRow = {
+	id: string;
+	name: string;
+	organizationId: string;
+	organizationName: string;
+	organizationSlug: string;
+	depotAddress: string | null;
+	depotLatitude: number | null;
+	depotLongitude: number | null;
+	timezone: string;
+	/** Vehicles not retired. */
+	vehicles: number;
+	/** Vehicle count per vehicles.status, e.g. {active: 12, charging: 3}; statuses without vehicles are left out. */
+	vehiclesByStatus: Record<string, number>;
+	/** Average of the vehicles' latest SoC (null when none has reported). */
+	avgSocPct: number | null;
+	online: number;
+	/** online / vehicles, 0..1 (null without vehicles). */
+	onlineShare: number | null;
+};
+
+export const fleetSorts = ['name', 'organization', 'created'] as const;
+export type FleetSort = (typeof fleetSorts)[number];
+
+export type FleetListRequest = PageRequest<FleetSort> & {
+	organizationId?: string | null;
+	/** Fleet name prefix, case-insensitive. */
+	search?: string | null;
+};
+
+const sortKeys: Record<FleetSort, {key: string; cast: string}> = {
+	name: {key: 'f.name', cast: 'text'},
+	organization: {key: "(o.name || ' / ' || f.name)", cast: 'text'},
+	created: {key: 'f.created_at', cast: 'timestamptz'},
+};
+
+export async function listFleets(sql: Sql, request: FleetListRequest): Promise<Page<FleetRow>> {
+	const limit = clampLimit(request.limit);
+	const sort = request.sort ?? (request.organizationId ? 'name' : 'organization');
+	const descending = request.descending ?? false;
+	const page = keyset(sql, {...sortKeys[sort], id: 'f.id', nullable: false}, request.after, sort, descending);
+	const direction = descending ? sql`desc` : sql`asc`;
+	const search = request.search?.trim();
+	const from = sql`
+		from fleets f
+		join organizations o on o.id = f.organization_id
+		where ${request.organizationId ? sql`f.organization_id = ${request.organizationId}::uuid` : sql`true`}
+		  and ${search ? sql`f.name ilike ${escapeLike(search) + '%'}` : sql`true`}`;
+	// The page is chosen first (index order, limit), the per-fleet aggregates run for its rows only.
+	const fetched = await sql<(FleetRow & {sortKey: string | Date | null; cursorKey: string | null})[]>`
+		select p.*,
+		       coalesce(agg.vehicles, 0) as vehicles,
+		       coalesce(agg.by_status, '{}'::jsonb) as vehicles_by_status,
+		       agg.avg_soc_pct, coalesce(agg.online, 0) as online,
+		       case when coalesce(agg.vehicles, 0) = 0 then null else agg.online::double precision / agg.vehicles end as online_share
+		from (
+			select f.id, f.name, f.organization_id, o.name as organization_name, o.slug as organization_slug,
+			       f.depot_address, st_y(f.depot_location::geometry) as depot_latitude, st_x(f.depot_location::geometry) as depot_longitude,
+			       f.timezone, ${page.key} as sort_key, ${page.cursorKey} as cursor_key
+			${from}
+			  and ${page.after}
+			order by ${page.orderBy}
+			limit ${limit + 1}
+		) p
+		left join lateral (
+			select count(*)::int as vehicles,
+			       avg(s.soc_pct)::double precision as avg_soc_pct,
+			       (count(*) filter (where connectivity_status(extract(epoch from now() - s.recorded_at)::double precision) = 'online'))::int as online,
+			       (select jsonb_object_agg(per_status.status, per_status.n) from (
+			          select v2.status, count(*)::int as n from vehicles v2
+			          where v2.fleet_id = p.id and v2.status <> 'retired' group by v2.status) per_status) as by_status
+			from vehicles v
+			left join vehicle_live_state s on s.vehicle_id = v.id
+			where v.fleet_id = p.id and v.status <> 'retired'
+		) agg on true
+		order by p.sort_key ${direction}, p.id ${direction}`;
+	const result = toPage(fetched, limit, sort, row => row.cursorKey, await countOrEstimate(sql, from));
+	return {...result, rows: result.rows.map(({sortKey: _sortKey, cursorKey: _cursorKey, ...row}) => row)};
+}
+
+export type FleetRef = {id: string; name: string; organizationId: string};
+
+/** A fleet by id, or by name within an organization (names are unique per organization). */
+export async function findFleet(sql: Sql, ref: string, organizationId?: string | null): Promise<FleetRef[]> {
+	const text = ref.trim();
+	if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text)) {
+		return sql<FleetRef[]>`select id, name, organization_id from fleets where id = ${text}::uuid`;
+	}
+	return sql<FleetRef[]>`
+		select id, name, organization_id from fleets
+		where lower(name) = ${text.toLowerCase()} and ${organizationId ? sql`organization_id = ${organizationId}::uuid` : sql`true`}
+		order by name limit 5`;
+}

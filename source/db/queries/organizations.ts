@@ -1,0 +1,94 @@
+// Organizations (tenants) with their size at a glance: fleets, vehicles, vehicles online now, users.
+import type {Sql} from 'postgres';
+import {keyset, clampLimit, countOrEstimate, toPage, type Page, type PageRequest} from './paging.js';
+
+export type OrganizationRow = {
+	id: string;
+	name: string;
+	slug: string;
+	plan: string;
+	isActive: boolean;
+	fleets: number;
+	vehicles: number;
+	/** Vehicles whose last report is recent enough for connectivity_status() to say 'online'. */
+	onlineNow: number;
+	users: number;
+	createdAt: Date;
+};
+
+export const organizationSorts = ['name', 'slug', 'plan', 'created'] as const;
+export type OrganizationSort = (typeof organizationSorts)[number];
+
+export type OrganizationListRequest = PageRequest<OrganizationSort> & {
+	/** Name or slug prefix, case-insensitive. */
+	search?: string | null;
+};
+
+const sortKeys: Record<OrganizationSort, {key: string; cast: string}> = {
+	name: {key: 'o.name', cast: 'text'},
+	slug: {key: 'o.slug', cast: 'text'},
+	plan: {key: 'o.subscription_plan', cast: 'text'},
+	created: {key: 'o.created_at', cast: 'timestamptz'},
+};
+
+/** One page of organizations; counts come from per-organization index lookups, so a page costs its own rows only. */
+export async function listOrganizations(sql: Sql, request: OrganizationListRequest): Promise<Page<OrganizationRow>> {
+	const limit = clampLimit(request.limit);
+	const sort = request.sort ?? 'name';
+	const descending = request.descending ?? false;
+	const page = keyset(sql, {...sortKeys[sort], id: 'o.id', nullable: false}, request.after, sort, descending);
+	const search = request.search?.trim();
+	const from = sql`
+		from organizations o
+		where ${search ? sql`(o.name ilike ${escapeLike(search) + '%'} or o.slug like ${escapeLike(search.toLowerCase()) + '%'})` : sql`true`}`;
+	// The page is chosen first, the per-organization counts (index lookups) run for its rows only.
+	const fetched = await sql<(OrganizationRow & {sortKey: string | Date; cursorKey: string | null})[]>`
+		select p.id, p.name, p.slug, p.plan, p.is_active, p.created_at, p.sort_key, p.cursor_key,
+		       (select count(*)::int from fleets f where f.organization_id = p.id) as fleets,
+		       (select count(*)::int from vehicles v where v.organization_id = p.id and v.status <> 'retired') as vehicles,
+		       (select count(*)::int from vehicle_live_state s
+		         where s.organization_id = p.id and connectivity_status(extract(epoch from now() - s.recorded_at)::double precision) = 'online') as online_now,
+		       (select count(*)::int from users u where u.organization_id = p.id and u.status <> 'deactivated') as users
+		from (
+			select o.id, o.name, o.slug, o.subscription_plan as plan, o.is_active, o.created_at, ${page.key} as sort_key, ${page.cursorKey} as cursor_key
+			${from}
+			  and ${page.after}
+			order by ${page.orderBy}
+			limit ${limit + 1}
+		) p
+		order by p.sort_key ${descending ? sql`desc` : sql`asc`}, p.id ${descending ? sql`desc` : sql`asc`}`;
+	const result = toPage(fetched, limit, sort, row => row.cursorKey, await countOrEstimate(sql, from));
+	return {...result, rows: result.rows.map(({sortKey: _sortKey, cursorKey: _cursorKey, ...row}) => row)};
+}
+
+export type OrganizationRef = {id: string; name: string; slug: string};
+
+/** By slug or id; undefined when there is none (or row-level security hides it). */
+export async function findOrganization(sql: Sql, slugOrId: string): Promise<OrganizationRef | undefined> {
+	const ref = slugOrId.trim();
+	const [row] = isUuid(ref)
+		? await sql<OrganizationRef[]>`select id, name, slug from organizations where id = ${ref}::uuid`
+		: await sql<OrganizationRef[]>`select id, name, slug from organizations where slug = ${ref.toLowerCase()}`;
+	return row;
+}
+
+/** Organizations whose slug or name resembles ref (shared prefix, or containing it), for "did you mean". */
+export async function suggestOrganizations(sql: Sql, ref: string, limit = 5): Promise<OrganizationRef[]> {
+	const text = ref.trim().toLowerCase();
+	if (!text) return [];
+	const head = escapeLike(text.slice(0, Math.max(2, Math.ceil(text.length / 2))));
+	return sql<OrganizationRef[]>`
+		select id, name, slug from organizations
+		where slug like ${head + '%'} or slug like ${'%' + escapeLike(text) + '%'} or lower(name) like ${'%' + escapeLike(text) + '%'}
+		order by slug
+		limit ${limit}`;
+}
+
+export function isUuid(text: string): boolean {
+	return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text);
+}
+
+/** A LIKE pattern that matches text literally. */
+export function escapeLike(text: string): string {
+	return text.replace(/[\\%_]/g, match => `\\${match}`);
+}

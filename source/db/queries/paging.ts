@@ -1,0 +1,105 @@
+// Keyset pagination shared by the browse queries: cursors, pages, and "rows 1–40 of ~12 345" totals.
+import type {PendingQuery, Row as PgRow, Sql} from 'postgres';
+
+export type Fragment = PendingQuery<PgRow[]>;
+
+/** Where the next page starts: the sort key and id of the last row of this page (opaque to callers). */
+export type Cursor = {
+	readonly sort: string;
+	readonly key: string | number | boolean | null;
+	readonly id: string;
+};
+
+export type PageRequest<Sort extends string = string> = {
+	after?: Cursor | null;
+	limit: number;
+	sort?: Sort;
+	/** Descending order of the sort key (ties always break on id ascending). */
+	descending?: boolean;
+};
+
+export type Page<Row> = {
+	rows: Row[];
+	/** null on the last page. */
+	nextCursor: Cursor | null;
+	/** Rows matching the filters: exact when totalIsExact, else the planner's estimate. */
+	estimatedTotal: number;
+	totalIsExact: boolean;
+};
+
+/** Counting stops here; above it the total is the planner's estimate (counting a million rows is not browsing). */
+export const exactCountLimit = 10_000;
+
+export function clampLimit(limit: number | undefined, fallback = 40, max = 1000): number {
+	if (limit === undefined || !Number.isFinite(limit)) return fallback;
+	return Math.min(max, Math.max(1, Math.floor(limit)));
+}
+
+type SortableValue = string | number | boolean | Date | null | undefined;
+
+function cursorKey(value: SortableValue): string | number | boolean | null {
+	if (value === undefined || value === null) return null;
+	if (value instanceof Date) return value.toISOString();
+	return value;
+}
+
+/** Cuts the one extra row a query fetched to learn whether there is a next page. */
+export function toPage<Row extends {id: string}>(
+	fetched: Row[],
+	limit: number,
+	sort: string,
+	keyOf: (row: Row) => SortableValue,
+	total: {estimatedTotal: number; totalIsExact: boolean},
+): Page<Row> {
+	const rows = fetched.slice(0, limit);
+	const last = rows.at(-1);
+	const nextCursor = fetched.length > limit && last ? {sort, key: cursorKey(keyOf(last)), id: last.id} : null;
+	return {rows, nextCursor, ...total};
+}
+
+export type KeysetSpec = {
+	/** SQL expression of the sort key (from a fixed table in the query module, never user input). */
+	key: string;
+	/** Tie-breaker column, unique (e.g. "v.id"). */
+	id: string;
+	/** Type name to cast the cursor's key back to: text, timestamptz, double precision, … */
+	cast: string;
+	/** Whether the key can be null (nulls always sort last); non-null keys get an index-friendly row comparison. */
+	nullable: boolean;
+};
+
+/**
+ * The WHERE fragment "after the cursor" and the ORDER BY fragment of one keyset: `order by key, id` in one
+ * direction. A cursor made for another sort order starts from the top.
+ */
+export function keyset(sql: Sql, spec: KeysetSpec, cursor: Cursor | null | undefined, sort: string, descending: boolean) {
+	const key = sql.unsafe(spec.key);
+	const id = sql.unsafe(spec.id);
+	const cast = sql.unsafe(spec.cast);
+	const direction = descending ? sql`desc` : sql`asc`;
+	// Non-null keys: plain "desc" (nulls first) so a backward index scan serves it.
+	const orderBy = spec.nullable ? sql`${key} ${direction} nulls last, ${id} ${direction}` : sql`${key} ${direction}, ${id} ${direction}`;
+	let after = sql`true`;
+	if (cursor && cursor.sort === sort) {
+		const comparison = descending ? sql`<` : sql`>`;
+		if (cursor.key === null) {
+			after = spec.nullable ? sql`(${key} is null and ${id} ${comparison} ${cursor.id})` : sql`true`;
+		} else {
+			const value = sql`${String(cursor.key)}::${cast}`;
+			const rowComparison = sql`(${key}, ${id}) ${comparison} (${value}, ${cursor.id})`;
+			after = spec.nullable ? sql`(${rowComparison} or ${key} is null)` : rowComparison;
+		}
+	}
+	// The cursor keeps the key as the server's text (exact: microseconds, float digits), cast back with `cast`.
+	return {after, orderBy, key, cursorKey: sql`(${key})::text`};
+}
+
+/** Exact count when it is small (bounded by exactCountLimit), else the planner's row estimate for the same query. */
+export async function countOrEstimate(sql: Sql, from: Fragment): Promise<{estimatedTotal: number; totalIsExact: boolean}> {
+	const [counted] = await sql<{n: number}[]>`select count(*)::int as n from (select 1 ${from} limit ${exactCountLimit + 1}) capped`;
+	const n = counted?.n ?? 0;
+	if (n <= exactCountLimit) return {estimatedTotal: n, totalIsExact: true};
+	const [plan] = await sql<{queryPlan: Array<{Plan: {'Plan Rows': number}}>}[]>`explain (format json) select 1 ${from}`;
+	const planned = plan?.queryPlan?.[0]?.Plan?.['Plan Rows'] ?? n;
+	return {estimatedTotal: Math.max(n, Math.round(planned)), totalIsExact: false};
+}

@@ -1,0 +1,80 @@
+// One vehicle's telematics history, newest first, in keyset pages over the (vehicle_id, recorded_at) primary key.
+import type {Sql} from 'postgres';
+import {clampLimit, countOrEstimate, type Cursor, type Page} from './paging.js';
+
+export type TelematicsRow = {
+	/** The vehicle's id (rows are unique per vehicle and recorded_at). */
+	id: string;
+	recordedAt: Date;
+	socPct: number | null;
+	sohPct: number | null;
+	speedKmh: number | null;
+	headingDeg: number | null;
+	latitude: number | null;
+	longitude: number | null;
+	odometerKm: number | null;
+	packVoltageV: number | null;
+	packCurrentA: number | null;
+	packTempC: number | null;
+	powerKw: number | null;
+	/** Seconds until the next newer row (across page boundaries; null for the newest row of the history or window). */
+	secondsToNewer: number | null;
+	/** The vehicle went silent for longer than the gap threshold after this row. */
+	gap: boolean;
+};
+
+export type TelematicsRequest = {
+	vehicleId: string;
+	/** The next page: rows older than the cursor's time. */
+	after?: Cursor | null;
+	/** Jump: rows at or before this time (the inspector's `t`). */
+	before?: Date | null;
+	/** Window: nothing older than since, nothing newer than until. */
+	since?: Date | null;
+	until?: Date | null;
+	limit: number;
+	/** Silences longer than this are gaps (default 10 minutes). */
+	gapSeconds?: number;
+};
+
+export const defaultGapSeconds = 600;
+
+export async function listTelematics(sql: Sql, request: TelematicsRequest): Promise<Page<TelematicsRow>> {
+	const limit = clampLimit(request.limit, 50, 5000);
+	const gapSeconds = request.gapSeconds ?? defaultGapSeconds;
+	const cursorKey = request.after && request.after.sort === 'recordedAt' && typeof request.after.key === 'string' ? request.after.key : null;
+	const cursorTime = cursorKey !== null;
+	// Upper bound of this page: exclusive for a cursor (the row there is on the previous page), inclusive for until/before.
+	const inclusiveUpper = [request.until, request.before].filter((d): d is Date => d instanceof Date).sort((a, b) => a.getTime() - b.getTime())[0] ?? null;
+	const window = sql`
+		from vehicle_telematics t
+		where t.vehicle_id = ${request.vehicleId}::uuid
+		  and ${request.since ? sql`t.recorded_at >= ${request.since}` : sql`true`}
+		  and ${inclusiveUpper ? sql`t.recorded_at <= ${inclusiveUpper}` : sql`true`}`;
+	// The first row's gap is measured to the previous page's last row.
+	const newerBound = cursorTime ? sql`${cursorKey}::timestamptz` : sql`null::timestamptz`;
+	const fetched = await sql<(TelematicsRow & {cursorKey: string})[]>`
+		select p.id, p.recorded_at, p.soc_pct, p.soh_pct, p.speed_kmh, p.heading_deg, p.latitude, p.longitude, p.odometer_km,
+		       p.pack_voltage_v, p.pack_current_a, p.pack_temp_c, p.power_kw, p.recorded_at::text as cursor_key,
+		       extract(epoch from lag(p.recorded_at, 1, ${newerBound}) over (order by p.recorded_at desc) - p.recorded_at)::double precision as seconds_to_newer
+		from (
+			select t.vehicle_id as id, t.recorded_at, t.soc_pct, t.soh_pct, t.speed_kmh, t.heading_deg,
+			       st_y(t.location::geometry) as latitude, st_x(t.location::geometry) as longitude, t.odometer_km,
+			       t.pack_voltage_v, t.pack_current_a, t.pack_temp_c, t.power_kw
+			${window}
+			  and ${cursorTime ? sql`t.recorded_at < ${cursorKey}::timestamptz` : sql`true`}
+			order by t.recorded_at desc
+			limit ${limit + 1}
+		) p
+		order by p.recorded_at desc`;
+	const page = fetched.slice(0, limit);
+	const last = page.at(-1);
+	const nextCursor: Cursor | null = fetched.length > limit && last ? {sort: 'recordedAt', key: last.cursorKey, id: last.id} : null;
+	const rows = page.map(({cursorKey: _cursorKey, ...row}) => ({...row, gap: row.secondsToNewer !== null && row.secondsToNewer > gapSeconds}));
+	return {rows, nextCursor, ...(await countOrEstimate(sql, window))};
+}
+
+/** The cursor that starts a page at a point in time (rows strictly older than it). */
+export function telematicsCursorAt(vehicleId: string, time: Date): Cursor {
+	return {sort: 'recordedAt', key: time.toISOString(), id: vehicleId};
+}

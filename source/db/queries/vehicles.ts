@@ -1,0 +1,378 @@
+// Vehicles: the browse list (filters, search, keyset pages), finding one by VIN / plate / id, close matches,
+// and everything the inspector shows about one vehicle.
+import type {Sql} from 'postgres';
+import {nearestAvailableConnectors, type NearestConnectorRow} from './charging.js';
+import {escapeLike, isUuid} from './organizations.js';
+import {clampLimit, countOrEstimate, keyset, toPage, type Page, type PageRequest} from './paging.js';
+
+export const vehicleStatuses = ['active', 'charging', 'idle', 'maintenance', 'offline', 'retired'] as const;
+export type VehicleStatus = (typeof vehicleStatuses)[number];
+/** From connectivity_status() in the schema (age of the last report: online ≤ 5 min, stale ≤ 1 h, else offline). */
+export const connectivities = ['online', 'stale', 'offline'] as const;
+export type Connectivity = (typeof connectivities)[number];
+
+export type VehicleRow = {
+	id: string;
+	vin: string;
+	plate: string | null;
+	make: string;
+	model: string;
+	modelYear: number | null;
+	status: VehicleStatus;
+	organizationId: string;
+	organizationName: string;
+	fleetId: string;
+	fleetName: string;
+	socPct: number | null;
+	sohPct: number | null;
+	speedKmh: number | null;
+	connectivity: Connectivity;
+	lastSeenAt: Date | null;
+	secondsSinceReport: number | null;
+	latitude: number | null;
+	longitude: number | null;
+	/** Distance and initial bearing (degrees from north) from the fleet depot to the vehicle; null without both points. */
+	depotDistanceM: number | null;
+	depotBearingDeg: number | null;
+};
+
+export const vehicleSorts = ['vin', 'plate', 'model', 'status', 'soc', 'lastSeen', 'fleet'] as const;
+export type VehicleSort = (typeof vehicleSorts)[number];
+
+export type VehicleListRequest = PageRequest<VehicleSort> & {
+	organizationId?: string | null;
+	fleetId?: string | null;
+	status?: VehicleStatus | null;
+	connectivity?: Connectivity | null;
+	/** VIN prefix, plate prefix, id, or (for text that does not look like a VIN) make/model prefix. */
+	search?: string | null;
+};
+
+const sortKeys: Record<VehicleSort, {key: string; cast: string; nullable: boolean}> = {
+	vin: {key: 'v.vin', cast: 'text', nullable: false}, // vehicles_vin_unique
+	plate: {key: 'v.plate', cast: 'text', nullable: true}, // vehicles_plate
+	model: {key: "(v.make || ' ' || v.model)", cast: 'text', nullable: false},
+	status: {key: 'v.status', cast: 'text', nullable: false},
+	soc: {key: 's.soc_pct', cast: 'real', nullable: true},
+	lastSeen: {key: 's.recorded_at', cast: 'timestamptz', nullable: true},
+	fleet: {key: 'f.name', cast: 'text', nullable: false},
+};
+
+const vinCharacters = /^[A-HJ-NPR-Z0-9]+$/;
+
+/** Text that can only be part of a VIN (VIN alphabet, has a digit, 5+ characters): searched on indexed columns only. */
+export function looksLikeVin(text: string): boolean {
+	const upper = text.trim().toUpperCase();
+	return upper.length >= 5 && upper.length <= 17 && vinCharacters.test(upper) && /\d/.test(upper);
+}
+
+/**
+ * The search condition. VIN prefix is a range on vehicles_vin_unique that is correct in any collation
+ * (VINs use [0-9A-Z] only, so every VIN starting with P lies between P and P padded with Z); plate prefix
+ * uses vehicles_plate (a LIKE prefix is indexable under the C collation); make/model has no index and is only
+ * searched when the text cannot be a VIN.
+ */
+function searchCondition(sql: Sql, text: string) {
+	const trimmed = text.trim();
+	const upper = trimmed.toUpperCase();
+	const parts = [];
+	if (isUuid(trimmed)) parts.push(sql`v.id = ${trimmed}::uuid`);
+	if (upper.length <= 17 && vinCharacters.test(upper)) {
+		parts.push(sql`(v.vin between ${upper} and ${upper.padEnd(17, 'Z')} and v.vin like ${escapeLike(upper) + '%'})`);
+	}
+	parts.push(sql`v.plate like ${escapeLike(trimmed) + '%'}`);
+	if (upper !== trimmed) parts.push(sql`v.plate like ${escapeLike(upper) + '%'}`);
+	if (!looksLikeVin(trimmed) && !isUuid(trimmed)) {
+		parts.push(sql`(v.model ilike ${escapeLike(trimmed) + '%'} or (v.make || ' ' || v.model) ilike ${escapeLike(trimmed) + '%'})`);
+	}
+	return parts.reduce((all, part) => sql`${all} or ${part}`);
+}
+
+const vehicleColumns = (sql: Sql) => sql`
+	v.id, v.vin, v.plate, v.make, v.model, v.model_year, v.status,
+	v.organization_id, o.name as organization_name, v.fleet_id, f.name as fleet_name,
+	s.soc_pct, s.soh_pct, s.speed_kmh, s.recorded_at as last_seen_at,
+	extract(epoch from now() - s.recorded_at)::double precision as seconds_since_report,
+	connectivity_status(extract(epoch from now() - s.recorded_at)::double precision) as connectivity,
+	st_y(s.location::geometry) as latitude, st_x(s.location::geometry) as longitude,
+	st_distance(f.depot_location, s.location) as depot_distance_m,
+	degrees(st_azimuth(f.depot_location, s.location)) as depot_bearing_deg`;
+
+const vehicleFrom = (sql: Sql) => sql`
+	from vehicles v
+	join fleets f on f.id = v.fleet_id
+	join organizations o on o.id = v.organization_id
+	left join vehicle_live_state s on s.vehicle_id = v.id`;
+
+export async function listVehicles(sql: Sql, request: VehicleListRequest): Promise<Page<VehicleRow>> {
+	const limit = clampLimit(request.limit);
+	const sort = request.sort ?? 'vin';
+	const descending = request.descending ?? false;
+	const page = keyset(sql, {...sortKeys[sort], id: 'v.id'}, request.after, sort, descending);
+	const search = request.search?.trim();
+	const from = sql`
+		${vehicleFrom(sql)}
+		where ${request.organizationId ? sql`v.organization_id = ${request.organizationId}::uuid` : sql`true`}
+		  and ${request.fleetId ? sql`v.fleet_id = ${request.fleetId}::uuid` : sql`true`}
+		  and ${request.status ? sql`v.status = ${request.status}` : sql`true`}
+		  and ${request.connectivity ? sql`connectivity_status(extract(epoch from now() - s.recorded_at)::double precision) = ${request.connectivity}` : sql`true`}
+		  and ${search ? sql`(${searchCondition(sql, search)})` : sql`true`}`;
+	const fetched = await sql<(VehicleRow & {sortKey: string | number | Date | null; cursorKey: string | null})[]>`
+		select ${vehicleColumns(sql)}, ${page.key} as sort_key, ${page.cursorKey} as cursor_key
+		${from}
+		  and ${page.after}
+		order by ${page.orderBy}
+		limit ${limit + 1}`;
+	const result = toPage(fetched, limit, sort, row => row.cursorKey, await countOrEstimate(sql, from));
+	return {...result, rows: result.rows.map(({sortKey: _sortKey, cursorKey: _cursorKey, ...row}) => row)};
+}
+
+/** Every vehicle that ref names exactly: its id, its VIN (any case), or its plate (as typed or upper case; plates repeat across organizations). */
+export async function findVehicles(sql: Sql, ref: string): Promise<VehicleRow[]> {
+	const text = ref.trim();
+	if (!text) return [];
+	const upper = text.toUpperCase();
+	const byId = isUuid(text) ? sql`v.id = ${text}::uuid or` : sql``;
+	return sql<VehicleRow[]>`
+		select ${vehicleColumns(sql)}
+		${vehicleFrom(sql)}
+		where ${byId} v.vin = ${upper} or v.plate = ${text} or v.plate = ${upper}
+		order by (v.id::text = ${text.toLowerCase()}) desc, (v.vin = ${upper}) desc, v.vin
+		limit 20`;
+}
+
+/** The one vehicle ref names, or undefined when none does (a plate shared by several organizations: the first by VIN). */
+export async function findVehicle(sql: Sql, ref: string): Promise<VehicleRow | undefined> {
+	const [row] = await findVehicles(sql, ref);
+	return row;
+}
+
+export type VehicleSuggestion = {id: string; vin: string; plate: string | null; make: string; model: string; organizationName: string; distance: number};
+
+/**
+ * Vehicles whose VIN or plate is close to ref, closest first: candidates come from indexed prefix lookups of
+ * decreasing length (so a typo late in a VIN is found first), ranked by edit distance here.
+ */
+export async function suggestVehicles(sql: Sql, ref: string, limit = 5): Promise<VehicleSuggestion[]> {
+	const text = ref.trim();
+	const upper = text.toUpperCase();
+	if (upper.length < 2) return [];
+	const lengths = [...new Set([upper.length - 1, Math.ceil((upper.length * 2) / 3), Math.ceil(upper.length / 2), 3].filter(n => n >= 2 && n < upper.length))];
+	const candidates = new Map<string, Omit<VehicleSuggestion, 'distance'>>();
+	for (const n of lengths) {
+		const prefix = upper.slice(0, n);
+		const vinPrefix = vinCharacters.test(prefix) ? sql`(v.vin between ${prefix} and ${prefix.padEnd(17, 'Z')} and v.vin like ${escapeLike(prefix) + '%'}) or` : sql``;
+		const rows = await sql<Omit<VehicleSuggestion, 'distance'>[]>`
+			select v.id, v.vin, v.plate, v.make, v.model, o.name as organization_name
+			from vehicles v join organizations o on o.id = v.organization_id
+			where ${vinPrefix} v.plate like ${escapeLike(text.slice(0, n)) + '%'} or v.plate like ${escapeLike(prefix) + '%'}
+			limit 200`;
+		for (const row of rows) candidates.set(row.id, row);
+		if (candidates.size >= limit * 4) break;
+	}
+	return [...candidates.values()]
+		.map(row => ({...row, distance: Math.min(levenshtein(upper, row.vin), row.plate ? levenshtein(upper, row.plate.toUpperCase()) : Infinity)}))
+		.sort((a, b) => a.distance - b.distance || a.vin.localeCompare(b.vin))
+		.slice(0, limit);
+}
+
+/** Edit distance (insertions, deletions, substitutions), two rows of memory. */
+export function levenshtein(a: string, b: string): number {
+	let previous = Array.from({length: b.length + 1}, (_, i) => i);
+	for (let i = 1; i <= a.length; i++) {
+		const current = [i];
+		for (let j = 1; j <= b.length; j++) {
+			current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+		}
+		previous = current;
+	}
+	return previous[b.length]!;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The inspector: one vehicle in full
+
+export type VehicleIdentity = {
+	id: string;
+	vin: string;
+	plate: string | null;
+	make: string;
+	model: string;
+	modelYear: number | null;
+	status: VehicleStatus;
+	organizationId: string;
+	organizationName: string;
+	organizationSlug: string;
+	fleetId: string;
+	fleetName: string;
+	batteryCapacityKwh: number;
+	usableCapacityKwh: number | null;
+	maxAcChargeKw: number | null;
+	maxDcChargeKw: number | null;
+	connectorTypes: string[];
+	v2gCapable: boolean;
+	odometerKm: number;
+	commissionedOn: string | null;
+	depotAddress: string | null;
+	depotLatitude: number | null;
+	depotLongitude: number | null;
+};
+
+export type VehicleLiveState = {
+	recordedAt: Date;
+	receivedAt: Date;
+	secondsSinceReport: number;
+	connectivity: Connectivity;
+	socPct: number | null;
+	sohPct: number | null;
+	speedKmh: number | null;
+	headingDeg: number | null;
+	latitude: number | null;
+	longitude: number | null;
+	odometerKm: number | null;
+	packVoltageV: number | null;
+	packCurrentA: number | null;
+	packTempC: number | null;
+	powerKw: number | null;
+	depotDistanceM: number | null;
+	depotBearingDeg: number | null;
+};
+
+export type VehicleChargingSession = {
+	id: string;
+	status: string;
+	startedAt: Date;
+	energyKwh: number;
+	energyToGridKwh: number;
+	startSocPct: number | null;
+	targetSocPct: number | null;
+	isV2g: boolean;
+	stationName: string | null;
+	connectorNumber: number | null;
+	connectorType: string | null;
+	maxPowerKw: number | null;
+};
+
+export type VehicleRouteAssignment = {
+	id: string;
+	status: string;
+	routeId: string;
+	routeName: string;
+	plannedStartAt: Date;
+	plannedEndAt: Date | null;
+	actualStartAt: Date | null;
+	plannedDistanceKm: number | null;
+	driverName: string | null;
+	waypoints: number;
+	waypointsReached: number;
+};
+
+export type VehicleBatteryReport = {
+	id: string;
+	reportedAt: Date;
+	sohPct: number;
+	capacityMeasuredKwh: number | null;
+	cycleCount: number | null;
+	internalResistanceMohm: number | null;
+	cellVoltageSpreadMv: number | null;
+	tempMaxC: number | null;
+	source: string;
+};
+
+export type VehicleDetail = {
+	vehicle: VehicleIdentity;
+	state: VehicleLiveState | null;
+	chargingSession: VehicleChargingSession | null;
+	routeAssignment: VehicleRouteAssignment | null;
+	batteryReport: VehicleBatteryReport | null;
+	/** Available connectors nearest to the vehicle's last position (empty without a position). */
+	nearestConnectors: NearestConnectorRow[];
+};
+
+/** Everything the inspector shows about one vehicle; each part is one indexed lookup. undefined if no such vehicle. */
+export async function getVehicleDetail(sql: Sql, vehicleId: string, options: {connectors?: number; radiusKm?: number} = {}): Promise<VehicleDetail | undefined> {
+	const [vehicle] = await sql<VehicleIdentity[]>`
+		select v.id, v.vin, v.plate, v.make, v.model, v.model_year, v.status,
+		       v.organization_id, o.name as organization_name, o.slug as organization_slug, v.fleet_id, f.name as fleet_name,
+		       v.battery_capacity_kwh, v.usable_capacity_kwh, v.max_ac_charge_kw, v.max_dc_charge_kw, v.connector_types,
+		       v.v2g_capable, v.odometer_km, v.commissioned_on::text as commissioned_on,
+		       f.depot_address, st_y(f.depot_location::geometry) as depot_latitude, st_x(f.depot_location::geometry) as depot_longitude
+		from vehicles v
+		join fleets f on f.id = v.fleet_id
+		join organizations o on o.id = v.organization_id
+		where v.id = ${vehicleId}::uuid`;
+	if (!vehicle) return undefined;
+	const [[state], [chargingSession], [routeAssignment], [batteryReport]] = await Promise.all([
+		sql<VehicleLiveState[]>`
+			select s.recorded_at, s.received_at,
+			       extract(epoch from now() - s.recorded_at)::double precision as seconds_since_report,
+			       connectivity_status(extract(epoch from now() - s.recorded_at)::double precision) as connectivity,
+			       s.soc_pct, s.soh_pct, s.speed_kmh, s.heading_deg,
+			       st_y(s.location::geometry) as latitude, st_x(s.location::geometry) as longitude,
+			       s.odometer_km, s.pack_voltage_v, s.pack_current_a, s.pack_temp_c, s.power_kw,
+			       st_distance(f.depot_location, s.location) as depot_distance_m,
+			       degrees(st_azimuth(f.depot_location, s.location)) as depot_bearing_deg
+			from vehicle_live_state s
+			join fleets f on f.id = ${vehicle.fleetId}::uuid
+			where s.vehicle_id = ${vehicleId}::uuid`,
+		sql<VehicleChargingSession[]>`
+			select cs.id, cs.status, cs.started_at, cs.energy_kwh, cs.energy_to_grid_kwh, cs.start_soc_pct, cs.target_soc_pct, cs.is_v2g,
+			       st.name as station_name, c.connector_number, c.connector_type, c.max_power_kw
+			from charging_sessions cs
+			left join charging_connectors c on c.id = cs.connector_id
+			left join charging_stations st on st.id = c.station_id
+			where cs.vehicle_id = ${vehicleId}::uuid and cs.status in ('pending', 'active')
+			order by cs.started_at desc
+			limit 1`,
+		sql<VehicleRouteAssignment[]>`
+			select a.id, a.status, a.route_id, r.name as route_name, a.planned_start_at, a.planned_end_at, a.actual_start_at,
+			       r.planned_distance_km, u.full_name as driver_name,
+			       (select count(*)::int from route_waypoints w where w.route_id = a.route_id) as waypoints,
+			       (select count(*)::int from route_progress p where p.assignment_id = a.id) as waypoints_reached
+			from route_assignments a
+			join routes r on r.id = a.route_id
+			left join users u on u.id = a.driver_id
+			where a.vehicle_id = ${vehicleId}::uuid
+			  and (a.status = 'in_progress' or (a.status = 'scheduled' and coalesce(a.planned_end_at, a.planned_start_at) >= now()))
+			order by (a.status = 'in_progress') desc, a.planned_start_at
+			limit 1`,
+		sql<VehicleBatteryReport[]>`
+			select b.id, b.reported_at, b.soh_pct, b.capacity_measured_kwh, b.cycle_count, b.internal_resistance_mohm,
+			       b.cell_voltage_spread_mv, b.temp_max_c, b.source
+			from battery_health_reports b
+			where b.vehicle_id = ${vehicleId}::uuid
+			order by b.reported_at desc
+			limit 1`,
+	]);
+	let nearestConnectors: NearestConnectorRow[] = [];
+	if (state && state.latitude !== null && state.longitude !== null) {
+		nearestConnectors = await nearestConnectorsForVehicle(sql, {
+			latitude: state.latitude,
+			longitude: state.longitude,
+			connectorTypes: vehicle.connectorTypes,
+			limit: options.connectors ?? 5,
+			radiusKm: options.radiusKm,
+		});
+	}
+	return {
+		vehicle,
+		state: state ?? null,
+		chargingSession: chargingSession ?? null,
+		routeAssignment: routeAssignment ?? null,
+		batteryReport: batteryReport ?? null,
+		nearestConnectors,
+	};
+}
+
+/** Nearest available connectors the vehicle can use (one search per connector type it has, merged by distance). */
+async function nearestConnectorsForVehicle(
+	sql: Sql,
+	request: {latitude: number; longitude: number; connectorTypes: string[]; limit: number; radiusKm?: number},
+): Promise<NearestConnectorRow[]> {
+	const types = request.connectorTypes.length > 0 ? request.connectorTypes : [null];
+	const lists = await Promise.all(types.map(connectorType => nearestAvailableConnectors(sql, {...request, connectorType})));
+	return lists
+		.flat()
+		.sort((a, b) => a.distanceM - b.distanceM || a.connectorNumber - b.connectorNumber)
+		.slice(0, request.limit);
+}
