@@ -54,3 +54,16 @@ export function formatNumber(value: number | null | undefined, digits = 0): stri
 	if (value === null || value === undefined || !Number.isFinite(value)) return '-';
 	return value.toLocaleString('en-US', {minimumFractionDigits: digits, maximumFractionDigits: digits});
 }
+
+/**
+ * A short, reverse-geocode-free place: "3.2 km NE of depot", "at depot" (within 150 m), or "52.5300,13.4500"
+ * when the fleet has no depot; "-" without a position.
+ */
+export function describeLocation(place: {latitude: number | null; longitude: number | null; depotDistanceM?: number | null; depotBearingDeg?: number | null}): string {
+	if (place.latitude === null || place.longitude === null) return '-';
+	const distance = place.depotDistanceM;
+	if (distance === null || distance === undefined || !Number.isFinite(distance)) return `${place.latitude.toFixed(4)},${place.longitude.toFixed(4)}`;
+	if (distance < 150) return 'at depot';
+	const text = distance < 10_000 ? `${(distance / 1000).toFixed(1)} km` : `${Math.round(distance / 1000)} km`;
+	return place.depotBearingDeg === null || place.depotBearingDeg === undefined ? `${text} from depot` : `${text} ${compassPoint(place.depotBearingDeg)} of depot`;
+}

@@ -289,8 +289,8 @@ export type VehicleDetail = {
 	nearestConnectors: NearestConnectorRow[];
 };
 
-/** Everything the inspector shows about one vehicle; each part is one indexed lookup. undefined if no such vehicle. */
-export async function getVehicleDetail(sql: Sql, vehicleId: string, options: {connectors?: number; radiusKm?: number} = {}): Promise<VehicleDetail | undefined> {
+/** Identity and specs of one vehicle, with its fleet's depot; undefined if no such vehicle (or RLS hides it). */
+export async function getVehicleIdentity(sql: Sql, vehicleId: string): Promise<VehicleIdentity | undefined> {
 	const [vehicle] = await sql<VehicleIdentity[]>`
 		select v.id, v.vin, v.plate, v.make, v.model, v.model_year, v.status,
 		       v.organization_id, o.name as organization_name, o.slug as organization_slug, v.fleet_id, f.name as fleet_name,
@@ -301,78 +301,103 @@ export async function getVehicleDetail(sql: Sql, vehicleId: string, options: {co
 		join fleets f on f.id = v.fleet_id
 		join organizations o on o.id = v.organization_id
 		where v.id = ${vehicleId}::uuid`;
-	if (!vehicle) return undefined;
-	const [[state], [chargingSession], [routeAssignment], [batteryReport]] = await Promise.all([
-		sql<VehicleLiveState[]>`
-			select s.recorded_at, s.received_at,
-			       extract(epoch from now() - s.recorded_at)::double precision as seconds_since_report,
-			       connectivity_status(extract(epoch from now() - s.recorded_at)::double precision) as connectivity,
-			       s.soc_pct, s.soh_pct, s.speed_kmh, s.heading_deg,
-			       st_y(s.location::geometry) as latitude, st_x(s.location::geometry) as longitude,
-			       s.odometer_km, s.pack_voltage_v, s.pack_current_a, s.pack_temp_c, s.power_kw,
-			       st_distance(f.depot_location, s.location) as depot_distance_m,
-			       degrees(st_azimuth(f.depot_location, s.location)) as depot_bearing_deg
-			from vehicle_live_state s
-			join fleets f on f.id = ${vehicle.fleetId}::uuid
-			where s.vehicle_id = ${vehicleId}::uuid`,
-		sql<VehicleChargingSession[]>`
-			select cs.id, cs.status, cs.started_at, cs.energy_kwh, cs.energy_to_grid_kwh, cs.start_soc_pct, cs.target_soc_pct, cs.is_v2g,
-			       st.name as station_name, c.connector_number, c.connector_type, c.max_power_kw
-			from charging_sessions cs
-			left join charging_connectors c on c.id = cs.connector_id
-			left join charging_stations st on st.id = c.station_id
-			where cs.vehicle_id = ${vehicleId}::uuid and cs.status in ('pending', 'active')
-			order by cs.started_at desc
-			limit 1`,
-		sql<VehicleRouteAssignment[]>`
-			select a.id, a.status, a.route_id, r.name as route_name, a.planned_start_at, a.planned_end_at, a.actual_start_at,
-			       r.planned_distance_km, u.full_name as driver_name,
-			       (select count(*)::int from route_waypoints w where w.route_id = a.route_id) as waypoints,
-			       (select count(*)::int from route_progress p where p.assignment_id = a.id) as waypoints_reached
-			from route_assignments a
-			join routes r on r.id = a.route_id
-			left join users u on u.id = a.driver_id
-			where a.vehicle_id = ${vehicleId}::uuid
-			  and (a.status = 'in_progress' or (a.status = 'scheduled' and coalesce(a.planned_end_at, a.planned_start_at) >= now()))
-			order by (a.status = 'in_progress') desc, a.planned_start_at
-			limit 1`,
-		sql<VehicleBatteryReport[]>`
-			select b.id, b.reported_at, b.soh_pct, b.capacity_measured_kwh, b.cycle_count, b.internal_resistance_mohm,
-			       b.cell_voltage_spread_mv, b.temp_max_c, b.source
-			from battery_health_reports b
-			where b.vehicle_id = ${vehicleId}::uuid
-			order by b.reported_at desc
-			limit 1`,
-	]);
-	let nearestConnectors: NearestConnectorRow[] = [];
-	if (state && state.latitude !== null && state.longitude !== null) {
-		nearestConnectors = await nearestConnectorsForVehicle(sql, {
-			latitude: state.latitude,
-			longitude: state.longitude,
-			connectorTypes: vehicle.connectorTypes,
-			limit: options.connectors ?? 5,
-			radiusKm: options.radiusKm,
-		});
-	}
-	return {
-		vehicle,
-		state: state ?? null,
-		chargingSession: chargingSession ?? null,
-		routeAssignment: routeAssignment ?? null,
-		batteryReport: batteryReport ?? null,
-		nearestConnectors,
-	};
+	return vehicle;
 }
 
-/** Nearest available connectors the vehicle can use (one search per connector type it has, merged by distance). */
-async function nearestConnectorsForVehicle(
-	sql: Sql,
-	request: {latitude: number; longitude: number; connectorTypes: string[]; limit: number; radiusKm?: number},
-): Promise<NearestConnectorRow[]> {
-	const types = request.connectorTypes.length > 0 ? request.connectorTypes : [null];
-	const lists = await Promise.all(types.map(connectorType => nearestAvailableConnectors(sql, {...request, connectorType})));
+/** The latest state (vehicle_live_state, one primary-key lookup) with distance and bearing from the depot. */
+export async function getVehicleLiveState(sql: Sql, vehicleId: string): Promise<VehicleLiveState | null> {
+	const [state] = await sql<VehicleLiveState[]>`
+		select s.recorded_at, s.received_at,
+		       extract(epoch from now() - s.recorded_at)::double precision as seconds_since_report,
+		       connectivity_status(extract(epoch from now() - s.recorded_at)::double precision) as connectivity,
+		       s.soc_pct, s.soh_pct, s.speed_kmh, s.heading_deg,
+		       st_y(s.location::geometry) as latitude, st_x(s.location::geometry) as longitude,
+		       s.odometer_km, s.pack_voltage_v, s.pack_current_a, s.pack_temp_c, s.power_kw,
+		       st_distance(f.depot_location, s.location) as depot_distance_m,
+		       degrees(st_azimuth(f.depot_location, s.location)) as depot_bearing_deg
+		from vehicle_live_state s
+		join vehicles v on v.id = s.vehicle_id
+		join fleets f on f.id = v.fleet_id
+		where s.vehicle_id = ${vehicleId}::uuid`;
+	return state ?? null;
+}
+
+/** The pending or active charging session of a vehicle, with its station and connector; null when not charging. */
+export async function getCurrentChargingSession(sql: Sql, vehicleId: string): Promise<VehicleChargingSession | null> {
+	const [session] = await sql<VehicleChargingSession[]>`
+		select cs.id, cs.status, cs.started_at, cs.energy_kwh, cs.energy_to_grid_kwh, cs.start_soc_pct, cs.target_soc_pct, cs.is_v2g,
+		       st.name as station_name, c.connector_number, c.connector_type, c.max_power_kw
+		from charging_sessions cs
+		left join charging_connectors c on c.id = cs.connector_id
+		left join charging_stations st on st.id = c.station_id
+		where cs.vehicle_id = ${vehicleId}::uuid and cs.status in ('pending', 'active')
+		order by cs.started_at desc
+		limit 1`;
+	return session ?? null;
+}
+
+/** The route assignment in progress, else the next scheduled one; null when there is neither. */
+export async function getCurrentRouteAssignment(sql: Sql, vehicleId: string): Promise<VehicleRouteAssignment | null> {
+	const [assignment] = await sql<VehicleRouteAssignment[]>`
+		select a.id, a.status, a.route_id, r.name as route_name, a.planned_start_at, a.planned_end_at, a.actual_start_at,
+		       r.planned_distance_km, u.full_name as driver_name,
+		       (select count(*)::int from route_waypoints w where w.route_id = a.route_id) as waypoints,
+		       (select count(*)::int from route_progress p where p.assignment_id = a.id) as waypoints_reached
+		from route_assignments a
+		join routes r on r.id = a.route_id
+		left join users u on u.id = a.driver_id
+		where a.vehicle_id = ${vehicleId}::uuid
+		  and (a.status = 'in_progress' or (a.status = 'scheduled' and coalesce(a.planned_end_at, a.planned_start_at) >= now()))
+		order by (a.status = 'in_progress') desc, a.planned_start_at
+		limit 1`;
+	return assignment ?? null;
+}
+
+/** The newest battery health report (battery_health_reports_vehicle_time_unique, backward). */
+export async function getLatestBatteryReport(sql: Sql, vehicleId: string): Promise<VehicleBatteryReport | null> {
+	const [report] = await sql<VehicleBatteryReport[]>`
+		select b.id, b.reported_at, b.soh_pct, b.capacity_measured_kwh, b.cycle_count, b.internal_resistance_mohm,
+		       b.cell_voltage_spread_mv, b.temp_max_c, b.source
+		from battery_health_reports b
+		where b.vehicle_id = ${vehicleId}::uuid
+		order by b.reported_at desc
+		limit 1`;
+	return report ?? null;
+}
+
+/**
+ * Available connectors nearest to the vehicle's last position that fit it (one search per connector type it has,
+ * merged by distance); empty when it never reported a position.
+ */
+export async function nearestConnectorsForVehicle(sql: Sql, vehicleId: string, options: {limit?: number; radiusKm?: number} = {}): Promise<NearestConnectorRow[]> {
+	const [vehicle] = await sql<{connectorTypes: string[]; latitude: number | null; longitude: number | null}[]>`
+		select v.connector_types, st_y(s.location::geometry) as latitude, st_x(s.location::geometry) as longitude
+		from vehicles v left join vehicle_live_state s on s.vehicle_id = v.id
+		where v.id = ${vehicleId}::uuid`;
+	if (!vehicle || vehicle.latitude === null || vehicle.longitude === null) return [];
+	const limit = options.limit ?? 5;
+	const types = vehicle.connectorTypes.length > 0 ? vehicle.connectorTypes : [null];
+	const lists = await Promise.all(
+		types.map(connectorType =>
+			nearestAvailableConnectors(sql, {latitude: vehicle.latitude!, longitude: vehicle.longitude!, connectorType, limit, radiusKm: options.radiusKm}),
+		),
+	);
 	return lists
 		.flat()
 		.sort((a, b) => a.distanceM - b.distanceM || a.connectorNumber - b.connectorNumber)
-		.slice(0, request.limit);
+		.slice(0, limit);
+}
+
+/** Everything the inspector shows about one vehicle; each part is one indexed lookup. undefined if no such vehicle. */
+export async function getVehicleDetail(sql: Sql, vehicleId: string, options: {connectors?: number; radiusKm?: number} = {}): Promise<VehicleDetail | undefined> {
+	const vehicle = await getVehicleIdentity(sql, vehicleId);
+	if (!vehicle) return undefined;
+	const [state, chargingSession, routeAssignment, batteryReport, nearestConnectors] = await Promise.all([
+		getVehicleLiveState(sql, vehicleId),
+		getCurrentChargingSession(sql, vehicleId),
+		getCurrentRouteAssignment(sql, vehicleId),
+		getLatestBatteryReport(sql, vehicleId),
+		nearestConnectorsForVehicle(sql, vehicleId, {limit: options.connectors, radiusKm: options.radiusKm}),
+	]);
+	return {vehicle, state, chargingSession, routeAssignment, batteryReport, nearestConnectors};
 }
