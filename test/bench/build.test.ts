@@ -1,0 +1,91 @@
+// The shipped build: every command file is bundled, Pastel still finds them all, and the bundle runs without node_modules.
+import {execFile} from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {promisify} from 'node:util';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {createTestDatabase, type TestDatabase} from '../helpers/db.js';
+
+const run = promisify(execFile);
+const repo = path.resolve(import.meta.dirname, '../..');
+const commandsDir = path.join(repo, 'source/commands');
+
+type Built = {root: string; cli: string};
+
+/** Command names as Pastel derives them from files: folders are subcommands, index files name the folder. */
+function commandPaths(directory = commandsDir, prefix: string[] = []): string[][] {
+	const paths: string[][] = [];
+	for (const entry of fs.readdirSync(directory, {withFileTypes: true})) {
+		if (entry.name.startsWith('_app')) continue;
+		if (entry.isDirectory()) {
+			paths.push([...prefix, entry.name], ...commandPaths(path.join(directory, entry.name), [...prefix, entry.name]));
+		} else if (/\.(ts|tsx)$/.test(entry.name) && !entry.name.endsWith('.d.ts')) {
+			const name = entry.name.replace(/\.(ts|tsx)$/, '').replace(/([a-z\d])([A-Z])/g, '$1-$2').toLowerCase();
+			if (name !== 'index') paths.push([...prefix, name]);
+		}
+	}
+	return paths;
+}
+
+async function evfleet(built: Built, args: string[]) {
+	// Run from a directory with no package.json and no node_modules: the bundle must carry everything.
+	return run(process.execPath, [built.cli, ...args], {cwd: built.root, env: {...process.env, NODE_ENV: 'production', NO_COLOR: '1'}, timeout: 20_000});
+}
+
+describe('npm run build', () => {
+	let built: Built;
+	let db: TestDatabase;
+
+	beforeAll(async () => {
+		const root = fs.mkdtempSync(path.join(os.tmpdir(), 'evfleet-build-'));
+		// dist/ sits next to sql/ as in the package, so code that finds ../../sql from its source path still does.
+		fs.symlinkSync(path.join(repo, 'sql'), path.join(root, 'sql'));
+		// @ts-expect-error plain ES module script without types
+		const {build} = (await import('../../scripts/build.mjs')) as {build: (options: {outDir: string; quiet: boolean}) => Promise<string[]>};
+		await build({outDir: path.join(root, 'dist'), quiet: true});
+		built = {root, cli: path.join(root, 'dist/cli.js')};
+		db = await createTestDatabase();
+	});
+
+	afterAll(async () => {
+		await db?.close();
+		if (built) fs.rmSync(built.root, {recursive: true, force: true});
+	});
+
+	it('builds one entry point per command file, shared code in chunks', () => {
+		expect(fs.existsSync(path.join(built.root, 'dist/chunks'))).toBe(true);
+		const files = fs.readdirSync(commandsDir, {recursive: true, encoding: 'utf8'}).filter(file => /\.tsx?$/.test(file));
+		expect(files.length).toBeGreaterThan(0);
+		for (const file of files) {
+			expect(fs.existsSync(path.join(built.root, 'dist/commands', file.replace(/\.tsx?$/, '.js'))), file).toBe(true);
+		}
+	});
+
+	it('lists every top-level command in --help', async () => {
+		const {stdout} = await evfleet(built, ['--help']);
+		const listed = new Set([...stdout.matchAll(/^ {2}(\S+)/gm)].map(match => match[1]));
+		const topLevel = new Set(commandPaths().filter(parts => parts.length === 1).map(parts => parts[0]));
+		for (const name of topLevel) expect(listed, `${name} missing from --help`).toContain(name);
+	});
+
+	it('answers --help for every command and subcommand', async () => {
+		for (const parts of commandPaths()) {
+			const {stdout} = await evfleet(built, [...parts, '--help']);
+			expect(stdout, parts.join(' ')).toContain(`Usage: evfleet ${parts.join(' ')}`);
+		}
+	});
+
+	it('reports the package version, not the one of the current directory', async () => {
+		const {version} = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8')) as {version: string};
+		const {stdout} = await evfleet(built, ['--version']);
+		expect(stdout.trim()).toBe(version);
+	});
+
+	it('runs a database command, finding the schema files next to dist/', async () => {
+		const {stdout} = await evfleet(built, ['db', 'status', '--json', '--url', db.url]);
+		const status = JSON.parse(stdout) as {files: Array<{name: string; status: string}>};
+		expect(status.files.map(file => file.name)).toContain('schema.sql');
+		expect(status.files.every(file => file.status === 'applied')).toBe(true);
+	});
+});
