@@ -36,7 +36,12 @@ describe('parseSince', () => {
 		expect(parseSince('2026-11-20T14:00:00+02:00', now).toISOString()).toBe('2026-11-20T12:00:00.000Z');
 	});
 	it('says which formats are accepted', () => {
-		expect(() => parseSince('yesterday', now)).toThrow(/use an age \(30m, 2h, 3d\) or a time/);
+		expect(() => parseSince('yesterday', now)).toThrow(/invalid --since "yesterday"/);
+		try {
+			parseSince('yesterday', now);
+		} catch (error) {
+			expect((error as UsageError).hint).toMatch(/use an age \(30m, 2h, 3d\) or a time/);
+		}
 	});
 });
 
