@@ -126,13 +126,16 @@ export function monthAxisLabels(dates: readonly Date[], pointColumn: readonly nu
 	return labels;
 }
 
-/** Two lines under the plot: a rule with a tick at each label, and the labels; `indent` is the y-label width. */
-export function renderXAxis(labels: readonly AxisLabel[], columns: number, indent: number): [string, string] {
+/**
+ * Two lines under the plot: a rule as wide as the plot with a tick at each label, and the labels (which may
+ * run up to `textColumns`); `indent` is the y-label width.
+ */
+export function renderXAxis(labels: readonly AxisLabel[], columns: number, indent: number, textColumns = columns): [string, string] {
 	const rule: string[] = Array.from({length: columns}, (_, column) => (column === 0 ? '└' : '─'));
-	const text = Array.from({length: columns}, () => ' ');
+	const text = Array.from({length: Math.max(columns, textColumns)}, () => ' ');
 	for (const {column, text: label} of labels) {
-		if (column > 0) rule[column] = '┬';
-		for (let k = 0; k < label.length && column + k < columns; k++) text[column + k] = label[k]!;
+		if (column > 0 && column < columns) rule[column] = '┬';
+		for (let k = 0; k < label.length && column + k < text.length; k++) text[column + k] = label[k]!;
 	}
 	const pad = ' '.repeat(indent);
 	return [(pad + rule.join('')).trimEnd(), (pad + text.join('')).trimEnd()];

@@ -116,7 +116,7 @@ export function layoutChart(input: ChartInput): ChartLayout {
 		return segments.filter(segment => segment.text.length > 0);
 	});
 	const labels = monthAxisLabels(input.dates, sampled.pointColumn, input.width - plotStart);
-	const [rule, text] = renderXAxis(labels, sampled.columns, plotStart);
+	const [rule, text] = renderXAxis(labels, sampled.columns, plotStart, input.width - plotStart);
 	lines.push([{text: rule}], [{text}]);
 	const legend = input.series.map((series, index) => ({name: series.name, sample: legendSample(index, input.color), series: index, missing: definedCount(series.values) < 2}));
 	return {kind: 'chart', lines, legend, plotStart, columns: sampled.columns, pointColumn: sampled.pointColumn};
