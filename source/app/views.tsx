@@ -28,6 +28,11 @@ import React, {type ReactElement} from 'react';
 import {Box, Text} from 'ink';
 import type {KeyBinding} from './keys.js';
 import type {FleetsData, OrganizationsData, UsersData, VehicleInspectorData, VehiclesData} from '../screens/data-sources.js';
+import OrganizationsScreen, {keys as organizationsKeys} from '../screens/OrganizationsScreen.js';
+import FleetsScreen, {keys as fleetsKeys} from '../screens/FleetsScreen.js';
+import UsersScreen, {keys as usersKeys} from '../screens/UsersScreen.js';
+import VehiclesScreen, {keys as vehiclesKeys} from '../screens/VehiclesScreen.js';
+import VehicleInspectorScreen, {keys as inspectorKeys} from '../screens/VehicleInspectorScreen.js';
 
 /** Liveness of the database connection, watched by the shell (banner, indicator, reload on reconnect). */
 export type ConnectionHealth = {
@@ -66,6 +71,8 @@ export type ViewContext = {
 	readonly arg?: string;
 	/** Tell the shell about a failed query: a lost connection shows the banner and reloads the view when back. */
 	reportError(error: unknown): void;
+	/** Say an action (e.g. a maintenance statement) is running: `q` then asks before quitting. */
+	setBusy(running: boolean): void;
 };
 
 export type ViewDefinition = {
@@ -95,11 +102,47 @@ function placeholder(name: string, aliases: string[], title: string, description
 }
 
 export const views: ViewDefinition[] = [
-	placeholder('orgs', ['organizations', 'org-list'], 'Organizations', 'Every organization: plan, fleets, vehicles, online now, users'),
-	placeholder('fleets', ['fleet'], 'Fleets', 'Fleets with depot, vehicles by status, average SoC, online share'),
-	placeholder('vehicles', ['vehicles-list', 'vs'], 'Vehicles', 'Vehicles: VIN, plate, model, status, SoC, last seen, fleet'),
-	placeholder('vehicle', ['v', 'inspect'], 'Vehicle', 'One vehicle: identity, latest state, telematics history, charging, battery'),
-	placeholder('users', ['people'], 'Users', 'Users of an organization: name, email, roles, status, last login'),
+	{
+		name: 'orgs',
+		aliases: ['organizations'],
+		title: 'Organizations',
+		description: 'every organization: plan, fleets, vehicles, online now, users',
+		keys: organizationsKeys,
+		render: ctx => <OrganizationsScreen {...screenProps(ctx)} data={ctx.data.orgs}/>,
+	},
+	{
+		name: 'fleets',
+		aliases: ['fleet'],
+		title: 'Fleets',
+		description: 'fleets: depot, vehicles by status, average SoC, online share',
+		keys: fleetsKeys,
+		render: ctx => <FleetsScreen {...screenProps(ctx)} data={ctx.data.fleets}/>,
+	},
+	{
+		name: 'vehicles',
+		aliases: ['vs'],
+		title: 'Vehicles',
+		description: 'vehicles: VIN, plate, model, status, SoC, last seen, fleet',
+		keys: vehiclesKeys,
+		render: ctx => <VehiclesScreen {...screenProps(ctx)} data={ctx.data.vehicles}/>,
+	},
+	{
+		name: 'vehicle',
+		aliases: ['v', 'inspect'],
+		title: 'Vehicle',
+		description: 'one vehicle: identity, latest state, telematics history, charging, battery',
+		argument: {name: '<VIN|plate|id>', required: true},
+		keys: inspectorKeys,
+		render: ctx => <VehicleInspectorScreen {...screenProps(ctx)} data={ctx.data.vehicle} reference={ctx.arg ?? ''}/>,
+	},
+	{
+		name: 'users',
+		aliases: ['people'],
+		title: 'Users',
+		description: 'users of an organization: name, email, roles, status, last login',
+		keys: usersKeys,
+		render: ctx => <UsersScreen {...screenProps(ctx)} data={ctx.data.users}/>,
+	},
 	placeholder('live', ['l'], 'Live vehicles', 'Vehicles moving and reporting now'),
 	placeholder('charging', ['ch'], 'Charging', 'Active charging sessions and station availability'),
 	placeholder('routes', ['rt'], 'Routes', 'Active routes and their progress'),

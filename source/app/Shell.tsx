@@ -1,0 +1,276 @@
+// The console shell: header, breadcrumbs, the current view, footer; global keys, command line, help,
+// connection banner with reconnect. Views come from the registry (views.tsx); data from ConsoleData.
+import React, {useCallback, useEffect, useMemo, useRef, useState} from 'react';
+import {Box, Text, useInput, useStdout} from 'ink';
+import {Banner} from '../components/Banner.js';
+import {Breadcrumbs} from '../components/Breadcrumbs.js';
+import {CommandLine, type Completion} from '../components/CommandLine.js';
+import {Header} from '../components/Header.js';
+import {KeyHints} from '../components/KeyHints.js';
+import {errorMessage} from './use-paged-list.js';
+import {findBinding, KeyRegistryProvider, matchesKey, type KeyBinding, type ScreenKeysState} from './keys.js';
+import {findView, views as defaultViews, type ConsoleData, type ViewContext, type ViewDefinition} from './views.js';
+import HelpScreen, {type HelpSection} from '../screens/HelpScreen.js';
+
+export type SessionInfo = {location: string; user: string; version?: string; readOnly: boolean};
+
+export type ShellProps = {
+	readonly data: ConsoleData;
+	readonly session: SessionInfo;
+	readonly org?: string;
+	readonly initialView?: string;
+	readonly initialArg?: string;
+	readonly registry?: readonly ViewDefinition[];
+	/** `:org <slug>` (undefined: all organizations). Rejects with a message when the organization is unknown. */
+	onOrgChange?(org: string | undefined): Promise<void>;
+	/** Words `:org` completes with. */
+	readonly orgSlugs?: readonly string[];
+	onQuit(): void;
+	/** Fixed size (tests); otherwise the terminal's, following resizes. */
+	readonly width?: number;
+	readonly height?: number;
+	/** Health check period while connected (0: none). */
+	readonly healthIntervalMs?: number;
+	/** First reconnect delay; doubles up to 30 s. */
+	readonly retryBaseMs?: number;
+};
+
+type Crumb = {id: number; view: string; arg?: string; label: string};
+
+/** Commands that are not views. */
+const shellCommands: Array<{word: string; hint?: string; description: string}> = [
+	{word: 'org', hint: '<slug>', description: 'scope everything to one organization (:org with nothing: all)'},
+	{word: 'help', description: 'this help'},
+	{word: 'q', description: 'quit'},
+];
+
+export function useTerminalSize(fixed?: {width?: number; height?: number}): {width: number; height: number} {
+	const {stdout} = useStdout();
+	const read = () => ({width: fixed?.width ?? stdout.columns ?? 80, height: fixed?.height ?? stdout.rows ?? 24});
+	const [size, setSize] = useState(read);
+	useEffect(() => {
+		const onResize = () => setSize(read());
+		stdout.on('resize', onResize);
+		return () => {
+			stdout.off('resize', onResize);
+		};
+		// eslint-disable-next-line react-hooks/exhaustive-deps
+	}, [stdout, fixed?.width, fixed?.height]);
+	return fixed?.width && fixed?.height ? {width: fixed.width, height: fixed.height} : size;
+}
+
+export function Shell(props: ShellProps) {
+	const {data, session, org, initialView = 'orgs', initialArg, registry = defaultViews, onOrgChange, orgSlugs = [], onQuit, healthIntervalMs = 15_000, retryBaseMs = 1000} = props;
+	const terminal = useTerminalSize({width: props.width, height: props.height});
+	// One line short of the terminal: Ink redraws the whole screen on every frame that fills it (flicker).
+	const width = Math.max(20, terminal.width);
+	const height = Math.max(8, terminal.height - 1);
+
+	const nextId = useRef(1);
+	const crumbFor = (view: string, arg?: string, label?: string): Crumb => {
+		const definition = findView(view, registry);
+		return {id: nextId.current++, view: definition?.name ?? view, arg, label: label ?? (arg ? `${definition?.title ?? view} ${arg}` : definition?.title ?? view)};
+	};
+	const [stack, setStack] = useState<Crumb[]>(() => [crumbFor(findView(initialView, registry) ? initialView : 'orgs', initialArg)]);
+	const [mode, setMode] = useState<'normal' | 'command' | 'help' | 'quit'>('normal');
+	const [message, setMessage] = useState<{kind: 'error' | 'info'; text: string} | undefined>(undefined);
+	const [connection, setConnection] = useState<{status: 'connected' | 'reconnecting'; attempt: number; retryInMs: number; error?: string}>({status: 'connected', attempt: 0, retryInMs: 0});
+	const [epoch, setEpoch] = useState(0);
+	const [busy, setBusy] = useState(false);
+	const [screenKeys, setScreenKeys] = useState<ScreenKeysState>({bindings: [], capturing: false});
+
+	const registryApi = useMemo(() => {
+		const states = new Map<string, ScreenKeysState>();
+		return {
+			publish(id: string, state: ScreenKeysState | undefined) {
+				if (state) states.set(id, state);
+				else states.delete(id);
+				const all = [...states.values()];
+				setScreenKeys({bindings: all.flatMap(s => s.bindings), capturing: all.some(s => s.capturing)});
+			},
+		};
+	}, []);
+
+	const current = stack[stack.length - 1]!;
+	const definition = findView(current.view, registry);
+
+	const navigate = useCallback((view: string, arg?: string, label?: string) => {
+		const target = findView(view, registry);
+		if (!target) {
+			setMessage({kind: 'error', text: `unknown view "${view}" — :help lists them`});
+			return;
+		}
+		if (target.argument?.required && !arg) {
+			setMessage({kind: 'error', text: `:${target.name} needs ${target.argument.name}`});
+			return;
+		}
+		setMessage(undefined);
+		setStack(previous => [...previous, crumbFor(target.name, arg, label)]);
+		// eslint-disable-next-line react-hooks/exhaustive-deps
+	}, [registry]);
+	const back = useCallback(() => {
+		setMessage(undefined);
+		setStack(previous => (previous.length > 1 ? previous.slice(0, -1) : previous));
+	}, []);
+
+	// Connection: a lost connection shows a banner, retries with backoff, and reloads the view when back.
+	const reconnecting = connection.status === 'reconnecting';
+	const reportError = useCallback(
+		(error: unknown) => {
+			if (data.connection.isConnectionError(error)) {
+				setConnection(previous => (previous.status === 'reconnecting' ? previous : {status: 'reconnecting', attempt: 1, retryInMs: retryBaseMs, error: errorMessage(error)}));
+			}
+		},
+		[data, retryBaseMs],
+	);
+	useEffect(() => {
+		if (!reconnecting) return;
+		const timer = setTimeout(() => {
+			data.connection.ping().then(
+				() => {
+					setConnection({status: 'connected', attempt: 0, retryInMs: 0});
+					setEpoch(e => e + 1);
+					setMessage({kind: 'info', text: 'reconnected — view reloaded'});
+				},
+				error => setConnection(previous => ({status: 'reconnecting', attempt: previous.attempt + 1, retryInMs: Math.min(previous.retryInMs * 2, 30_000), error: errorMessage(error)})),
+			);
+		}, connection.retryInMs);
+		return () => clearTimeout(timer);
+	}, [reconnecting, connection.attempt, connection.retryInMs, data]);
+	useEffect(() => {
+		if (reconnecting || healthIntervalMs <= 0) return;
+		const timer = setInterval(() => {
+			data.connection.ping().catch(reportError);
+		}, healthIntervalMs);
+		return () => clearInterval(timer);
+	}, [reconnecting, healthIntervalMs, data, reportError]);
+
+	const runCommand = (text: string) => {
+		setMode('normal');
+		if (!text) return;
+		const [word = '', ...rest] = text.replace(/^:/, '').split(/\s+/);
+		const arg = rest.join(' ') || undefined;
+		const command = word.toLowerCase();
+		if (command === 'q' || command === 'quit' || command === 'q!') return quit(command === 'q!');
+		if (command === 'help' || command === 'h') return setMode('help');
+		if (command === 'org') {
+			if (!onOrgChange) return setMessage({kind: 'error', text: ':org is not available here'});
+			setMessage({kind: 'info', text: arg ? `switching to organization ${arg}…` : 'showing all organizations…'});
+			onOrgChange(arg).then(
+				() => {
+					setMessage({kind: 'info', text: arg ? `scoped to organization ${arg}` : 'scope: all organizations'});
+					setStack(previous => [crumbFor(previous[0]!.view)]);
+					setEpoch(e => e + 1);
+				},
+				error => setMessage({kind: 'error', text: errorMessage(error)}),
+			);
+			return;
+		}
+		const target = findView(command, registry);
+		if (!target) return setMessage({kind: 'error', text: `unknown command ":${word}" — :help lists them`});
+		navigate(target.name, arg);
+	};
+
+	const quit = (force = false) => {
+		if (busy && !force) {
+			setMode('quit');
+			return;
+		}
+		onQuit();
+	};
+
+	const globalKeys: KeyBinding[] = [
+		...(stack.length > 1 ? [{key: 'esc', label: 'back', match: ['escape'], handler: back}] : []),
+		{key: ':', label: 'command', handler: () => setMode('command')},
+		{key: '?', label: 'help', handler: () => setMode('help')},
+		{key: 'q', label: 'quit', handler: () => quit()},
+	];
+
+	const shellHasKeys = mode === 'normal' && !screenKeys.capturing;
+	useInput(
+		(input, key) => {
+			// The screen's own keys win (e.g. esc clears its filter before it goes back).
+			if (findBinding(screenKeys.bindings, input, key)) return;
+			findBinding(globalKeys, input, key)?.handler?.();
+		},
+		{isActive: shellHasKeys},
+	);
+	useInput(
+		(input, key) => {
+			if (matchesKey('y', input, key)) onQuit();
+			else setMode('normal');
+		},
+		{isActive: mode === 'quit'},
+	);
+
+	const completions: Completion[] = [
+		...registry.map(view => ({word: view.name, hint: view.argument?.name})),
+		...shellCommands.map(c => ({word: c.word, hint: c.hint})),
+	];
+	const argumentWords = (command: string) => (command === 'org' ? orgSlugs : []);
+
+	const badges = [session.readOnly ? 'READ-ONLY' : 'READ-WRITE', org ? `org ${org}` : 'all orgs'];
+	const bannerText = reconnecting
+		? `connection lost (${connection.error ?? 'no answer'}) — reconnecting, attempt ${connection.attempt}, next in ${Math.round(connection.retryInMs / 1000)}s`
+		: undefined;
+	const bottomLines = mode === 'command' ? 2 : 1;
+	const messageLines = message || mode === 'quit' ? 1 : 0;
+	const mainHeight = Math.max(3, height - 2 /* header, crumbs */ - (bannerText ? 1 : 0) - messageLines - bottomLines);
+
+	const ctx: ViewContext = {
+		data,
+		width,
+		height: mainHeight,
+		navigate,
+		back,
+		isActive: mode === 'normal',
+		org,
+		arg: current.arg,
+		reportError,
+		setBusy,
+	};
+
+	const helpSections: HelpSection[] = [
+		{title: 'Keys everywhere', keys: [{key: '↑↓ j/k', label: 'move'}, {key: 'g/G', label: 'top / bottom'}, {key: 'PgUp/PgDn', label: 'page'}, {key: 'enter', label: 'open'}, {key: 'esc', label: 'back (breadcrumb)'}, {key: '/', label: 'filter the list'}, {key: 's', label: 'cycle sort'}, {key: 'r', label: 'refresh'}, {key: ':', label: 'command line (tab completes)'}, {key: '?', label: 'this help'}, {key: 'q', label: 'quit'}]},
+		{title: `Keys on ${definition?.title ?? current.view}`, keys: (definition?.keys ?? []).map(k => ({key: k.key, label: k.label}))},
+		{
+			title: 'Commands',
+			keys: [
+				...registry.map(view => ({key: `:${view.name}${view.argument ? ` ${view.argument.name}` : ''}`, label: `${view.description}${view.aliases.length ? ` (also :${view.aliases.join(', :')})` : ''}`})),
+				...shellCommands.map(c => ({key: `:${c.word}${c.hint ? ` ${c.hint}` : ''}`, label: c.description})),
+			],
+		},
+	];
+
+	return (
+		<KeyRegistryProvider registry={registryApi}>
+			<Box flexDirection="column" width={width} height={height}>
+				<Header width={width} title="evfleet" location={session.location} user={session.user} version={session.version} badges={badges} status={reconnecting ? 'reconnecting' : 'connected'}/>
+				<Breadcrumbs width={width} crumbs={stack.map(c => c.label)}/>
+				{bannerText ? <Banner kind="error" width={width}>{bannerText}</Banner> : null}
+				<Box height={mainHeight} width={width} flexDirection="column" overflow="hidden">
+					{mode === 'help' ? (
+						<HelpScreen sections={helpSections} width={width} height={mainHeight} onClose={() => setMode('normal')}/>
+					) : definition ? (
+						<React.Fragment key={`${current.id}-${epoch}`}>{definition.render(ctx)}</React.Fragment>
+					) : (
+						<Text>unknown view {current.view}</Text>
+					)}
+				</Box>
+				{mode === 'quit' ? (
+					<Banner kind="warning" width={width}>an action is still running — quit anyway? y/n</Banner>
+				) : message ? (
+					<Banner kind={message.kind} width={width}>{message.text}</Banner>
+				) : null}
+				{mode === 'command' ? (
+					<CommandLine width={width} words={completions} argumentWords={argumentWords} onSubmit={runCommand} onCancel={() => setMode('normal')}/>
+				) : mode === 'help' ? (
+					<KeyHints width={width} bindings={[{key: 'esc', label: 'close help', handler: () => {}}, {key: '↑↓', label: 'scroll', handler: () => {}}]}/>
+				) : (
+					<KeyHints width={width} bindings={screenKeys.capturing ? [{key: 'enter', label: 'apply', handler: () => {}}, {key: 'esc', label: 'cancel', handler: () => {}}] : screenKeys.bindings} pinned={screenKeys.capturing ? [] : globalKeys}/>
+				)}
+			</Box>
+		</KeyRegistryProvider>
+	);
+}
+

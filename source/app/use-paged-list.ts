@@ -1,0 +1,105 @@
+// Pages a list from its data source with keyset cursors: one page of rows in memory, a stack of cursors
+// to go back, stale answers ignored. Errors become a message (the screen shows it), never a throw.
+import {useCallback, useEffect, useRef, useState} from 'react';
+import type {Cursor, Page, PageRequest} from './data.js';
+
+export type PagedList<T> = {
+	status: 'loading' | 'ready' | 'error';
+	rows: T[];
+	error?: string;
+	/** 1-based number of the first row on this page. */
+	firstRow: number;
+	total: number | null;
+	estimated: boolean;
+	hasNext: boolean;
+	hasPrevious: boolean;
+	nextPage(): void;
+	previousPage(): void;
+	refresh(): void;
+};
+
+export type PagedListOptions<T> = {
+	load(request: PageRequest): Promise<Page<T>>;
+	pageSize: number;
+	search?: string;
+	sort?: string;
+	/** Changes to these reload from the first page (e.g. a fleet id, a status filter). */
+	deps?: readonly unknown[];
+	/** Called after a page arrives: 'next' lands on its first row, 'previous' on its last. */
+	onPage?(direction: 'first' | 'next' | 'previous' | 'same'): void;
+	reportError?(error: unknown): void;
+};
+
+export function errorMessage(error: unknown): string {
+	const text = error instanceof Error ? error.message : String(error);
+	return text.split('\n')[0] ?? 'query failed';
+}
+
+export function usePagedList<T>({load, pageSize, search, sort, deps = [], onPage, reportError}: PagedListOptions<T>): PagedList<T> {
+	const [state, setState] = useState<{status: PagedList<T>['status']; page?: Page<T>; error?: string; index: number}>({status: 'loading', index: 0});
+	const cursors = useRef<Array<Cursor | undefined>>([undefined]);
+	const request = useRef(0);
+	const callbacks = useRef({load, onPage, reportError});
+	callbacks.current = {load, onPage, reportError};
+
+	const fetchPage = useCallback(
+		(index: number, direction: 'first' | 'next' | 'previous' | 'same') => {
+			const id = ++request.current;
+			setState(previous => ({...previous, status: previous.page ? previous.status : 'loading'}));
+			callbacks.current
+				.load({search: search || undefined, sort, after: cursors.current[index], limit: pageSize})
+				.then(
+					page => {
+						if (id !== request.current) return;
+						cursors.current[index + 1] = page.next ?? undefined;
+						cursors.current.length = index + 2;
+						setState({status: 'ready', page, index});
+						callbacks.current.onPage?.(direction);
+					},
+					error => {
+						if (id !== request.current) return;
+						callbacks.current.reportError?.(error);
+						setState(previous => ({...previous, status: 'error', error: errorMessage(error)}));
+					},
+				);
+		},
+		[search, sort, pageSize],
+	);
+
+	useEffect(() => {
+		cursors.current = [undefined];
+		fetchPage(0, 'first');
+		return () => {
+			request.current++;
+		};
+		// eslint-disable-next-line react-hooks/exhaustive-deps
+	}, [fetchPage, ...deps]);
+
+	const page = state.page;
+	const hasNext = Boolean(page?.next);
+	return {
+		status: state.status,
+		rows: page?.rows ?? [],
+		error: state.error,
+		firstRow: state.index * pageSize + 1,
+		total: page?.total ?? null,
+		estimated: page?.estimated ?? false,
+		hasNext,
+		hasPrevious: state.index > 0,
+		nextPage: () => {
+			if (hasNext) fetchPage(state.index + 1, 'next');
+		},
+		previousPage: () => {
+			if (state.index > 0) fetchPage(state.index - 1, 'previous');
+		},
+		refresh: () => fetchPage(state.index, 'same'),
+	};
+}
+
+/** "rows 1–40 of ~12,345" */
+export function describeRows(list: Pick<PagedList<unknown>, 'rows' | 'firstRow' | 'total' | 'estimated'>, formatNumber: (n: number) => string = n => n.toLocaleString('en-US')): string {
+	if (list.rows.length === 0) return 'no rows';
+	const last = list.firstRow + list.rows.length - 1;
+	const of = list.total === null ? '' : ` of ${list.estimated ? '~' : ''}${formatNumber(list.total)}`;
+	return `rows ${formatNumber(list.firstRow)}–${formatNumber(last)}${of}`;
+}

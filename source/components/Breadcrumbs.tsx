@@ -1,0 +1,17 @@
+// Where the person is: "Organizations › Acme › Fleets › North depot".
+import React from 'react';
+import {Box, Text} from 'ink';
+
+export function Breadcrumbs({crumbs, width}: {readonly crumbs: readonly string[]; readonly width: number}) {
+	// Keep the end of the trail (where the person is) when it is too long.
+	let shown = [...crumbs];
+	while (shown.length > 1 && shown.join(' › ').length > width) shown = shown.slice(1);
+	const text = (shown.length < crumbs.length ? '… › ' : '') + shown.join(' › ');
+	return (
+		<Box width={width} height={1}>
+			<Text dimColor wrap="truncate">
+				{text}
+			</Text>
+		</Box>
+	);
+}

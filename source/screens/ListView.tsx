@@ -1,0 +1,129 @@
+// The shape every browse list shares: a title line (rows x–y of ~N, sort, filter), a server-paged
+// DataTable, `/` filter, `s` sort, `r` refresh, `enter` open, and a one-line error in the view.
+import React, {useEffect, useRef, useState} from 'react';
+import {Box, Text} from 'ink';
+import type {Page, PageRequest} from '../app/data.js';
+import {useKeyBindings, type KeyBinding} from '../app/keys.js';
+import {describeRows, usePagedList} from '../app/use-paged-list.js';
+import {DataTable, listKeys, useListNavigation, type Column} from '../components/DataTable.js';
+import {FilterInput} from '../components/FilterInput.js';
+import {Spinner} from '../components/Spinner.js';
+import {Banner} from '../components/Banner.js';
+import {truncate} from '../components/text.js';
+import {colorEnabled} from '../terminal.js';
+
+export type SortOption = {readonly key: string; readonly label: string};
+
+export type ListViewProps<T> = {
+	readonly title: string;
+	readonly width: number;
+	readonly height: number;
+	readonly isActive: boolean;
+	readonly columns: readonly Column<T>[];
+	load(request: PageRequest): Promise<Page<T>>;
+	readonly sorts: readonly SortOption[];
+	readonly rowKey: (row: T) => string;
+	/** Reload from the first page when these change. */
+	readonly deps?: readonly unknown[];
+	/** `enter` on a row. */
+	readonly onOpen?: (row: T) => void;
+	readonly openLabel?: string;
+	/** More keys for the selected row (or for the list, when there is no row). */
+	readonly extraKeys?: (row: T | undefined) => KeyBinding[];
+	/** Extra words on the title line (e.g. "status: charging"). */
+	readonly note?: string;
+	readonly emptyText?: string;
+	readonly pageSize?: number;
+	reportError?(error: unknown): void;
+};
+
+/** Documentation of the keys every list has (the help overlay merges it with a screen's own). */
+export const listViewKeys: KeyBinding[] = [
+	...listKeys,
+	{key: 'enter', label: 'open the selected row'},
+	{key: '/', label: 'filter (searched on the server); esc clears it'},
+	{key: 's', label: 'cycle the sort column'},
+	{key: 'r', label: 'refresh'},
+];
+
+export function ListView<T>(props: ListViewProps<T>) {
+	const {title, width, height, isActive, columns, load, sorts, rowKey, deps = [], onOpen, openLabel = 'open', extraKeys, note, emptyText = 'nothing here', pageSize = 100, reportError} = props;
+	const [search, setSearch] = useState('');
+	const [filtering, setFiltering] = useState(false);
+	const [sortIndex, setSortIndex] = useState(0);
+	const sort = sorts[sortIndex];
+	const tableHeight = Math.max(2, height - 2);
+	const visibleRows = tableHeight - 1;
+	// Where the selection lands once a page's rows are in: its first row after next, its last after previous.
+	const landing = useRef<'first' | 'last' | undefined>(undefined);
+	const list = usePagedList<T>({
+		load,
+		pageSize,
+		search,
+		sort: sort?.key,
+		deps,
+		reportError,
+		onPage: direction => {
+			if (direction !== 'same') landing.current = direction === 'previous' ? 'last' : 'first';
+		},
+	});
+	const nav = useListNavigation({
+		count: list.rows.length,
+		visibleRows,
+		onPastEnd: list.hasNext ? list.nextPage : undefined,
+		onBeforeStart: list.hasPrevious ? list.previousPage : undefined,
+	});
+	useEffect(() => {
+		if (!landing.current) return;
+		nav.select(landing.current === 'last' ? list.rows.length - 1 : 0);
+		landing.current = undefined;
+		// eslint-disable-next-line react-hooks/exhaustive-deps
+	}, [list.rows]);
+	const row = list.rows[nav.selected];
+	const bindings: KeyBinding[] = [...nav.bindings];
+	if (onOpen && row) bindings.push({key: 'enter', label: openLabel, match: ['enter'], handler: () => onOpen(row)});
+	bindings.push({key: '/', label: 'filter', handler: () => setFiltering(true)});
+	if (search) bindings.push({key: 'esc', label: 'clear filter', match: ['escape'], handler: () => setSearch('')});
+	if (sorts.length > 1) bindings.push({key: 's', label: `sort:${sort?.label ?? ''}`, handler: () => setSortIndex(i => (i + 1) % sorts.length)});
+	bindings.push({key: 'r', label: 'refresh', handler: list.refresh});
+	if (extraKeys) bindings.push(...extraKeys(row));
+	useKeyBindings(bindings, {isActive: isActive && !filtering, capturing: filtering});
+
+	const color = colorEnabled();
+	const shownFrom = list.firstRow + nav.offset;
+	const windowed = list.rows.length === 0 ? 'no rows' : describeRows({rows: list.rows.slice(nav.offset, nav.offset + visibleRows), firstRow: shownFrom, total: list.total ?? (list.hasNext ? null : list.firstRow + list.rows.length - 1), estimated: list.estimated});
+	const titleLine = [title, windowed, sort && sorts.length > 1 ? `sort: ${sort.label}` : '', search ? `filter: "${search}"` : '', note ?? ''].filter(Boolean).join('  ·  ');
+	return (
+		<Box flexDirection="column" width={width} height={height}>
+			<Text wrap="truncate" bold color={color ? 'cyan' : undefined}>
+				{truncate(titleLine, width)}
+			</Text>
+			{list.status === 'loading' && list.rows.length === 0 ? (
+				<Box height={tableHeight}>
+					<Spinner label={`loading ${title.toLowerCase()}`}/>
+				</Box>
+			) : list.rows.length === 0 && list.status !== 'error' ? (
+				<Box height={tableHeight}>
+					<Text dimColor>{search ? `no match for "${search}" — esc clears the filter` : emptyText}</Text>
+				</Box>
+			) : (
+				<DataTable columns={columns} rows={list.rows} width={width} height={tableHeight} selected={nav.selected} offset={nav.offset} rowKey={rowKey}/>
+			)}
+			{filtering ? (
+				<FilterInput
+					width={width}
+					initial={search}
+					onSubmit={text => {
+						setFiltering(false);
+						setSearch(text);
+					}}
+					onCancel={() => setFiltering(false)}
+				/>
+			) : list.status === 'error' ? (
+				<Banner kind="error" width={width}>{`query failed: ${list.error ?? ''} — r retries`}</Banner>
+			) : (
+				<Text> </Text>
+			)}
+		</Box>
+	);
+}

@@ -1,0 +1,43 @@
+// Users of an organization: who to call at a customer.
+import React from 'react';
+import type {KeyBinding} from '../app/keys.js';
+import type {Column} from '../components/DataTable.js';
+import {formatAge} from '../format.js';
+import type {UserSummary, UsersData} from './data-sources.js';
+import {ListView, listViewKeys} from './ListView.js';
+import type {ScreenProps} from './screen-props.js';
+
+export const keys: KeyBinding[] = listViewKeys.filter(k => k.key !== 'enter');
+
+const columns: Column<UserSummary>[] = [
+	{key: 'name', header: 'Name', value: u => u.fullName, minWidth: 10, maxWidth: 26, priority: 0},
+	{key: 'email', header: 'Email', value: u => u.email, minWidth: 12, maxWidth: 34, priority: 0},
+	{key: 'roles', header: 'Roles', value: u => u.roles.join(',') || '-', minWidth: 6, maxWidth: 24, priority: 2},
+	{key: 'status', header: 'Status', value: u => u.status, priority: 1},
+	{key: 'login', header: 'Last login', value: u => (u.lastLoginAt ? `${formatAge(u.lastLoginAt)} ago` : 'never'), align: 'right', priority: 3},
+	{key: 'org', header: 'Organization', value: u => u.organizationName ?? '-', maxWidth: 20, priority: 5},
+];
+
+export const sorts = [
+	{key: 'name', label: 'name'},
+	{key: 'last_login', label: 'last login'},
+];
+
+/** arg: an organization id, or nothing (every user in scope). */
+export default function UsersScreen({data, width, height, isActive, arg, reportError}: ScreenProps<UsersData>) {
+	return (
+		<ListView<UserSummary>
+			title="Users"
+			width={width}
+			height={height}
+			isActive={isActive}
+			columns={arg ? columns.filter(c => c.key !== 'org') : columns}
+			load={request => data.list({...request, organizationId: arg})}
+			deps={[arg]}
+			sorts={sorts}
+			rowKey={u => u.id}
+			emptyText="no users"
+			reportError={reportError}
+		/>
+	);
+}

@@ -1,0 +1,248 @@
+// The support-staff screen: one vehicle's identity, latest state, charging/route, battery report,
+// nearest free connectors, and its telematics history paged from the newest row (t jumps in time).
+import React, {useEffect, useState} from 'react';
+import {Box, Text} from 'ink';
+import type {Page} from '../app/data.js';
+import {useKeyBindings, type KeyBinding} from '../app/keys.js';
+import {describeRows, errorMessage, usePagedList} from '../app/use-paged-list.js';
+import {Banner} from '../components/Banner.js';
+import {DataTable, listKeys, useListNavigation, type Column} from '../components/DataTable.js';
+import {Spinner} from '../components/Spinner.js';
+import {TextPrompt} from '../components/TextPrompt.js';
+import {truncate} from '../components/text.js';
+import {compassPoint, formatAge, formatNumber, formatSeconds} from '../format.js';
+import {parseSince} from '../parse.js';
+import {colorEnabled} from '../terminal.js';
+import type {BatteryReport, ChargingNow, NearbyConnector, RouteNow, TelematicsPoint, VehicleDetail, VehicleInspectorData} from './data-sources.js';
+import type {ScreenProps} from './screen-props.js';
+
+export const keys: KeyBinding[] = [
+	...listKeys.map(k => ({...k, label: `${k.label} in the telematics history`})),
+	{key: 't', label: 'jump to a time: 2h, 3d, 2026-11-20 14:00 (history older than it)'},
+	{key: 'n', label: 'back to the newest rows'},
+	{key: 'r', label: 'reload everything'},
+];
+
+/** Reporting gaps longer than this are marked in the history. */
+export const gapThresholdMs = 5 * 60_000;
+
+export type HistoryRow = TelematicsPoint & {gapMs: number | null};
+
+/** Each row with the silence before it (to the next older row), so long gaps can be marked. */
+export function withGaps(rows: readonly TelematicsPoint[]): HistoryRow[] {
+	return rows.map((row, i) => {
+		const older = rows[i + 1];
+		return {...row, gapMs: older ? row.recordedAt.getTime() - older.recordedAt.getTime() : null};
+	});
+}
+
+export function formatDistance(meters: number | null): string {
+	if (meters === null) return '-';
+	return meters < 1000 ? `${Math.round(meters)} m` : `${(meters / 1000).toFixed(meters < 10_000 ? 1 : 0)} km`;
+}
+
+function formatTime(date: Date): string {
+	return date.toISOString().replace('T', ' ').slice(0, 19);
+}
+
+const historyColumns: Column<HistoryRow>[] = [
+	{key: 'time', header: 'Recorded (UTC)', value: r => formatTime(r.recordedAt), width: 19, priority: 0},
+	{key: 'soc', header: 'SoC', value: r => (r.soc === null ? '-' : `${r.soc.toFixed(1)}%`), align: 'right', priority: 1},
+	{key: 'speed', header: 'km/h', value: r => formatNumber(r.speedKmh), align: 'right', priority: 2},
+	{key: 'power', header: 'kW', value: r => formatNumber(r.powerKw, 1), align: 'right', priority: 2},
+	{key: 'temp', header: 'Pack°C', value: r => formatNumber(r.packTempC, 1), align: 'right', priority: 4},
+	{key: 'gap', header: 'Gap', value: r => (r.gapMs !== null && r.gapMs > gapThresholdMs ? `gap ${formatSeconds(r.gapMs / 1000)}` : ''), minWidth: 3, priority: 1},
+	{key: 'loc', header: 'Location', value: r => (r.latitude === null || r.longitude === null ? '-' : `${r.latitude.toFixed(4)},${r.longitude.toFixed(4)}`), priority: 5},
+	{key: 'odo', header: 'Odo km', value: r => formatNumber(r.odometerKm), align: 'right', priority: 6},
+];
+
+type Section<T> = {status: 'loading' | 'ready' | 'error'; value?: T; error?: string};
+
+function useSection<T>(load: () => Promise<T>, deps: readonly unknown[], reportError?: (error: unknown) => void): Section<T> {
+	const [state, setState] = useState<Section<T>>({status: 'loading'});
+	useEffect(() => {
+		let live = true;
+		setState({status: 'loading'});
+		load().then(
+			value => live && setState({status: 'ready', value}),
+			error => {
+				reportError?.(error);
+				if (live) setState({status: 'error', error: errorMessage(error)});
+			},
+		);
+		return () => {
+			live = false;
+		};
+		// eslint-disable-next-line react-hooks/exhaustive-deps
+	}, deps);
+	return state;
+}
+
+function sectionText<T>(section: Section<T>, describe: (value: T) => string): string {
+	if (section.status === 'loading') return '…';
+	if (section.status === 'error') return `query failed: ${section.error}`;
+	return describe(section.value as T);
+}
+
+export type VehicleInspectorProps = ScreenProps<VehicleInspectorData> & {readonly reference: string};
+
+export default function VehicleInspectorScreen({data, reference, width, height, isActive, reportError}: VehicleInspectorProps) {
+	const [reload, setReload] = useState(0);
+	const vehicle = useSection(() => data.find(reference), [reference, reload], reportError);
+	if (vehicle.status === 'loading') return <Spinner label={`looking up ${reference}`}/>;
+	if (vehicle.status === 'error') return <InspectorError width={width} isActive={isActive} text={`query failed: ${vehicle.error}`} onReload={() => setReload(r => r + 1)}/>;
+	if (!vehicle.value) return <NotFound data={data} reference={reference} width={width} isActive={isActive}/>;
+	return <Inspector key={reload} data={data} vehicle={vehicle.value} width={width} height={height} isActive={isActive} reportError={reportError} onReload={() => setReload(r => r + 1)}/>;
+}
+
+function InspectorError({width, isActive, text, onReload}: {readonly width: number; readonly isActive: boolean; readonly text: string; onReload(): void}) {
+	useKeyBindings([{key: 'r', label: 'retry', handler: onReload}], {isActive});
+	return <Banner kind="error" width={width}>{text}</Banner>;
+}
+
+function NotFound({data, reference, width, isActive}: {readonly data: VehicleInspectorData; readonly reference: string; readonly width: number; readonly isActive: boolean}) {
+	const suggestions = useSection(() => data.suggest(reference), [reference]);
+	useKeyBindings([], {isActive});
+	return (
+		<Box flexDirection="column" width={width}>
+			<Banner kind="error" width={width}>{`no vehicle matches "${reference}" (VIN, plate or id)`}</Banner>
+			<Text wrap="truncate" dimColor>
+				{suggestions.status === 'ready' && suggestions.value!.length > 0 ? `did you mean: ${suggestions.value!.join(', ')}` : 'try :vehicles and / to search'}
+			</Text>
+		</Box>
+	);
+}
+
+type InspectorProps = {
+	readonly data: VehicleInspectorData;
+	readonly vehicle: VehicleDetail;
+	readonly width: number;
+	readonly height: number;
+	readonly isActive: boolean;
+	reportError?(error: unknown): void;
+	onReload(): void;
+};
+
+function Inspector({data, vehicle: v, width, height, isActive, reportError, onReload}: InspectorProps) {
+	const color = colorEnabled();
+	const charging = useSection<ChargingNow | null>(() => data.charging(v.id), [v.id], reportError);
+	const route = useSection<RouteNow | null>(() => data.route(v.id), [v.id], reportError);
+	const battery = useSection<BatteryReport | null>(() => data.battery(v.id), [v.id], reportError);
+	const nearest = useSection<NearbyConnector[]>(() => data.nearestConnectors(v.id, 3), [v.id], reportError);
+	const [jumpTo, setJumpTo] = useState<Date | undefined>(undefined);
+	const [prompting, setPrompting] = useState(false);
+	const [promptError, setPromptError] = useState<string | undefined>(undefined);
+
+	const summaryLines = 7;
+	const tableHeight = Math.max(3, height - summaryLines - 2);
+	const visibleRows = tableHeight - 1;
+	const pageSize = Math.max(50, visibleRows);
+	const landing = React.useRef<'first' | 'last' | undefined>(undefined);
+	const history = usePagedList<TelematicsPoint>({
+		load: async request => {
+			const before = request.after ? new Date(request.after) : jumpTo;
+			const rows = await data.telematics(v.id, {before, limit: request.limit});
+			const last = rows[rows.length - 1];
+			return {rows, next: rows.length === request.limit && last ? last.recordedAt.toISOString() : null, total: null} satisfies Page<TelematicsPoint>;
+		},
+		pageSize,
+		deps: [v.id, jumpTo?.getTime()],
+		reportError,
+		onPage: direction => {
+			if (direction !== 'same') landing.current = direction === 'previous' ? 'last' : 'first';
+		},
+	});
+	const rows = withGaps(history.rows);
+	const nav = useListNavigation({
+		count: rows.length,
+		visibleRows,
+		onPastEnd: history.hasNext ? history.nextPage : undefined,
+		onBeforeStart: history.hasPrevious ? history.previousPage : undefined,
+	});
+	useEffect(() => {
+		if (!landing.current) return;
+		nav.select(landing.current === 'last' ? rows.length - 1 : 0);
+		landing.current = undefined;
+		// eslint-disable-next-line react-hooks/exhaustive-deps
+	}, [history.rows]);
+
+	const bindings: KeyBinding[] = [
+		...nav.bindings,
+		{key: 't', label: 'time jump', handler: () => setPrompting(true)},
+		...(jumpTo || history.hasPrevious ? [{key: 'n', label: 'newest', handler: () => setJumpTo(undefined)}] : []),
+		{key: 'r', label: 'reload', handler: onReload},
+	];
+	useKeyBindings(bindings, {isActive: isActive && !prompting, capturing: prompting});
+
+	const identity = [v.vin, v.plate, `${v.make} ${v.model}${v.modelYear ? ` ${v.modelYear}` : ''}`, v.status, `${v.fleetName} (${v.organizationName})`].filter(Boolean).join(' · ');
+	const specs = [
+		`battery ${formatNumber(v.batteryCapacityKwh)} kWh${v.usableCapacityKwh ? ` (usable ${formatNumber(v.usableCapacityKwh)})` : ''}`,
+		v.maxAcChargeKw ? `AC ${formatNumber(v.maxAcChargeKw)} kW` : '',
+		v.maxDcChargeKw ? `DC ${formatNumber(v.maxDcChargeKw)} kW` : '',
+		v.connectorTypes.join(','),
+		v.v2gCapable ? 'V2G' : '',
+		v.odometerKm === null ? '' : `odo ${formatNumber(v.odometerKm)} km`,
+	].filter(Boolean).join(' · ');
+	const state = v.lastSeenAt
+		? [`SoC ${formatNumber(v.soc, 1)}%`, `SoH ${formatNumber(v.soh, 1)}%`, `${formatNumber(v.speedKmh)} km/h`, `${formatNumber(v.powerKw, 1)} kW`, `pack ${formatNumber(v.packTempC, 1)}°C`, `seen ${formatAge(v.lastSeenAt)} ago (${v.connectivity})`].join(' · ')
+		: 'never reported';
+	const where =
+		v.latitude === null || v.longitude === null
+			? 'location unknown'
+			: `at ${v.latitude.toFixed(4)},${v.longitude.toFixed(4)}${v.depotDistanceM === null ? '' : ` — ${formatDistance(v.depotDistanceM)} ${v.depotDistanceM < 50 ? 'from' : `${compassPoint(v.depotBearingDeg ?? 0)} of`} depot`}${v.depot ? ` (${v.depot})` : ''}`;
+	const activity = `${sectionText(charging, c => (c ? `charging at ${c.stationName}${c.connector ? ` ${c.connector}` : ''} since ${formatAge(c.startedAt)} ago, ${formatNumber(c.energyKwh, 1)} kWh${c.powerKw ? ` at ${formatNumber(c.powerKw, 1)} kW` : ''}` : 'not charging'))} · ${sectionText(route, r => (r ? `route ${r.name} ${r.status}${r.progressPct === null ? '' : ` ${Math.round(r.progressPct)}%`}${r.eta ? ` ETA ${formatTime(r.eta).slice(11, 16)}` : ''}` : 'no route'))}`;
+	const batteryText = `battery: ${sectionText(battery, b => (b ? `report ${formatTime(b.reportedAt).slice(0, 10)} SoH ${formatNumber(b.soh, 1)}%${b.capacityKwh ? ` ${formatNumber(b.capacityKwh, 1)} kWh` : ''}${b.cycleCount === null ? '' : ` ${formatNumber(b.cycleCount)} cycles`}${b.note ? ` — ${b.note}` : ''}` : 'no health report'))}`;
+	const nearestText = `nearest free: ${sectionText(nearest, list => (list.length === 0 ? 'none' : list.map(c => `${c.stationName} ${c.connector}${c.powerKw ? ` ${formatNumber(c.powerKw)}kW` : ''} ${formatDistance(c.distanceM)}`).join('; ')))}`;
+	const line = (text: string, bold = false, dim = false) => (
+		<Text wrap="truncate" bold={bold} dimColor={dim}>
+			{truncate(text, width) || ' '}
+		</Text>
+	);
+	const windowRows = {rows: rows.slice(nav.offset, nav.offset + visibleRows), firstRow: history.firstRow + nav.offset, total: null, estimated: false};
+	const historyTitle = `Telematics ${jumpTo ? `before ${formatTime(jumpTo)}` : 'newest first'} · ${rows.length ? describeRows(windowRows) : 'no rows'}${history.hasNext ? ' · more older ↓' : ''} · gaps > ${formatSeconds(gapThresholdMs / 1000)} marked !`;
+	return (
+		<Box flexDirection="column" width={width} height={height}>
+			<Text wrap="truncate" bold color={color ? 'cyan' : undefined}>
+				{truncate(identity, width)}
+			</Text>
+			{line(specs, false, true)}
+			{line(state)}
+			{line(where)}
+			{line(activity)}
+			{line(batteryText)}
+			{line(nearestText)}
+			{line(historyTitle, true)}
+			{history.status === 'loading' && rows.length === 0 ? (
+				<Box height={tableHeight}>
+					<Spinner label="loading telematics"/>
+				</Box>
+			) : rows.length === 0 && history.status !== 'error' ? (
+				<Box height={tableHeight}>
+					<Text dimColor>{jumpTo ? `no telematics before ${formatTime(jumpTo)} — n goes back to the newest` : 'no telematics recorded'}</Text>
+				</Box>
+			) : (
+				<DataTable columns={historyColumns} rows={rows} width={width} height={tableHeight} selected={nav.selected} offset={nav.offset} rowKey={r => String(r.recordedAt.getTime())} flag={r => r.gapMs !== null && r.gapMs > gapThresholdMs}/>
+			)}
+			{prompting ? (
+				<TextPrompt
+					prompt="time (2h, 3d, 2026-11-20 14:00): "
+					width={width}
+					onSubmit={text => {
+						try {
+							setJumpTo(text.trim() ? parseSince(text, Date.now(), 'time') : undefined);
+							setPromptError(undefined);
+						} catch (error) {
+							setPromptError(errorMessage(error));
+						}
+						setPrompting(false);
+					}}
+					onCancel={() => setPrompting(false)}
+				/>
+			) : promptError ? (
+				<Banner kind="error" width={width}>{promptError}</Banner>
+			) : history.status === 'error' ? (
+				<Banner kind="error" width={width}>{`query failed: ${history.error ?? ''} — r reloads`}</Banner>
+			) : null}
+		</Box>
+	);
+}

@@ -1,0 +1,81 @@
+// Vehicles: VIN, plate, model, status, SoC, connectivity and last seen, location, fleet. enter → inspector.
+import React, {useState} from 'react';
+import type {KeyBinding} from '../app/keys.js';
+import type {Column} from '../components/DataTable.js';
+import {formatAge} from '../format.js';
+import type {VehicleSummary, VehiclesData} from './data-sources.js';
+import {ListView, listViewKeys} from './ListView.js';
+import type {ScreenProps} from './screen-props.js';
+
+export const keys: KeyBinding[] = [
+	...listViewKeys,
+	{key: 'enter', label: 'inspect the vehicle'},
+	{key: 'f', label: 'cycle the status filter'},
+	{key: 'c', label: 'cycle the connectivity filter (online, stale, offline)'},
+];
+
+const connectivityColor: Record<string, string> = {online: 'green', stale: 'yellow', offline: 'red'};
+
+export function formatLocation(latitude: number | null, longitude: number | null): string {
+	if (latitude === null || longitude === null) return '-';
+	return `${latitude.toFixed(3)},${longitude.toFixed(3)}`;
+}
+
+const columns: Column<VehicleSummary>[] = [
+	{key: 'vin', header: 'VIN', value: v => v.vin, width: 17, priority: 0},
+	{key: 'plate', header: 'Plate', value: v => v.plate ?? '-', minWidth: 5, maxWidth: 12, priority: 1},
+	{key: 'model', header: 'Model', value: v => `${v.make} ${v.model}`, minWidth: 8, maxWidth: 22, priority: 4},
+	{key: 'status', header: 'Status', value: v => v.status, minWidth: 6, priority: 2},
+	{key: 'soc', header: 'SoC', value: v => (v.soc === null ? '-' : `${Math.round(v.soc)}%`), align: 'right', priority: 1},
+	{key: 'seen', header: 'Seen', value: v => (v.lastSeenAt ? formatAge(v.lastSeenAt) : 'never'), align: 'right', priority: 2, color: v => connectivityColor[v.connectivity]},
+	{key: 'conn', header: 'Conn', value: v => v.connectivity, priority: 6, color: v => connectivityColor[v.connectivity]},
+	{key: 'location', header: 'Location', value: v => formatLocation(v.latitude, v.longitude), priority: 7},
+	{key: 'fleet', header: 'Fleet', value: v => v.fleetName, minWidth: 6, maxWidth: 20, priority: 5},
+];
+
+export const sorts = [
+	{key: 'vin', label: 'VIN'},
+	{key: 'last_seen', label: 'last seen'},
+	{key: 'soc', label: 'SoC'},
+];
+
+/** arg: "fleet:<id>", "org:<id>" or nothing (every vehicle in scope). */
+export function parseVehiclesArg(arg: string | undefined): {fleetId?: string; organizationId?: string} {
+	if (!arg) return {};
+	if (arg.startsWith('fleet:')) return {fleetId: arg.slice(6)};
+	if (arg.startsWith('org:')) return {organizationId: arg.slice(4)};
+	return {fleetId: arg};
+}
+
+export default function VehiclesScreen({data, width, height, isActive, navigate, arg, reportError}: ScreenProps<VehiclesData>) {
+	const [status, setStatus] = useState<string | undefined>(undefined);
+	const [connectivity, setConnectivity] = useState<string | undefined>(undefined);
+	const cycle = (values: readonly string[], current: string | undefined) => {
+		const index = current === undefined ? -1 : values.indexOf(current);
+		return index + 1 < values.length ? values[index + 1] : undefined;
+	};
+	const scope = parseVehiclesArg(arg);
+	const note = [status ? `status: ${status}` : '', connectivity ? `conn: ${connectivity}` : ''].filter(Boolean).join(' ');
+	return (
+		<ListView<VehicleSummary>
+			title="Vehicles"
+			width={width}
+			height={height}
+			isActive={isActive}
+			columns={columns}
+			load={request => data.list({...request, ...scope, status, connectivity})}
+			deps={[arg, status, connectivity]}
+			sorts={sorts}
+			rowKey={v => v.id}
+			openLabel="inspect"
+			onOpen={v => navigate('vehicle', v.id, v.plate ?? v.vin)}
+			extraKeys={() => [
+				{key: 'f', label: 'status', handler: () => setStatus(current => cycle(data.statuses, current))},
+				{key: 'c', label: 'conn', handler: () => setConnectivity(current => cycle(data.connectivities, current))},
+			]}
+			note={note || undefined}
+			emptyText={status || connectivity ? 'no vehicles with this status — f/c change the filters' : 'no vehicles'}
+			reportError={reportError}
+		/>
+	);
+}

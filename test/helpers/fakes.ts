@@ -1,0 +1,134 @@
+// Fake console data sources and row builders for screen tests (no database).
+import type {Page, PageRequest} from '../../source/app/data.js';
+import type {ConsoleData} from '../../source/app/views.js';
+import type {FleetSummary, OrganizationSummary, TelematicsPoint, UserSummary, VehicleDetail, VehicleSummary} from '../../source/screens/data-sources.js';
+
+let counter = 0;
+const nextId = () => `00000000-0000-4000-8000-${String(++counter).padStart(12, '0')}`;
+
+export function organization(overrides: Partial<OrganizationSummary> = {}): OrganizationSummary {
+	const id = overrides.id ?? nextId();
+	return {id, name: 'Acme Mobility', slug: 'acme', plan: 'enterprise', active: true, fleets: 2, vehicles: 40, online: 31, users: 7, ...overrides};
+}
+
+export function fleet(overrides: Partial<FleetSummary> = {}): FleetSummary {
+	return {id: nextId(), name: 'North depot', organizationId: 'org', organizationName: 'Acme Mobility', depot: 'Hafenstraße 1, Hamburg', vehicles: 20, byStatus: {active: 12, charging: 5, idle: 3}, avgSoc: 64.2, onlineShare: 0.85, ...overrides};
+}
+
+export function user(overrides: Partial<UserSummary> = {}): UserSummary {
+	return {id: nextId(), fullName: 'Ada Lovelace', email: 'ada@acme.example', roles: ['fleet_manager'], status: 'active', lastLoginAt: new Date(Date.now() - 3_600_000), ...overrides};
+}
+
+export function vehicle(overrides: Partial<VehicleSummary> = {}): VehicleSummary {
+	return {id: nextId(), vin: 'WVWZZZ1KZAW000001', plate: 'HH-EV 101', make: 'VW', model: 'ID.4', status: 'active', soc: 71, connectivity: 'online', lastSeenAt: new Date(Date.now() - 20_000), latitude: 53.5511, longitude: 9.9937, fleetId: 'fleet', fleetName: 'North depot', ...overrides};
+}
+
+export function vehicleDetail(overrides: Partial<VehicleDetail> = {}): VehicleDetail {
+	return {
+		id: nextId(), vin: 'WVWZZZ1KZAW000001', plate: 'HH-EV 101', make: 'VW', model: 'ID.4', modelYear: 2024, status: 'active',
+		batteryCapacityKwh: 77, usableCapacityKwh: 74, maxAcChargeKw: 11, maxDcChargeKw: 135, connectorTypes: ['CCS2', 'Type2'], v2gCapable: false, odometerKm: 12_345,
+		organizationName: 'Acme Mobility', fleetId: 'fleet', fleetName: 'North depot', depot: 'Hafenstraße 1',
+		lastSeenAt: new Date(Date.now() - 20_000), connectivity: 'online', soc: 71, soh: 97.5, speedKmh: 42, headingDeg: 90, powerKw: 18.5, packTempC: 27.5,
+		latitude: 53.5511, longitude: 9.9937, depotDistanceM: 3200, depotBearingDeg: 45,
+		...overrides,
+	};
+}
+
+export function telematics(count: number, {start = Date.now(), stepMs = 30_000, gapAt}: {start?: number; stepMs?: number; gapAt?: number} = {}): TelematicsPoint[] {
+	const rows: TelematicsPoint[] = [];
+	let t = start;
+	for (let i = 0; i < count; i++) {
+		rows.push({recordedAt: new Date(t), soc: 80 - i * 0.1, speedKmh: 40, powerKw: 12, packTempC: 25, latitude: 53.55, longitude: 9.99, odometerKm: 12_000 - i});
+		t -= i === gapAt ? 30 * 60_000 : stepMs;
+	}
+	return rows;
+}
+
+/** Pages an in-memory list like a keyset query: cursor = index of the next row; search matches any string field. */
+export function pageOf<T>(rows: readonly T[], request: PageRequest, filter: (row: T) => boolean = () => true): Page<T> {
+	const search = request.search?.toLowerCase();
+	const matching = rows.filter(row => filter(row) && (!search || Object.values(row as object).some(value => typeof value === 'string' && value.toLowerCase().includes(search))));
+	const start = request.after ? Number(request.after) : 0;
+	const slice = matching.slice(start, start + request.limit);
+	const end = start + slice.length;
+	return {rows: slice, next: end < matching.length ? String(end) : null, total: matching.length, estimated: matching.length > 1000};
+}
+
+export type FakeOptions = {
+	orgs?: OrganizationSummary[];
+	fleets?: FleetSummary[];
+	users?: UserSummary[];
+	vehicles?: VehicleSummary[];
+	details?: VehicleDetail[];
+	history?: TelematicsPoint[];
+	ping?: () => Promise<void>;
+};
+
+export type FakeConsoleData = ConsoleData & {calls: Array<{area: string; request: unknown}>};
+
+export function fakeConsoleData(options: FakeOptions = {}): FakeConsoleData {
+	const calls: Array<{area: string; request: unknown}> = [];
+	const details = options.details ?? [];
+	const history = options.history ?? [];
+	return {
+		calls,
+		connection: {
+			ping: options.ping ?? (async () => {}),
+			isConnectionError: error => (error as {code?: string})?.code === 'CONNECTION_CLOSED',
+		},
+		orgs: {
+			async list(request) {
+				calls.push({area: 'orgs', request});
+				return pageOf(options.orgs ?? [], request);
+			},
+		},
+		fleets: {
+			async list(request) {
+				calls.push({area: 'fleets', request});
+				return pageOf(options.fleets ?? [], request, f => !request.organizationId || f.organizationId === request.organizationId);
+			},
+		},
+		users: {
+			async list(request) {
+				calls.push({area: 'users', request});
+				return pageOf(options.users ?? [], request);
+			},
+		},
+		vehicles: {
+			statuses: ['active', 'charging', 'idle', 'maintenance', 'offline'],
+			connectivities: ['online', 'stale', 'offline'],
+			async list(request) {
+				calls.push({area: 'vehicles', request});
+				return pageOf(options.vehicles ?? [], request, v => (!request.fleetId || v.fleetId === request.fleetId) && (!request.status || v.status === request.status) && (!request.connectivity || v.connectivity === request.connectivity));
+			},
+		},
+		vehicle: {
+			async find(ref) {
+				calls.push({area: 'vehicle', request: ref});
+				return details.find(d => d.vin === ref || d.plate === ref || d.id === ref);
+			},
+			async suggest(ref) {
+				return details.filter(d => d.vin.startsWith(ref.slice(0, 5))).map(d => d.vin);
+			},
+			async telematics(_id, request) {
+				calls.push({area: 'telematics', request});
+				return history.filter(p => !request.before || p.recordedAt < request.before).slice(0, request.limit);
+			},
+			charging: async () => null,
+			route: async () => null,
+			battery: async () => ({reportedAt: new Date('2026-01-15T00:00:00Z'), soh: 97.5, capacityKwh: 75.1, cycleCount: 310, note: null}),
+			nearestConnectors: async () => [{stationName: 'Hafen Hub', connector: 'CCS2', powerKw: 150, distanceM: 1200, status: 'available'}],
+		},
+	};
+}
+
+/** Waits until the frame satisfies `check` (no fixed sleeps); fails with the last frame. */
+export async function waitForFrame(lastFrame: () => string | undefined, check: (frame: string) => boolean, timeoutMs = 3000): Promise<string> {
+	const started = Date.now();
+	for (;;) {
+		const frame = lastFrame() ?? '';
+		if (check(frame)) return frame;
+		if (Date.now() - started > timeoutMs) throw new Error(`frame never matched; last frame:\n${frame}`);
+		await new Promise(resolve => setImmediate(resolve));
+	}
+}
