@@ -1,0 +1,75 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {freePort} from '../../source/db/cluster.js';
+import {createEmptyDatabase, type TestDatabase} from '../helpers/db.js';
+import {runCli} from '../helpers/cli.js';
+
+const isolatedConfig = () => ({EVFLEET_CONFIG_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'evfleet-cli-conf-')), DATABASE_URL: undefined, PGHOST: undefined, PGPORT: undefined, PGDATABASE: undefined, PGUSER: undefined});
+
+describe('evfleet CLI basics', () => {
+	it('lists every command with a description in a pipe', async () => {
+		const result = await runCli(['--help']);
+		expect(result.code).toBe(0);
+		for (const command of ['db', 'profile']) expect(result.stdout).toMatch(new RegExp(`^  ${command}\\b.+\\S`, 'm'));
+		expect(result.stdout).not.toContain('\u001B[');
+	});
+
+	it('prints the version', async () => {
+		const result = await runCli(['--version']);
+		const {version} = JSON.parse(fs.readFileSync('package.json', 'utf8')) as {version: string};
+		expect(result.stdout.trim()).toBe(version);
+	});
+
+	it('exits 2 on an unknown option', async () => {
+		const result = await runCli(['db', 'status', '--bogus']);
+		expect(result.code).toBe(2);
+		expect(result.stderr).toMatch(/unknown option '--bogus'/);
+	});
+
+	it('says in one line that a closed port is not reachable, exit 1, no stack', async () => {
+		const port = await freePort();
+		const result = await runCli(['db', 'status', '--url', `postgres://nobody@127.0.0.1:${port}/fleet`], {env: isolatedConfig()});
+		expect(result.code).toBe(1);
+		expect(result.stderr).toContain(`cannot connect to 127.0.0.1:${port} (connection refused)`);
+		expect(result.stderr.trim().split('\n').length).toBeLessThanOrEqual(2);
+		expect(result.stderr).not.toMatch(/\bat .+\.(ts|js):\d+/);
+	});
+
+	it('keeps passwords out of saved profiles', async () => {
+		const env = isolatedConfig();
+		const saved = await runCli(['profile', 'add', 'prod', '--url', 'postgres://dba:hunter2@db.internal:6432/fleet?sslmode=require', '--use'], {env});
+		expect(saved.code).toBe(0);
+		expect(saved.stderr).toMatch(/password .* was not saved/);
+		const listed = await runCli(['profile', 'list', '--json'], {env});
+		expect(JSON.parse(listed.stdout)).toEqual([{current: true, name: 'prod', host: 'db.internal', port: 6432, database: 'fleet', user: 'dba', sslmode: 'require'}]);
+		const files = fs.readdirSync(env.EVFLEET_CONFIG_DIR).map(file => fs.readFileSync(path.join(env.EVFLEET_CONFIG_DIR, file), 'utf8'));
+		expect(files.join('')).not.toContain('hunter2');
+	});
+});
+
+describe('evfleet db migrate', () => {
+	let db: TestDatabase;
+	beforeAll(async () => {
+		db = await createEmptyDatabase();
+	});
+	afterAll(async () => {
+		await db.close();
+	});
+
+	it('applies the five schema files, then has nothing to do', async () => {
+		const env = isolatedConfig();
+		const first = await runCli(['db', 'migrate', '--url', db.url], {env, timeoutMs: 120_000});
+		expect(first.stderr).not.toMatch(/evfleet:/);
+		expect(first.code).toBe(0);
+		expect(first.stdout).toMatch(/^applied 5 to /m);
+		const second = await runCli(['db', 'migrate', '--url', db.url], {env});
+		expect(second.code).toBe(0);
+		expect(second.stdout).toMatch(/^nothing to do: 5 files already applied/m);
+		const status = await runCli(['db', 'status', '--url', db.url, '--json'], {env});
+		const parsed = JSON.parse(status.stdout) as {files: Array<{name: string; status: string}>; server: {extensions: Array<{name: string; installedVersion: string | null}>}};
+		expect(parsed.files.map(file => file.status)).toEqual(['applied', 'applied', 'applied', 'applied', 'applied']);
+		expect(parsed.server.extensions.find(extension => extension.name === 'postgis')?.installedVersion).toMatch(/^3\./);
+	});
+});
