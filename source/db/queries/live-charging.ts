@@ -1,0 +1,228 @@
+// Live charging: active sessions (with cost so far and V2G direction) and a station board (connectors by status,
+// 24 h utilisation, stale heartbeats), in ONE query per refresh. An area (--near/--radius) uses the GiST index.
+import type {Sql} from 'postgres';
+
+export const connectorStatuses = ['available', 'occupied', 'reserved', 'faulted', 'offline'] as const;
+export type ConnectorStatus = (typeof connectorStatuses)[number];
+
+/** A station whose last heartbeat is older than this is reported stale. */
+export const staleHeartbeatSeconds = 600;
+
+export type ChargingSessionRow = {
+	sessionId: string;
+	vehicleId: string;
+	vin: string;
+	plate: string | null;
+	stationId: string | null;
+	stationName: string | null;
+	connectorNumber: number | null;
+	connectorType: string | null;
+	startedAt: Date;
+	elapsedSeconds: number;
+	powerKw: number;
+	energyKwh: number;
+	/** 'to_grid' while a V2G session exports. */
+	direction: 'from_grid' | 'to_grid';
+	isV2g: boolean;
+	startSocPct: number | null;
+	socPct: number | null;
+	targetSocPct: number | null;
+	/** Energy × price per kWh + minutes × price per minute, at the connector's prices. */
+	costSoFar: number | null;
+	currency: string | null;
+	lastMeterAt: Date | null;
+};
+
+export type StationBoardRow = {
+	stationId: string;
+	name: string;
+	operatorName: string | null;
+	organizationId: string | null;
+	status: string;
+	connectors: number;
+	available: number;
+	occupied: number;
+	reserved: number;
+	faulted: number;
+	offline: number;
+	/** Share of connector time in use over the last 24 h, 0..1. */
+	utilisation24h: number;
+	lastHeartbeatAt: Date | null;
+	heartbeatStale: boolean;
+	/** Metres from the --near point (null without one). */
+	distanceM: number | null;
+	latitude: number;
+	longitude: number;
+};
+
+export type ChargingSummary = {
+	activeSessions: number;
+	/** Active sessions flagged V2G (they may import or export). */
+	v2gSessions: number;
+	stations: number;
+	staleStations: number;
+	connectors: Record<ConnectorStatus, number>;
+};
+
+export type ChargingSnapshot = {
+	at: Date;
+	summary: ChargingSummary;
+	sessions: ChargingSessionRow[];
+	stations: StationBoardRow[];
+};
+
+export type ChargingFilter = {
+	/** Only vehicles of this fleet (sessions). */
+	fleetId?: string | null;
+	/** Stations with at least one connector in this status (board). */
+	connectorStatus?: ConnectorStatus | null;
+	near?: {latitude: number; longitude: number; radiusKm: number} | null;
+	sessionLimit?: number;
+	stationLimit?: number;
+};
+
+type Json = Record<string, unknown>;
+
+function toDate(value: unknown): Date | null {
+	if (value === null || value === undefined) return null;
+	return new Date(String(value));
+}
+
+function clamp(limit: number | undefined, fallback: number): number {
+	if (limit === undefined || !Number.isFinite(limit)) return fallback;
+	return Math.min(1000, Math.max(1, Math.floor(limit)));
+}
+
+/**
+ * Active sessions (oldest first) and the station board (nearest first with --near, otherwise what needs
+ * attention first: stale heartbeat, faulted and offline connectors, busiest). Organization scope: RLS.
+ */
+export async function liveCharging(sql: Sql, filter: ChargingFilter = {}): Promise<ChargingSnapshot> {
+	const sessionLimit = clamp(filter.sessionLimit, 100);
+	const stationLimit = clamp(filter.stationLimit, 50);
+	const near = filter.near;
+	const point = near ? sql`st_setsrid(st_makepoint(${near.longitude}::float8, ${near.latitude}::float8), 4326)::geography` : sql`null::geography`;
+	const radiusM = near ? near.radiusKm * 1000 : 0;
+	// In an area every station filter goes through the GiST index (st_dwithin); without one, no station filter.
+	const stationInArea = (alias: string) => (near ? sql`st_dwithin(${sql(alias)}.location, ${point}, ${radiusM}::float8)` : sql`true`);
+	const connectorInArea = (alias: string) => (near ? sql`${sql(alias)}.station_id in (select id from area)` : sql`true`);
+	const fleet = filter.fleetId ? sql`and v.fleet_id = ${filter.fleetId}::uuid` : sql``;
+	const stale = (alias: string) => sql`(${sql(alias)}.last_heartbeat_at is null or ${sql(alias)}.last_heartbeat_at < now() - make_interval(secs => ${staleHeartbeatSeconds}))`;
+	const withStatus = filter.connectorStatus
+		? sql`exists (select 1 from charging_connectors c2 where c2.station_id = st.id and c2.status = ${filter.connectorStatus})`
+		: sql`true`;
+	// Which stations the board considers. In an area: the nearest ones (KNN on the GiST index). Otherwise a
+	// bounded set of those that need a look: oldest heartbeats, most faulted/offline connectors, busy ones.
+	const candidates = near
+		? sql`
+			select st.id from charging_stations st
+			where st.status <> 'decommissioned' and ${stationInArea('st')} and ${withStatus}
+			order by st.location <-> ${point}, st.id
+			limit ${stationLimit}`
+		: sql`
+			(select st.id from charging_stations st
+			 where st.status <> 'decommissioned' and ${withStatus} and ${stale('st')}
+			 order by st.last_heartbeat_at nulls first limit ${stationLimit})
+			union
+			(select c.station_id from charging_connectors c
+			 where c.status in ('faulted', 'offline') group by c.station_id order by count(*) desc limit ${stationLimit})
+			union
+			(select c.station_id from charging_connectors c where c.status = 'occupied' limit ${stationLimit})`;
+	// json_agg does not keep a CTE's order: the order is given on the board's columns.
+	const boardOrder = near
+		? sql`order by b.distance_m, b.id`
+		: sql`order by b.stale desc, b.faulted + b.offline desc, b.occupied desc, b.name collate "C", b.id`;
+	const [row] = await sql<{at: Date; summary: Json; sessions: Json[]; stations: Json[]}[]>`
+		with area as materialized (
+			select st.id from charging_stations st where ${near ? stationInArea('st') : sql`false`}
+		),
+		board as materialized (
+			select st.id, st.name, st.operator_name, st.organization_id, st.status, st.last_heartbeat_at, ${stale('st')} as stale,
+			       k.connectors, k.available, k.occupied, k.reserved, k.faulted, k.offline,
+			       ${near ? sql`st_distance(st.location, ${point})` : sql`null::float8`} as distance_m,
+			       st_y(st.location::geometry) as latitude, st_x(st.location::geometry) as longitude
+			from charging_stations st
+			cross join lateral (
+				select count(*)::int as connectors,
+				       (count(*) filter (where c.status = 'available'))::int as available,
+				       (count(*) filter (where c.status = 'occupied'))::int as occupied,
+				       (count(*) filter (where c.status = 'reserved'))::int as reserved,
+				       (count(*) filter (where c.status = 'faulted'))::int as faulted,
+				       (count(*) filter (where c.status = 'offline'))::int as offline
+				from charging_connectors c where c.station_id = st.id
+			) k
+			where st.id in (${candidates}) and ${withStatus}
+			order by ${near ? sql`st.location <-> ${point}, st.id` : sql`${stale('st')} desc, k.faulted + k.offline desc, k.occupied desc, st.name collate "C", st.id`}
+			limit ${stationLimit}
+		),
+		active as materialized (
+			select cs.id, cs.started_at, cs.is_v2g
+			from charging_sessions cs
+			join vehicles v on v.id = cs.vehicle_id
+			${near ? sql`join charging_connectors c on c.id = cs.connector_id and ${connectorInArea('c')}` : sql``}
+			where cs.status = 'active' ${fleet}
+		)
+		select now() as at,
+		       json_build_object(
+		         'activeSessions', (select count(*) from active),
+		         'v2gSessions', (select count(*) from active where is_v2g),
+		         'stations', (select count(*) from charging_stations st where st.status <> 'decommissioned' and ${near ? sql`st.id in (select id from area)` : sql`true`}),
+		         'staleStations', (select count(*) from charging_stations st where st.status <> 'decommissioned' and ${near ? sql`st.id in (select id from area)` : sql`true`} and ${stale('st')}),
+		         'connectors', (
+		           select json_build_object(
+		             'available', count(*) filter (where c.status = 'available'), 'occupied', count(*) filter (where c.status = 'occupied'),
+		             'reserved', count(*) filter (where c.status = 'reserved'), 'faulted', count(*) filter (where c.status = 'faulted'),
+		             'offline', count(*) filter (where c.status = 'offline'))
+		           from charging_connectors c where ${connectorInArea('c')})
+		       ) as summary,
+		       (select coalesce(json_agg(json_build_object(
+		          'sessionId', s.session_id, 'vehicleId', s.vehicle_id, 'vin', s.vin, 'plate', s.plate,
+		          'stationId', s.station_id, 'stationName', s.station_name, 'connectorNumber', s.connector_number,
+		          'connectorType', s.connector_type, 'startedAt', s.started_at, 'elapsedSeconds', s.elapsed_seconds,
+		          'powerKw', s.current_power_kw, 'energyKwh', s.energy_kwh, 'direction', s.direction, 'isV2g', s.is_v2g,
+		          'startSocPct', s.start_soc_pct, 'socPct', s.soc_pct, 'targetSocPct', s.target_soc_pct,
+		          'costSoFar', round((s.energy_kwh * c.price_per_kwh + s.elapsed_seconds / 60 * c.price_per_minute)::numeric, 2),
+		          'currency', c.currency, 'lastMeterAt', s.last_meter_at)
+		          order by s.started_at, s.session_id), '[]'::json)
+		        from active_charging_sessions s
+		        left join charging_connectors c on c.id = s.connector_id
+		        where s.session_id in (select id from active order by started_at, id limit ${sessionLimit})) as sessions,
+		       (select coalesce(json_agg(json_build_object(
+		          'stationId', b.id, 'name', b.name, 'operatorName', b.operator_name, 'organizationId', b.organization_id,
+		          'status', b.status, 'connectors', b.connectors, 'available', b.available, 'occupied', b.occupied,
+		          'reserved', b.reserved, 'faulted', b.faulted, 'offline', b.offline,
+		          'utilisation24h', u.share,
+		          'lastHeartbeatAt', b.last_heartbeat_at, 'heartbeatStale', b.stale,
+		          'distanceM', b.distance_m, 'latitude', b.latitude, 'longitude', b.longitude) ${boardOrder}), '[]'::json)
+		        from board b
+		        -- Busy connector-seconds of the last 24 h over connector-seconds; sessions are found through
+		        -- (connector_id, started_at) and assumed to last less than a day.
+		        cross join lateral (
+		          select least(1, coalesce(sum(greatest(0, date_part('epoch', least(coalesce(cs.ended_at, now()), now())
+		                                                   - greatest(cs.started_at, now() - interval '24 hours')))), 0)
+		                           / (86400.0 * greatest(b.connectors, 1))) as share
+		          from charging_connectors c
+		          join charging_sessions cs on cs.connector_id = c.id
+		          where c.station_id = b.id
+		            and cs.started_at > now() - interval '48 hours'
+		            and (cs.ended_at is null or cs.ended_at > now() - interval '24 hours')
+		            and cs.status in ('active', 'completed')
+		        ) u) as stations`;
+	if (!row) throw new Error('live charging query returned nothing');
+	const summary = row.summary as ChargingSummary;
+	const sessions = row.sessions.map((s): ChargingSessionRow => ({
+		...(s as Omit<ChargingSessionRow, 'startedAt' | 'lastMeterAt'>),
+		startedAt: toDate(s['startedAt'])!,
+		lastMeterAt: toDate(s['lastMeterAt']),
+	}));
+	const stations = row.stations.map((s): StationBoardRow => ({
+		...(s as Omit<StationBoardRow, 'lastHeartbeatAt'>),
+		lastHeartbeatAt: toDate(s['lastHeartbeatAt']),
+	}));
+	return {
+		at: row.at,
+		summary,
+		sessions,
+		stations,
+	};
+}
