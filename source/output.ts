@@ -51,7 +51,15 @@ export function jsonValue(value: unknown): string {
 	return JSON.stringify(value, null, 2);
 }
 
-export function renderRows<Row>(rows: readonly Row[], columns: ReadonlyArray<Column<Row>>, format: OutputFormat, options: {color?: boolean} = {}): string {
+export type RenderOptions = {
+	color?: boolean;
+	/** Tables without a rule between rows: twice the rows on a screen. */
+	compact?: boolean;
+};
+
+const compactChars = {mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': ''};
+
+export function renderRows<Row>(rows: readonly Row[], columns: ReadonlyArray<Column<Row>>, format: OutputFormat, options: RenderOptions = {}): string {
 	switch (format) {
 		case 'json':
 			return jsonValue(rows.map(row => Object.fromEntries(columns.map(column => [column.key, row[column.key] ?? null]))));
@@ -65,6 +73,7 @@ export function renderRows<Row>(rows: readonly Row[], columns: ReadonlyArray<Col
 				head: columns.map(column => column.header),
 				colAligns: columns.map(column => column.align ?? 'left'),
 				style: color ? {head: ['cyan'], border: ['grey']} : {head: [], border: []},
+				...(options.compact ? {chars: compactChars} : {}),
 			});
 			for (const row of rows) table.push(columns.map(column => cell(row, column)));
 			return table.toString();
@@ -72,8 +81,14 @@ export function renderRows<Row>(rows: readonly Row[], columns: ReadonlyArray<Col
 	}
 }
 
-export function printRows<Row>(rows: readonly Row[], columns: ReadonlyArray<Column<Row>>, format: OutputFormat, stdout: NodeJS.WritableStream = process.stdout): void {
-	const text = renderRows(rows, columns, format);
+export function printRows<Row>(
+	rows: readonly Row[],
+	columns: ReadonlyArray<Column<Row>>,
+	format: OutputFormat,
+	stdout: NodeJS.WritableStream = process.stdout,
+	options: Omit<RenderOptions, 'color'> = {},
+): void {
+	const text = renderRows(rows, columns, format, options);
 	stdout.write(text.length > 0 ? `${text}\n` : '');
 }
 

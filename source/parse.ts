@@ -44,3 +44,12 @@ export function parseSince(text: string, now: number = Date.now(), what = '--sin
 	}
 	throw new UsageError(`invalid ${what} "${text}"`, 'use an age (30m, 2h, 3d) or a time (2026-11-20 14:00, 2026-11-20T14:00:00Z)');
 }
+
+/** A whole number of rows (--limit): at least 1, at most max. */
+export function parseCount(text: string, what = '--limit', max = 1_000_000): number {
+	const trimmed = text.trim();
+	if (!/^\d+$/.test(trimmed) || Number(trimmed) < 1 || Number(trimmed) > max) {
+		throw new UsageError(`invalid ${what} "${text}"`, `use a whole number from 1 to ${max}`);
+	}
+	return Number(trimmed);
+}

@@ -1,7 +1,7 @@
 // Organization scope (--org, :org): which organization, and connections that see only it through row-level security.
 import type {Sql} from 'postgres';
 import {NotFoundError, PrivilegeError} from '../errors.js';
-import {connect, type ConnectOptions, type ConnectionTarget} from './connection.js';
+import {connect, resolveTarget, type ConnectOptions, type ConnectionRequest, type ConnectionTarget} from './connection.js';
 import {findOrganization, isUuid, suggestOrganizations, type OrganizationRef} from './queries/organizations.js';
 
 /** The role a scoped session of a superuser or admin drops to, so the tenant policies apply to it. */
@@ -102,4 +102,22 @@ async function resolveOrganizationForScope(sql: Sql, org: string): Promise<Organ
 	const ref = org.trim();
 	if (!role.seesAll && isUuid(ref)) return {id: ref.toLowerCase(), name: ref, slug: ref};
 	return resolveOrganization(sql, ref);
+}
+
+/**
+ * The connection a browse command uses: read-only, scoped to `org` through row-level security when given.
+ * Always closed afterwards.
+ */
+export async function withBrowseSql<T>(
+	request: ConnectionRequest & {org?: string | undefined},
+	work: (sql: Sql, organization: OrganizationRef | null, target: ConnectionTarget) => Promise<T>,
+): Promise<T> {
+	const target = resolveTarget(request);
+	const options: ConnectOptions = {readOnly: true, max: 2};
+	const opened = request.org ? await openScoped(target, request.org, options) : {sql: await connect(target, options), organization: null, target};
+	try {
+		return await work(opened.sql, opened.organization, target);
+	} finally {
+		await opened.sql.end({timeout: 5});
+	}
 }

@@ -35,7 +35,7 @@ export type FleetListRequest = PageRequest<FleetSort> & {
 
 const sortKeys: Record<FleetSort, {key: string; cast: string}> = {
 	name: {key: 'f.name', cast: 'text'},
-	organization: {key: "(o.name || ' / ' || f.name)", cast: 'text'},
+	organization: {key: "(o.slug || '/' || f.name)", cast: 'text'},
 	created: {key: 'f.created_at', cast: 'timestamptz'},
 };
 

@@ -103,3 +103,19 @@ export async function countOrEstimate(sql: Sql, from: Fragment): Promise<{estima
 	const planned = plan?.queryPlan?.[0]?.Plan?.['Plan Rows'] ?? n;
 	return {estimatedTotal: Math.max(n, Math.round(planned)), totalIsExact: false};
 }
+
+/** Up to `limit` rows from a paged query, fetching pages of at most 1000 (for non-interactive commands). */
+export async function collectPages<Row>(
+	fetch: (request: {after: Cursor | null; limit: number}) => Promise<Page<Row>>,
+	limit: number,
+): Promise<Page<Row>> {
+	const rows: Row[] = [];
+	let after: Cursor | null = null;
+	let page: Page<Row>;
+	do {
+		page = await fetch({after, limit: Math.min(1000, limit - rows.length)});
+		rows.push(...page.rows);
+		after = page.nextCursor;
+	} while (after && rows.length < limit);
+	return {...page, rows, nextCursor: after};
+}

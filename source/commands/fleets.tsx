@@ -1,0 +1,57 @@
+import React from 'react';
+import zod from 'zod';
+import Task from '../app/Task.js';
+import {fleetSorts} from '../db/queries/fleets.js';
+import {collectPages} from '../db/queries/paging.js';
+import {withBrowseSql} from '../db/scope.js';
+import {formatNumber} from '../format.js';
+import {connectionOptions, outputOptions, scopeOptions} from '../options.js';
+import {chooseFormat, printJson, printRows} from '../output.js';
+import {parseCount} from '../parse.js';
+
+export const description = 'List fleets: organization, depot, vehicles by status, average SoC, share online';
+
+export const options = connectionOptions.merge(outputOptions).merge(scopeOptions).extend({
+	search: zod.string().optional().describe('Only fleets whose name starts with this'),
+	sort: zod.enum(fleetSorts).optional().describe('Sort by (default: organization, or name with --org)'),
+	limit: zod.string().default('500').describe('At most this many rows'),
+});
+
+type Props = {options: zod.infer<typeof options>};
+
+function formatByStatus(byStatus: Record<string, number>): string {
+	return Object.entries(byStatus)
+		.sort(([a], [b]) => a.localeCompare(b))
+		.map(([status, n]) => `${status} ${n}`)
+		.join(', ');
+}
+
+export default function Fleets({options}: Props) {
+	return (
+		<Task
+			debug={options.debug}
+			run={async () => {
+				const format = chooseFormat(options);
+				const limit = parseCount(options.limit);
+				const {listFleets} = await import('../db/queries/fleets.js');
+				await withBrowseSql(options, async (sql, organization) => {
+					const page = await collectPages(
+						request => listFleets(sql, {...request, organizationId: organization?.id, sort: options.sort, search: options.search}),
+						limit,
+					);
+					if (format === 'json') return printJson(page.rows);
+					printRows(page.rows, [
+						...(organization ? [] : [{key: 'organizationSlug' as const, header: 'organization'}]),
+						{key: 'name', header: 'fleet'},
+						{key: 'depotAddress', header: 'depot'},
+						{key: 'vehicles', header: 'vehicles', align: 'right'},
+						{key: 'vehiclesByStatus', header: 'by status', format: value => formatByStatus(value as Record<string, number>)},
+						{key: 'avgSocPct', header: 'avg SoC', align: 'right', format: value => (value === null ? '-' : `${formatNumber(value as number)}%`)},
+						{key: 'onlineShare', header: 'online', align: 'right', format: value => (value === null ? '-' : `${formatNumber((value as number) * 100)}%`)},
+					], format, process.stdout, {compact: true});
+					if (page.nextCursor) process.stderr.write(`showing ${page.rows.length} of ${page.totalIsExact ? '' : '~'}${page.estimatedTotal}; raise --limit for more\n`);
+				});
+			}}
+		/>
+	);
+}
