@@ -127,22 +127,29 @@ export async function loadEnergyReport(sql: Sql, scope: AnalyticsScope, {months,
 }
 
 /**
- * The console's battery data: `target` (the view's argument) is tried as a vehicle (VIN, plate, id), then as
- * a fleet (name, id); without one, the console's organization or everything the role can see.
+ * The console's battery data. `target` (the view's argument) may be "vehicle:<VIN|plate|id>", "fleet:<name|id>",
+ * "org:<slug|id>", or bare: tried as a vehicle, then as a fleet. Without one: the console's organization, or
+ * everything the role can see.
  */
 export function createBatteryData(sql: Sql, {org}: {org?: string} = {}): BatteryData {
+	const base: ScopeRequest = org ? {org} : {};
 	const scopeFor = async (target: string | undefined): Promise<AnalyticsScope> => {
-		if (!target) return resolveScope(sql, org ? {org} : {});
-		const base: ScopeRequest = org ? {org} : {};
+		const ref = target?.trim();
+		if (!ref) return resolveScope(sql, base);
+		const prefixed = /^(vehicle|fleet|org):(.+)$/.exec(ref);
+		if (prefixed) {
+			const [, kind, value] = prefixed;
+			return resolveScope(sql, kind === 'org' ? {org: value} : {...base, [kind!]: value});
+		}
 		try {
-			return await resolveScope(sql, {...base, vehicle: target});
+			return await resolveScope(sql, {...base, vehicle: ref});
 		} catch (error) {
 			if (!(error instanceof NotFoundError)) throw error;
 		}
 		try {
-			return await resolveScope(sql, {...base, fleet: target});
+			return await resolveScope(sql, {...base, fleet: ref});
 		} catch (error) {
-			if (error instanceof NotFoundError) throw new NotFoundError(`no vehicle or fleet "${target}"`, 'use a VIN, plate, vehicle id, fleet name or fleet id');
+			if (error instanceof NotFoundError) throw new NotFoundError(`no vehicle or fleet "${ref}"`, 'use a VIN, plate, vehicle id, fleet name or fleet id');
 			throw error;
 		}
 	};
