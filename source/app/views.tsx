@@ -28,6 +28,8 @@ import React, {type ReactElement} from 'react';
 import {Box, Text} from 'ink';
 import type {KeyBinding} from './keys.js';
 import type {FleetsData, OrganizationsData, UsersData, VehicleInspectorData, VehiclesData} from '../screens/data-sources.js';
+import BatteryScreen, {keys as batteryKeys} from '../screens/BatteryScreen.js';
+import type {BatteryData} from '../screens/battery-data.js';
 import OrganizationsScreen, {keys as organizationsKeys} from '../screens/OrganizationsScreen.js';
 import FleetsScreen, {keys as fleetsKeys} from '../screens/FleetsScreen.js';
 import UsersScreen, {keys as usersKeys} from '../screens/UsersScreen.js';
@@ -50,6 +52,7 @@ export type ConsoleData = {
 	users: UsersData;
 	vehicles: VehiclesData;
 	vehicle: VehicleInspectorData;
+	battery?: BatteryData;
 	// Other issues add theirs here, optional: live?: LiveData; charging?: ChargingData; routes?: RoutesData;
 	// battery?: BatteryData; maintenance?: MaintenanceData;
 };
@@ -146,7 +149,20 @@ export const views: ViewDefinition[] = [
 	placeholder('live', ['l'], 'Live vehicles', 'Vehicles moving and reporting now'),
 	placeholder('charging', ['ch'], 'Charging', 'Active charging sessions and station availability'),
 	placeholder('routes', ['rt'], 'Routes', 'Active routes and their progress'),
-	placeholder('battery', ['bat'], 'Battery', 'Battery health trends'),
+	{
+		name: 'battery',
+		aliases: ['bat', 'energy'],
+		title: 'Battery',
+		description: 'Battery health (SoH chart, fastest-fading vehicles) and energy (Wh/km, temperature, V2G)',
+		argument: {name: '<VIN|plate|fleet>'},
+		keys: batteryKeys,
+		render: ctx =>
+			ctx.data.battery ? (
+				<BatteryScreen {...screenProps(ctx)} arg={ctx.arg ?? (ctx.org ? `org:${ctx.org}` : undefined)} data={ctx.data.battery}/>
+			) : (
+				<NotAvailable title="Battery" width={ctx.width}/>
+			),
+	},
 	placeholder('maint', ['maintenance', 'm'], 'Maintenance', 'Partitions, view refreshes, vacuum/analyze/reindex'),
 ];
 
