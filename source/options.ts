@@ -17,3 +17,11 @@ export const scopeOptions = zod.object({
 });
 
 export type ConnectionOptions = zod.infer<typeof connectionOptions>;
+
+/** Options of every maintenance action (evfleet maint partitions/refresh/vacuum/analyze/reindex). */
+export const actionOptions = zod.object({
+	yes: zod.boolean().default(false).describe('Run without asking (scripts, cron); without it and without a terminal the command refuses'),
+	dryRun: zod.boolean().default(false).describe('Print the plan (exact SQL and what it affects) and exit'),
+	lockTimeout: zod.string().default('5s').describe('Give up when a lock is not granted within this time: 500ms, 2s, 1min'),
+	statementTimeout: zod.string().default('1h').describe('Cancel a statement that runs longer than this: 30s, 10min, 2h (0 = no limit)'),
+});

@@ -241,18 +241,3 @@ export async function runPlan(target: ConnectionTarget, plan: ActionPlan, option
 		await control.end({timeout: 5}).catch(() => {});
 	}
 }
-
-/** Turns a result into the lines a person reads: what was done, what was not, what to clean up. */
-export function describeResult(plan: ActionPlan, result: ActionResult): string[] {
-	const lines: string[] = [];
-	const took = formatDuration(result.durationMs);
-	if (result.outcome === 'done') lines.push(`done: ${plan.title} (${result.completed.length} statement${result.completed.length === 1 ? '' : 's'}, ${took})`);
-	else lines.push(`${result.outcome}: ${result.error ?? plan.title} (${took})`);
-	if (result.outcome !== 'done') {
-		if (result.completed.length > 0) lines.push(`  done:     ${result.completed.map(s => s.object).join(', ')}`);
-		if (result.interrupted) lines.push(`  stopped:  ${result.interrupted.object}`);
-		if (result.notRun.length > 0) lines.push(`  not run:  ${result.notRun.map(s => s.object).join(', ')}`);
-	}
-	for (const leftover of result.leftovers) lines.push(`  ${leftover}`);
-	return lines;
-}

@@ -1,7 +1,7 @@
 // The shapes of a maintenance action: its plan (exact SQL + what it affects), its progress and its outcome.
 // Screens import these as types only.
 
-export type ActionKind = 'partitions.create' | 'partitions.detach' | 'partitions.drop' | 'refresh' | 'vacuum' | 'analyze' | 'reindex';
+export type ActionKind = 'partitions.create' | 'partitions.detach' | 'partitions.drop' | 'refresh' | 'vacuum' | 'analyze' | 'reindex' | 'schedule';
 
 /** Which pg_stat_progress_* view reports on a step; 'none' shows elapsed time. */
 export type ProgressSource = 'vacuum' | 'analyze' | 'create_index' | 'none';

@@ -1,0 +1,17 @@
+import React from 'react';
+import zod from 'zod';
+import {argument} from 'pastel';
+import {MaintenanceCommand} from '../../db/maintenance/command.js';
+import {actionOptions, connectionOptions} from '../../options.js';
+
+export const description = 'ANALYZE a table (a partitioned table includes its partitions), or every evfleet table';
+
+export const args = zod.tuple([zod.string().optional().describe(argument({name: 'table', description: 'Table name (default: all tables)'}))]);
+
+export const options = connectionOptions.merge(actionOptions);
+
+type Props = {args: zod.infer<typeof args>; options: zod.infer<typeof options>};
+
+export default function Analyze({args: [table], options}: Props) {
+	return <MaintenanceCommand options={options} request={() => ({action: 'analyze', table})} />;
+}

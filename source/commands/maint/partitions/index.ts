@@ -1,0 +1,1 @@
+export const description = 'Monthly partitions: create ahead, detach (and drop) old ones';

@@ -1,0 +1,21 @@
+// The maintenance data source for the screen and the commands: reads on the given (possibly read-only)
+// session; every action runs on its own read-write connection (runner.ts).
+import type {Sql} from 'postgres';
+import type {ConnectionTarget} from '../connection.js';
+import {maintenanceHealth, type HealthOptions} from '../queries/maintenance.js';
+import type {MaintenanceData} from '../../screens/maintenance-data.js';
+import {recentLog} from './audit.js';
+import {runPlan} from './runner.js';
+import {prepareAction, recordWithoutRunning} from './service.js';
+
+export type MaintenanceDataOptions = {lockTimeoutMs?: number; statementTimeoutMs?: number; health?: HealthOptions};
+
+export function createMaintenanceData(target: ConnectionTarget, sql: Sql, options: MaintenanceDataOptions = {}): MaintenanceData {
+	return {
+		health: () => maintenanceHealth(sql, options.health),
+		log: limit => recentLog(sql, {limit}),
+		prepare: request => prepareAction(sql, target, request),
+		run: (plan, {signal, onProgress}) => runPlan(target, plan, {lockTimeoutMs: options.lockTimeoutMs, statementTimeoutMs: options.statementTimeoutMs, signal, onProgress}),
+		refuse: (plan, reason) => recordWithoutRunning(target, plan, 'refused', reason),
+	};
+}

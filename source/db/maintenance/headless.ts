@@ -1,0 +1,85 @@
+// Maintenance actions without a terminal (--yes in scripts and cron) and --dry-run: plain lines, no Ink.
+// Ctrl-C / SIGTERM cancel the running statement on the server; the result says what was and was not done.
+import {connect, resolveTarget, type ConnectionRequest} from '../connection.js';
+import {formatDuration} from '../../format.js';
+import {describeResult, planLines, resultExitCode} from '../../screens/maintenance-text.js';
+import {runPlan} from './runner.js';
+import {planAction, prepareAction, recordWithoutRunning, type MaintenanceRequest} from './service.js';
+import {missingPrivileges} from './privileges.js';
+
+export type HeadlessOptions = ConnectionRequest & {lockTimeoutMs: number; statementTimeoutMs: number; out?: NodeJS.WritableStream; err?: NodeJS.WritableStream};
+
+/** --dry-run: the plan (and any missing privilege), logged as dry_run; changes nothing. */
+export async function dryRun(request: MaintenanceRequest, options: HeadlessOptions): Promise<number> {
+	const out = options.out ?? process.stdout;
+	const target = resolveTarget(options);
+	const sql = await connect(target, {readOnly: true, max: 1});
+	try {
+		const plan = await planAction(sql, request);
+		for (const p of [plan, ...(plan.followUp ? [plan.followUp] : [])]) {
+			out.write(`${planLines(p).join('\n')}\n`);
+			if (p.nothingToDo) out.write(`nothing to do: ${p.nothingToDo}\n`);
+			for (const missing of await missingPrivileges(sql, p)) out.write(`would be refused: ${missing.message}\n  ${missing.hint}\n`);
+			out.write(`lock_timeout ${formatDuration(options.lockTimeoutMs)}, statement_timeout ${options.statementTimeoutMs ? formatDuration(options.statementTimeoutMs) : 'none'}\n`);
+			await recordWithoutRunning(target, p, 'dry_run', null);
+		}
+		out.write('dry run: nothing was changed\n');
+		return 0;
+	} finally {
+		await sql.end({timeout: 5});
+	}
+}
+
+/** --yes without a terminal: plan, check privileges, print the plan, run, print the outcome. */
+export async function runWithoutTerminal(request: MaintenanceRequest, options: HeadlessOptions): Promise<number> {
+	const out = options.out ?? process.stdout;
+	const err = options.err ?? process.stderr;
+	const target = resolveTarget(options);
+	const sql = await connect(target, {readOnly: true, max: 1});
+	let plan;
+	try {
+		plan = await prepareAction(sql, target, request);
+	} finally {
+		await sql.end({timeout: 5});
+	}
+	if (plan.nothingToDo) {
+		out.write(`nothing to do: ${plan.nothingToDo}\n`);
+		return 0;
+	}
+	const abort = new AbortController();
+	let signals = 0;
+	const onSignal = () => {
+		signals++;
+		if (signals === 1) {
+			err.write('cancelling on the server… (again to quit at once)\n');
+			abort.abort();
+		} else process.exit(130);
+	};
+	process.on('SIGINT', onSignal);
+	process.on('SIGTERM', onSignal);
+	try {
+		let code = 0;
+		for (let p: typeof plan | null = plan; p; p = p.followUp) {
+			out.write(`${planLines(p).join('\n')}\n`);
+			let lastStep = 0;
+			const result = await runPlan(target, p, {
+				lockTimeoutMs: options.lockTimeoutMs,
+				statementTimeoutMs: options.statementTimeoutMs,
+				signal: abort.signal,
+				onProgress: progress => {
+					if (progress.step !== lastStep) {
+						lastStep = progress.step;
+						err.write(`[${progress.step}/${progress.steps}] ${p!.steps[progress.step - 1]?.sql ?? progress.object}\n`);
+					}
+				},
+			});
+			out.write(`${describeResult(p, result).join('\n')}\n`);
+			code = resultExitCode(result);
+			if (code !== 0) break;
+		}
+		return code;
+	} finally {
+		process.off('SIGINT', onSignal);
+		process.off('SIGTERM', onSignal);
+	}
+}

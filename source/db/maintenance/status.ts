@@ -1,0 +1,80 @@
+// `evfleet maint status`: the health overview as tables, TSV or JSON; --check turns "needs action" into exit 1.
+import {chooseFormat, formatTimestamp, printJson, printRows, type OutputFormat} from '../../output.js';
+import {formatBytes, formatDuration, formatNumber, formatSeconds} from '../../format.js';
+import {colorEnabled} from '../../terminal.js';
+import type {ConnectionRequest} from '../connection.js';
+import {maintenanceHealth, needsAction, type HealthOptions, type MaintenanceHealth} from '../queries/maintenance.js';
+import {withSql} from '../session.js';
+
+const when = (value: unknown) => (value instanceof Date ? formatTimestamp(value) : '-');
+
+function heading(text: string, format: OutputFormat, out: NodeJS.WritableStream) {
+	if (format === 'table') out.write(`\n${colorEnabled() ? `\u001B[1m${text}\u001B[22m` : text}\n`);
+	else out.write(`\n# ${text}\n`);
+}
+
+export function printHealth(health: MaintenanceHealth, format: OutputFormat, {all = false}: {all?: boolean} = {}, out: NodeJS.WritableStream = process.stdout): void {
+	heading(`Partitions (current month ${health.currentMonth})`, format, out);
+	printRows(health.partitions, [
+		{key: 'table', header: 'table'},
+		{key: 'firstMonth', header: 'months', format: (_, p) => (p.firstMonth ? `${p.firstMonth}..${p.lastMonth}` : '-')},
+		{key: 'monthsAhead', header: 'ahead', align: 'right', format: (v, p) => `${v}${p.nextMonthMissing ? ' (next month MISSING)' : ''}`},
+		{key: 'defaultRows', header: 'rows in default', align: 'right', format: v => formatNumber(v as number)},
+		{key: 'totalBytes', header: 'size', align: 'right', format: v => formatBytes(v as number)},
+	], format, out);
+	heading('Materialized views', format, out);
+	printRows(health.matviews, [
+		{key: 'view', header: 'view'},
+		{key: 'lastRefreshAt', header: 'last refresh', format: when},
+		{key: 'lastDurationMs', header: 'took', align: 'right', format: v => (typeof v === 'number' ? formatDuration(v) : '-')},
+		{key: 'ageSeconds', header: 'age', align: 'right', format: v => formatSeconds(v as number | null)},
+		{key: 'stale', header: 'stale', format: (v, m) => (v ? `STALE (>${formatSeconds(m.maxAgeSeconds)})` : 'ok')},
+		{key: 'totalBytes', header: 'size', align: 'right', format: v => formatBytes(v as number)},
+	], format, out);
+	heading(`Needs attention (${health.issues.length})`, format, out);
+	if (health.issues.length === 0) out.write('nothing\n');
+	else printRows(health.issues, [{key: 'severity', header: 'level'}, {key: 'subject', header: 'what'}, {key: 'message', header: 'problem'}, {key: 'fix', header: 'fix', format: v => (v as string | null) ?? ''}], format, out);
+	heading('Tables (largest first)', format, out);
+	printRows(all ? health.tables : health.tables.slice(0, 12), [
+		{key: 'table', header: 'table'},
+		{key: 'totalBytes', header: 'total', align: 'right', format: v => formatBytes(v as number)},
+		{key: 'indexBytes', header: 'indexes', align: 'right', format: v => formatBytes(v as number)},
+		{key: 'liveTuples', header: 'live', align: 'right', format: v => formatNumber(v as number)},
+		{key: 'deadTuples', header: 'dead', align: 'right', format: v => formatNumber(v as number)},
+		{key: 'lastAutovacuum', header: 'last vacuum', format: (_, t) => latest(t.lastVacuum, t.lastAutovacuum)},
+		{key: 'lastAutoanalyze', header: 'last analyze', format: (_, t) => latest(t.lastAnalyze, t.lastAutoanalyze)},
+	], format, out);
+	const indexes = all ? health.indexes : health.indexes.filter(i => i.problem !== 'unused' || i.bytes >= 1024 * 1024);
+	heading(`Index problems (${indexes.length}${all ? '' : '; unused under 1 MB hidden, --all shows them'})`, format, out);
+	if (indexes.length === 0) out.write('none\n');
+	else printRows(indexes, [{key: 'index', header: 'index'}, {key: 'table', header: 'table'}, {key: 'problem', header: 'problem', format: (v, i) => (i.duplicateOf ? `duplicate of ${i.duplicateOf}` : String(v))}, {key: 'bytes', header: 'size', align: 'right', format: v => formatBytes(v as number)}, {key: 'scans', header: 'scans', align: 'right'}], format, out);
+	heading(`Long-running queries and lock waits (${health.activity.length})`, format, out);
+	if (health.activity.length === 0) out.write('none\n');
+	else printRows(health.activity, [
+		{key: 'pid', header: 'pid', align: 'right'},
+		{key: 'user', header: 'user'},
+		{key: 'application', header: 'app'},
+		{key: 'seconds', header: 'secs', align: 'right', format: v => String(Math.round(v as number))},
+		{key: 'blockedBy', header: 'waits for', format: v => ((v as number[]).length ? `pid ${(v as number[]).join(',')}` : '')},
+		{key: 'relations', header: 'tables', format: v => (v as string[]).slice(0, 3).join(',')},
+		{key: 'query', header: 'query', format: v => String(v).slice(0, 60)},
+	], format, out);
+}
+
+function latest(a: Date | null, b: Date | null): string {
+	const d = a && b ? (a > b ? a : b) : a ?? b;
+	return d ? formatTimestamp(d) : 'never';
+}
+
+export async function printStatus(request: ConnectionRequest & {json?: boolean; csv?: boolean}, healthOptions: HealthOptions, {check = false, all = false}: {check?: boolean; all?: boolean}): Promise<number> {
+	const format = chooseFormat(request);
+	const health = await withSql(request, {readOnly: true, max: 1}, sql => maintenanceHealth(sql, healthOptions));
+	const failing = needsAction(health);
+	if (format === 'json') printJson({...health, needsAction: failing});
+	else if (check) {
+		const actions = health.issues.filter(i => i.severity === 'action');
+		if (actions.length === 0) process.stdout.write(`ok: nothing needs action (${health.issues.length} warning(s); evfleet maint status shows them)\n`);
+		else printRows(actions, [{key: 'subject', header: 'what'}, {key: 'message', header: 'problem'}, {key: 'fix', header: 'fix', format: v => (v as string | null) ?? ''}], format);
+	} else printHealth(health, format, {all});
+	return check && failing ? 1 : 0;
+}

@@ -1,0 +1,252 @@
+// One maintenance action from plan to outcome: plan (exact SQL + what it affects) → confirm → run with
+// progress → what was and was not done. esc cancels while running (the statement is cancelled on the server).
+// Used by the `evfleet maint …` commands on a terminal and by the maintenance screen.
+import React, {useEffect, useRef, useState} from 'react';
+import {Box, Text, useInput} from 'ink';
+import {ConfirmDialog} from '../components/ConfirmDialog.js';
+import {Progress} from '../components/Progress.js';
+import {Spinner} from '../components/Spinner.js';
+import {truncate} from '../components/text.js';
+import {colorEnabled} from '../terminal.js';
+import type {ActionPlan, ActionProgress, ActionResult, MaintenanceActions, MaintenanceRequest} from './maintenance-data.js';
+import {describeResult, resultExitCode} from './maintenance-text.js';
+
+export type FlowOutcome = {exitCode: number; lines: string[]; outcome: 'done' | 'failed' | 'cancelled' | 'refused' | 'nothing' | 'error'};
+
+type State =
+	| {kind: 'planning'}
+	| {kind: 'error'; message: string; hint: string | null; exitCode: number}
+	| {kind: 'nothing'; plan: ActionPlan}
+	| {kind: 'confirm'; plan: ActionPlan}
+	| {kind: 'running'; plan: ActionPlan; progress: ActionProgress | null; cancelling: boolean}
+	| {kind: 'result'; plan: ActionPlan; result: ActionResult; lines: string[]};
+
+export type MaintenanceActionProps = {
+	readonly data: MaintenanceActions;
+	readonly request: MaintenanceRequest;
+	/** Skip the confirmations (--yes). */
+	readonly yes?: boolean;
+	readonly width: number;
+	readonly height: number;
+	readonly isActive?: boolean;
+	/** Called once at the end; the command exits with exitCode, the screen goes back to its overview. */
+	onFinish(outcome: FlowOutcome): void;
+	/** Reports whether the flow is running a statement (the screen keeps esc for cancel meanwhile). */
+	onRunningChange?(running: boolean): void;
+};
+
+function errorParts(error: unknown): {message: string; hint: string | null; exitCode: number} {
+	const e = error as {message?: string; hint?: string; exitCode?: number};
+	return {message: e?.message ?? String(error), hint: e?.hint ?? null, exitCode: typeof e?.exitCode === 'number' ? e.exitCode : 1};
+}
+
+/** The plan, cut to `height` lines: notes, SQL, then affected objects, each list shortened with "… N more". */
+export function PlanView({plan, width, height}: {readonly plan: ActionPlan; readonly width: number; readonly height: number}) {
+	const budget = Math.max(6, height);
+	const notes = plan.notes.slice(0, Math.max(1, Math.floor(budget / 4)));
+	const room = Math.max(2, budget - notes.length - 2);
+	const sqlRoom = Math.max(1, Math.min(plan.steps.length, Math.ceil(room / 2)));
+	const affectRoom = Math.max(1, room - sqlRoom);
+	const list = <T,>(items: readonly T[], max: number): [T[], number] => (items.length <= max ? [[...items], 0] : [items.slice(0, max - 1), items.length - max + 1]);
+	const [steps, moreSteps] = list(plan.steps, sqlRoom);
+	const [affects, moreAffects] = list(plan.affects, affectRoom);
+	const color = colorEnabled();
+	return (
+		<Box flexDirection="column" width={width}>
+			{notes.map(note => (
+				<Text key={note} dimColor wrap="truncate">
+					{truncate(note, width)}
+				</Text>
+			))}
+			<Text bold>SQL</Text>
+			{steps.map((step, i) => (
+				<Text key={`${i}${step.sql}`} color={color ? 'yellow' : undefined} wrap="wrap">
+					{`  ${step.sql};`}
+				</Text>
+			))}
+			{moreSteps > 0 ? <Text dimColor>{`  … ${moreSteps} more statement(s) (--dry-run prints them all)`}</Text> : null}
+			<Text bold>Affects</Text>
+			{affects.length === 0 ? <Text dimColor>  nothing</Text> : null}
+			{affects.map(a => (
+				<Text key={a.object} wrap="truncate">
+					{truncate(`  ${a.object}: ${a.change}`, width)}
+				</Text>
+			))}
+			{moreAffects > 0 ? <Text dimColor>{`  … ${moreAffects} more`}</Text> : null}
+		</Box>
+	);
+}
+
+export function MaintenanceAction({data, request, yes = false, width, height, isActive = true, onFinish, onRunningChange}: MaintenanceActionProps) {
+	const [state, setState] = useState<State>({kind: 'planning'});
+	const [elapsedMs, setElapsedMs] = useState(0);
+	const controller = useRef<AbortController | null>(null);
+	const finished = useRef(false);
+	const mounted = useRef(true);
+	const startedAt = useRef(0);
+
+	const finish = (outcome: FlowOutcome) => {
+		if (finished.current) return;
+		finished.current = true;
+		onFinish(outcome);
+	};
+
+	const run = (plan: ActionPlan) => {
+		const abort = new AbortController();
+		controller.current = abort;
+		startedAt.current = Date.now();
+		setElapsedMs(0);
+		setState({kind: 'running', plan, progress: null, cancelling: false});
+		onRunningChange?.(true);
+		data
+			.run(plan, {
+				signal: abort.signal,
+				onProgress: progress => {
+					if (mounted.current) setState(s => (s.kind === 'running' && s.plan === plan ? {...s, progress} : s));
+				},
+			})
+			.then(
+				result => {
+					controller.current = null;
+					onRunningChange?.(false);
+					const lines = describeResult(plan, result);
+					if (!mounted.current) {
+						// Unmounted mid-run (Ctrl-C): the person still learns what was and was not done.
+						process.stderr.write(`${lines.join('\n')}\n`);
+						process.exitCode = resultExitCode(result);
+						return;
+					}
+					if (result.outcome === 'done' && plan.followUp) {
+						if (yes) run(plan.followUp);
+						else setState({kind: 'confirm', plan: plan.followUp});
+						return;
+					}
+					setState({kind: 'result', plan, result, lines});
+				},
+				error => {
+					controller.current = null;
+					onRunningChange?.(false);
+					const parts = errorParts(error);
+					if (!mounted.current) {
+						process.stderr.write(`evfleet: ${parts.message}\n`);
+						process.exitCode = parts.exitCode;
+						return;
+					}
+					setState({kind: 'error', ...parts});
+				},
+			);
+	};
+
+	useEffect(() => {
+		mounted.current = true;
+		data.prepare(request).then(
+			plan => {
+				if (!mounted.current) return;
+				if (plan.nothingToDo) setState({kind: 'nothing', plan});
+				else if (yes) run(plan);
+				else setState({kind: 'confirm', plan});
+			},
+			error => {
+				if (mounted.current) setState({kind: 'error', ...errorParts(error)});
+			},
+		);
+		return () => {
+			mounted.current = false;
+			controller.current?.abort();
+		};
+		// One request per mount.
+		// eslint-disable-next-line react-hooks/exhaustive-deps
+	}, []);
+
+	useEffect(() => {
+		if (state.kind !== 'running') return;
+		const timer = setInterval(() => setElapsedMs(Date.now() - startedAt.current), 200);
+		return () => clearInterval(timer);
+	}, [state.kind]);
+
+	// Terminal states end the flow on their own in a command (yes), or on a key in the screen.
+	useEffect(() => {
+		if (state.kind === 'error') finish({exitCode: state.exitCode, lines: [state.message, ...(state.hint ? [state.hint] : [])], outcome: 'error'});
+		if (state.kind === 'nothing') finish({exitCode: 0, lines: [`nothing to do: ${state.plan.nothingToDo}`], outcome: 'nothing'});
+		if (state.kind === 'result') finish({exitCode: resultExitCode(state.result), lines: state.lines, outcome: state.result.outcome});
+		// eslint-disable-next-line react-hooks/exhaustive-deps
+	}, [state.kind]);
+
+	useInput(
+		(input, key) => {
+			if (state.kind !== 'running' || state.cancelling) return;
+			if (key.escape || (key.ctrl && input === 'c')) {
+				controller.current?.abort();
+				setState({...state, cancelling: true});
+			}
+		},
+		{isActive: isActive && state.kind === 'running'},
+	);
+
+	const color = colorEnabled();
+	switch (state.kind) {
+		case 'planning':
+			return <Spinner label="planning (reading the catalog)…" />;
+		case 'error':
+			return (
+				<Box flexDirection="column" width={width}>
+					<Text color={color ? 'red' : undefined} wrap="wrap">
+						{state.message}
+					</Text>
+					{state.hint ? <Text dimColor wrap="wrap">{state.hint}</Text> : null}
+				</Box>
+			);
+		case 'nothing':
+			return <Text wrap="truncate">{`nothing to do: ${state.plan.nothingToDo}`}</Text>;
+		case 'confirm': {
+			const plan = state.plan;
+			const verb = plan.action === 'partitions.drop' ? 'Drop' : plan.action === 'partitions.detach' ? 'Detach' : 'Run';
+			return (
+				<ConfirmDialog
+					title={plan.title}
+					confirmText={plan.destructive ? plan.confirmText : null}
+					action={verb}
+					width={width}
+					isActive={isActive}
+					onConfirm={() => run(plan)}
+					onCancel={() => {
+						const lines = [`not run: ${plan.title} (answered no; nothing was changed)`];
+						data.refuse(plan, 'answered no').then(
+							logged => finish({exitCode: 1, lines: logged ? lines : [...lines, 'the refusal could not be written to maintenance_log'], outcome: 'refused'}),
+							() => finish({exitCode: 1, lines, outcome: 'refused'}),
+						);
+					}}
+				>
+					<PlanView plan={plan} width={width - 4} height={height - 7} />
+				</ConfirmDialog>
+			);
+		}
+		case 'running': {
+			const p = state.progress;
+			const plan = state.plan;
+			const label = p ? `${plan.steps.length > 1 ? `${p.step}/${p.steps} ` : ''}${p.object}` : plan.title;
+			const detail = state.cancelling ? 'cancelling on the server…' : p?.waitingFor ? `waiting for a lock held by ${p.waitingFor}` : p?.phase ?? null;
+			const done = plan.steps.length > 1 && p?.total === null ? (p?.step ?? 1) - 1 : p?.done;
+			const total = plan.steps.length > 1 && p?.total === null ? plan.steps.length : p?.total;
+			return (
+				<Box flexDirection="column" width={width}>
+					<Text bold wrap="truncate">
+						{plan.title}
+					</Text>
+					<Progress label={label} elapsedMs={elapsedMs} done={done} total={total} detail={detail} width={width} />
+					<Text dimColor>esc cancels (the statement is cancelled on the server)</Text>
+				</Box>
+			);
+		}
+		case 'result':
+			return (
+				<Box flexDirection="column" width={width}>
+					{state.lines.map((line, i) => (
+						<Text key={`${i}${line}`} color={color && i === 0 ? (state.result.outcome === 'done' ? 'green' : 'red') : undefined} wrap="wrap">
+							{line}
+						</Text>
+					))}
+				</Box>
+			);
+	}
+}
