@@ -105,25 +105,25 @@ export function monthLabel(date: Date): string {
 export type AxisLabel = {column: number; text: string};
 
 /**
- * Month labels for the x axis: one where a new month starts, at the column its first point is plotted
- * in, skipping labels that would touch the previous one.
+ * Month labels for the x axis, each at the column where its month's first point is plotted: every month
+ * when they fit, otherwise every 2nd, 3rd … month (a regular stride) so that no two labels touch.
  */
 export function monthAxisLabels(dates: readonly Date[], pointColumn: readonly number[], columns: number, label: (date: Date) => string = monthLabel): AxisLabel[] {
-	const labels: AxisLabel[] = [];
+	const candidates: AxisLabel[] = [];
 	let previousMonth = '';
-	let freeFrom = 0;
 	dates.forEach((date, i) => {
 		const month = monthKey(date);
 		if (month === previousMonth) return;
 		previousMonth = month;
 		const column = pointColumn[i];
-		if (column === undefined) return;
-		const text = label(date);
-		if (column < freeFrom || column + text.length > columns) return;
-		labels.push({column, text});
-		freeFrom = column + text.length + 1;
+		if (column !== undefined) candidates.push({column, text: label(date)});
 	});
-	return labels;
+	const fits = (labels: AxisLabel[]) => labels.every((item, k) => k === 0 || item.column > labels[k - 1]!.column + labels[k - 1]!.text.length);
+	for (let stride = 1; stride <= Math.max(1, candidates.length); stride++) {
+		const picked = candidates.filter((_, k) => k % stride === 0).filter(item => item.column + item.text.length <= columns);
+		if (fits(picked)) return picked;
+	}
+	return candidates.slice(0, 1);
 }
 
 /**

@@ -125,7 +125,7 @@ export default function BatteryScreen({data, width, height, isActive, navigate, 
 	// Height budget: tabs, freshness (and its warning), the chart with its axis and legend, then the table.
 	const warningLines = stale?.stale ? 1 : 0;
 	const fixedLines = 2 + warningLines;
-	const tableRows = Math.min(fade.length, Math.max(3, Math.floor((height - fixedLines) / 3)));
+	const tableRows = Math.min(fade.length, Math.max(3, Math.floor((height - fixedLines) / 4)));
 	const batteryChartHeight = Math.max(3, height - fixedLines - 1 /* title */ - 3 /* axis, labels, legend */ - 2 /* table title, legend */ - 1 /* table header */ - tableRows);
 	const navigation = useListNavigation({count: fade.length, visibleRows: tableRows});
 	const selected = fade[navigation.selected];

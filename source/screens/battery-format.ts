@@ -26,9 +26,10 @@ export const fadeColumns: Column<FadeEntry>[] = [
 	{key: 'cycles', header: 'Cycles', value: row => (row.cycleCount === null ? '-' : String(row.cycleCount)), align: 'right', priority: 4},
 	{
 		key: 'capacity',
-		header: 'Capacity',
-		value: row => (row.capacityMeasuredKwh === null ? '-' : `${row.capacityMeasuredKwh.toFixed(1)}/${formatNumber(row.nominalCapacityKwh)} kWh`),
+		header: 'kWh now/new',
+		value: row => (row.capacityMeasuredKwh === null ? '-' : `${row.capacityMeasuredKwh.toFixed(1)}/${formatNumber(row.nominalCapacityKwh)}`),
 		align: 'right',
+		minWidth: 11,
 		priority: 6,
 	},
 	{key: 'capacityPct', header: 'Cap%', value: row => fixed(row.capacityPct, 1), align: 'right', priority: 3},
@@ -92,5 +93,5 @@ export function columnsForWidth<T>(columns: readonly Column<T>[], rows: readonly
 /** One line under the fade table's title: what the numbers mean. */
 export function fadeLegend(medianFadePctPerYear: number | null): string {
 	const median = medianFadePctPerYear === null ? 'no median yet' : `median ${medianFadePctPerYear.toFixed(2)}`;
-	return `Fade/yr: SoH points lost per year (least squares); ${median}; OUTLIER > 2× median`;
+	return `Fade/yr = SoH points lost a year (least squares) · ${median} · OUTLIER > 2× median`;
 }

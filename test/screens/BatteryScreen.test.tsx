@@ -178,7 +178,7 @@ describe('BatteryScreen', () => {
 		const wideFrame = await waitForFrame(wide.lastFrame, hasChart);
 		expect(narrowFrame).not.toContain('North depot  ');
 		expect(wideFrame).toContain('HH-EV 109');
-		expect(wideFrame).toContain('71.8/77 kWh');
+		expect(wideFrame).toContain('71.8/77');
 		for (const line of wideFrame.split('\n')) expect(line.length).toBeLessThanOrEqual(160);
 		// The chart grows with the width: its x axis is longer.
 		const axis = (frame: string) => frame.split('\n').find(line => line.includes('└'))!.trim().length;

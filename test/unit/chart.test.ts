@@ -123,6 +123,17 @@ describe('x axis', () => {
 		});
 	});
 
+	it('labels months at a regular stride when not every month fits', () => {
+		const dates = months(24);
+		const {pointColumn, columns} = resample([dates.map((_, i) => i)], 60);
+		const labels = monthAxisLabels(dates, pointColumn, columns, monthKey);
+		const indexes = labels.map(label => dates.findIndex(date => monthKey(date) === label.text));
+		const strides = new Set(indexes.slice(1).map((index, k) => index - indexes[k]!));
+		expect(strides.size).toBe(1);
+		expect([...strides][0]).toBeGreaterThan(1);
+		expect(indexes[0]).toBe(0);
+	});
+
 	it('draws ticks and label text at the same offsets after the indent', () => {
 		const [rule, text] = renderXAxis([{column: 0, text: 'Jan 24'}, {column: 12, text: 'Apr 24'}], 30, 5);
 		expect(rule.indexOf('└')).toBe(5);
