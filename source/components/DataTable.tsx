@@ -45,7 +45,8 @@ export function layoutColumns<T>(columns: readonly Column<T>[], rows: readonly T
 			for (const {column, i} of order) {
 				if (total <= available) break;
 				if (column.width) continue;
-				const floor = column.minWidth ?? Math.min(widths[i]!, Math.max(column.header.length, 4));
+				// Only columns that say how narrow they may get shrink; the others are dropped whole.
+				const floor = column.minWidth ?? widths[i]!;
 				const cut = Math.min(widths[i]! - floor, total - available);
 				if (cut > 0) {
 					widths[i] = widths[i]! - cut;
@@ -81,9 +82,11 @@ export type DataTableProps<T> = {
 	readonly rowKey?: (row: T, index: number) => string;
 	/** Marks a row (e.g. a gap in reporting) with a color and a leading "!" marker. */
 	readonly flag?: (row: T) => boolean;
+	/** The marker of flagged rows (default "!"; live views use "*" for "changed in the last refresh"). */
+	readonly flagMarker?: string;
 };
 
-export function DataTable<T>({columns, rows, width, height, selected = -1, offset = 0, rowKey, flag}: DataTableProps<T>) {
+export function DataTable<T>({columns, rows, width, height, selected = -1, offset = 0, rowKey, flag, flagMarker = '!'}: DataTableProps<T>) {
 	const color = colorEnabled();
 	const visibleCount = Math.max(0, height - 1);
 	const visible = rows.slice(offset, offset + visibleCount);
@@ -101,7 +104,7 @@ export function DataTable<T>({columns, rows, width, height, selected = -1, offse
 				const flagged = flag?.(row) ?? false;
 				return (
 					<Text key={rowKey?.(row, index) ?? index} wrap="truncate" inverse={color && isSelected} bold={isSelected && !color}>
-						{isSelected ? '›' : flagged ? '!' : ' '}
+						{isSelected ? '›' : flagged ? flagMarker : ' '}
 						{' '}
 						{layout.map(({column, width: w}, c) => {
 							const cell = fit(column.value(row), w, column.align);

@@ -1,6 +1,7 @@
 // React side of the refresh engine: one Refresher per mounted view, its state as React state, and a clock that
 // ticks every second so ages ("updated 3s ago", last-seen) move between refreshes.
 import {useCallback, useEffect, useRef, useState, useSyncExternalStore} from 'react';
+import type {KeyBinding} from '../app/keys.js';
 import {Refresher, type Clock, type RefreshState} from '../app/refresh.js';
 
 export type RefreshControls = {
@@ -36,12 +37,29 @@ export function useRefresh<T>(load: () => Promise<T>, options: UseRefreshOptions
 	return [state, controls.current];
 }
 
-/** The current time, re-rendered every `everyMs` (default 1 s) while mounted. */
+/** The current time: re-renders every `everyMs` (default 1 s) while mounted, and reads the clock on every render. */
 export function useNow(everyMs = 1000, clock: Pick<Clock, 'now'> = Date): number {
-	const [now, setNow] = useState(() => clock.now());
+	const [, setTick] = useState(0);
 	useEffect(() => {
-		const timer = setInterval(() => setNow(clock.now()), everyMs);
+		const timer = setInterval(() => setTick(tick => tick + 1), everyMs);
 		return () => clearInterval(timer);
-	}, [everyMs, clock]);
-	return now;
+	}, [everyMs]);
+	return clock.now();
 }
+
+/** The keys every live view shares (space, r, +, -), with handlers, for useKeyBindings. */
+export function refreshBindings(controls: RefreshControls, paused: boolean): KeyBinding[] {
+	return [
+		{key: 'space', label: paused ? 'resume' : 'pause', match: [' '], handler: controls.togglePause},
+		{key: 'r', label: 'refresh', handler: controls.refreshNow},
+		{key: '+/-', label: 'interval', match: ['+', '='], handler: controls.slower, hidden: true},
+		{key: '+/-', label: 'interval', match: ['-', '_'], handler: controls.faster},
+	];
+}
+
+/** The same keys as documentation, for a screen's exported key table (help overlay). */
+export const refreshKeys: KeyBinding[] = [
+	{key: 'space', label: 'pause / resume the refresh'},
+	{key: 'r', label: 'refresh now'},
+	{key: '+ / -', label: 'refresh less / more often (0.5 s … 60 s)'},
+];
