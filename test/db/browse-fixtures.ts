@@ -15,7 +15,7 @@ export async function organization(sql: Sql, overrides: {slug?: string; name?: s
 }
 
 export async function fleet(sql: Sql, organizationId: string, overrides: {name?: string; depot?: [longitude: number, latitude: number] | null} = {}): Promise<{id: string; name: string}> {
-	const depot = overrides.depot === undefined ? [13.405, 52.52] : overrides.depot;
+	const depot: [number, number] | null = overrides.depot === undefined ? [13.405, 52.52] : overrides.depot;
 	const [row] = await sql<{id: string; name: string}[]>`
 		insert into fleets (organization_id, name, depot_address, depot_location)
 		values (${organizationId}, ${overrides.name ?? `Fleet ${next()}`}, 'Depot street 1',

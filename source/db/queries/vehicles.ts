@@ -150,26 +150,37 @@ export async function findVehicle(sql: Sql, ref: string): Promise<VehicleRow | u
 export type VehicleSuggestion = {id: string; vin: string; plate: string | null; make: string; model: string; organizationName: string; distance: number};
 
 /**
- * Vehicles whose VIN or plate is close to ref, closest first: candidates come from indexed prefix lookups of
- * decreasing length (so a typo late in a VIN is found first), ranked by edit distance here.
+ * Vehicles whose VIN or plate is close to ref, closest first. Candidates come from index range scans only:
+ * the VINs and plates just before and after ref in index order (a typo late in a VIN lands next to the right
+ * one), and VINs sharing a prefix of decreasing length (a typo early on); they are ranked by edit distance here.
  */
 export async function suggestVehicles(sql: Sql, ref: string, limit = 5): Promise<VehicleSuggestion[]> {
 	const text = ref.trim();
 	const upper = text.toUpperCase();
 	if (upper.length < 2) return [];
-	const lengths = [...new Set([upper.length - 1, Math.ceil((upper.length * 2) / 3), Math.ceil(upper.length / 2), 3].filter(n => n >= 2 && n < upper.length))];
-	const candidates = new Map<string, Omit<VehicleSuggestion, 'distance'>>();
-	for (const n of lengths) {
-		const prefix = upper.slice(0, n);
-		const vinPrefix = vinCharacters.test(prefix) ? sql`(v.vin between ${prefix} and ${prefix.padEnd(17, 'Z')} and v.vin like ${escapeLike(prefix) + '%'}) or` : sql``;
-		const rows = await sql<Omit<VehicleSuggestion, 'distance'>[]>`
-			select v.id, v.vin, v.plate, v.make, v.model, o.name as organization_name
-			from vehicles v join organizations o on o.id = v.organization_id
-			where ${vinPrefix} v.plate like ${escapeLike(text.slice(0, n)) + '%'} or v.plate like ${escapeLike(prefix) + '%'}
-			limit 200`;
-		for (const row of rows) candidates.set(row.id, row);
-		if (candidates.size >= limit * 4) break;
+	type Candidate = Omit<VehicleSuggestion, 'distance'>;
+	const columns = sql`v.id, v.vin, v.plate, v.make, v.model, o.name as organization_name`;
+	const from = sql`from vehicles v join organizations o on o.id = v.organization_id`;
+	const queries: Array<Promise<Candidate[]>> = [
+		sql<Candidate[]>`select ${columns} ${from} where v.vin >= ${upper} order by v.vin limit 10`,
+		sql<Candidate[]>`select ${columns} ${from} where v.vin < ${upper} order by v.vin desc limit 10`,
+		sql<Candidate[]>`select ${columns} ${from} where v.plate >= ${text} order by v.plate limit 5`,
+		sql<Candidate[]>`select ${columns} ${from} where v.plate < ${text} order by v.plate desc limit 5`,
+	];
+	if (upper !== text) {
+		queries.push(sql<Candidate[]>`select ${columns} ${from} where v.plate >= ${upper} order by v.plate limit 5`);
 	}
+	const prefixLengths = [...new Set([Math.ceil((upper.length * 2) / 3), Math.ceil(upper.length / 2)].filter(n => n >= 3 && n < upper.length))];
+	for (const n of prefixLengths) {
+		const prefix = upper.slice(0, n);
+		if (!vinCharacters.test(prefix)) continue;
+		queries.push(sql<Candidate[]>`
+			select ${columns} ${from}
+			where v.vin between ${prefix} and ${prefix.padEnd(17, 'Z')} and v.vin like ${escapeLike(prefix) + '%'}
+			order by v.vin limit 100`);
+	}
+	const candidates = new Map<string, Candidate>();
+	for (const rows of await Promise.all(queries)) for (const row of rows) candidates.set(row.id, row);
 	return [...candidates.values()]
 		.map(row => ({...row, distance: Math.min(levenshtein(upper, row.vin), row.plate ? levenshtein(upper, row.plate.toUpperCase()) : Infinity)}))
 		.sort((a, b) => a.distance - b.distance || a.vin.localeCompare(b.vin))
