@@ -234,7 +234,7 @@ export function MaintenanceAction({data, request, yes = false, width, height, is
 						{plan.title}
 					</Text>
 					<Progress label={label} elapsedMs={elapsedMs} done={done} total={total} detail={detail} width={width} />
-					<Text dimColor>esc cancels (the statement is cancelled on the server)</Text>
+					<Text dimColor>esc or Ctrl-C cancels (the statement is cancelled on the server)</Text>
 				</Box>
 			);
 		}
