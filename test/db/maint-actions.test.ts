@@ -242,12 +242,12 @@ describe('refusals and privileges', () => {
 		const far = partitionName('charging_session_metrics', addMonths(month, 3));
 		await db.sql.unsafe(`drop table if exists public.${far}`);
 		const sql = db.connect({user: reader, max: 1});
-		const error = await prepareAction(sql, targetFor(reader), {action: 'partitions.create'}).catch(e => e as PrivilegeError);
+		const error = await prepareAction(sql, targetFor(reader), {action: 'partitions.create'}).then(() => null, (e: unknown) => e as PrivilegeError);
 		expect(error).toBeInstanceOf(PrivilegeError);
-		expect(error.message).toMatch(new RegExp(`needs the evfleet_operator role .*"${reader}" has evfleet_reader`));
-		expect(error.hint).toMatch(new RegExp(`GRANT evfleet_operator TO ${reader}`));
+		expect(error!.message).toMatch(new RegExp(`needs the evfleet_operator role .*"${reader}" has evfleet_reader`));
+		expect(error!.hint).toMatch(new RegExp(`GRANT evfleet_operator TO ${reader}`));
 		// A reader may not write the audit either; it is told so.
-		expect(error.hint).toMatch(/could not be written to maintenance_log/);
+		expect(error!.hint).toMatch(/could not be written to maintenance_log/);
 		expect(await exists(far)).toBe(false);
 	});
 
@@ -256,9 +256,9 @@ describe('refusals and privileges', () => {
 		const plan = await prepareAction(sql, targetFor(operator), {action: 'partitions.create'});
 		expect((await runPlan(targetFor(operator), plan)).outcome).toBe('done');
 		expect(await lastLog('partitions.create')).toMatchObject({outcome: 'done', dbUser: operator});
-		const error = await prepareAction(sql, targetFor(operator), {action: 'vacuum', table: 'vehicles'}).catch(e => e as PrivilegeError);
+		const error = await prepareAction(sql, targetFor(operator), {action: 'vacuum', table: 'vehicles'}).then(() => null, (e: unknown) => e as PrivilegeError);
 		expect(error).toBeInstanceOf(PrivilegeError);
-		expect(error.message).toMatch(/must run as the owner of vehicles/);
+		expect(error!.message).toMatch(/must run as the owner of vehicles/);
 		expect(await lastLog('vacuum')).toMatchObject({outcome: 'refused', dbUser: operator});
 	});
 });
