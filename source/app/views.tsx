@@ -27,6 +27,10 @@
 import React, {type ReactElement} from 'react';
 import {Box, Text} from 'ink';
 import type {KeyBinding} from './keys.js';
+import LiveVehiclesScreen, {keys as liveKeys} from '../screens/LiveVehiclesScreen.js';
+import ChargingScreen, {keys as chargingKeys} from '../screens/ChargingScreen.js';
+import RoutesScreen, {keys as routesKeys} from '../screens/RoutesScreen.js';
+import type {ChargingData, LiveVehiclesData, RoutesData} from '../screens/live-data.js';
 import type {FleetsData, OrganizationsData, UsersData, VehicleInspectorData, VehiclesData} from '../screens/data-sources.js';
 import BatteryScreen, {keys as batteryKeys} from '../screens/BatteryScreen.js';
 import type {BatteryData} from '../screens/battery-data.js';
@@ -53,6 +57,10 @@ export type ConsoleData = {
 	vehicles: VehiclesData;
 	vehicle: VehicleInspectorData;
 	battery?: BatteryData;
+	/** Live views (issue 7): one query per refresh each. */
+	live?: LiveVehiclesData;
+	charging?: ChargingData;
+	routes?: RoutesData;
 	// Other issues add theirs here, optional: live?: LiveData; charging?: ChargingData; routes?: RoutesData;
 	// battery?: BatteryData; maintenance?: MaintenanceData;
 };
@@ -146,9 +154,30 @@ export const views: ViewDefinition[] = [
 		keys: usersKeys,
 		render: ctx => <UsersScreen {...screenProps(ctx)} data={ctx.data.users}/>,
 	},
-	placeholder('live', ['l'], 'Live vehicles', 'Vehicles moving and reporting now'),
-	placeholder('charging', ['ch'], 'Charging', 'Active charging sessions and station availability'),
-	placeholder('routes', ['rt'], 'Routes', 'Active routes and their progress'),
+	{
+		name: 'live',
+		aliases: ['l'],
+		title: 'Live vehicles',
+		description: 'vehicles now, what needs attention first (offline, stale, low SoC, hot pack); refreshes every 2 s',
+		keys: liveKeys,
+		render: ctx => (ctx.data.live ? <LiveVehiclesScreen {...screenProps(ctx)} data={ctx.data.live}/> : <NotAvailable title="Live vehicles" width={ctx.width}/>),
+	},
+	{
+		name: 'charging',
+		aliases: ['ch'],
+		title: 'Charging',
+		description: 'charging sessions in progress and the station board (connectors, utilisation, heartbeats), live',
+		keys: chargingKeys,
+		render: ctx => (ctx.data.charging ? <ChargingScreen {...screenProps(ctx)} data={ctx.data.charging}/> : <NotAvailable title="Charging" width={ctx.width}/>),
+	},
+	{
+		name: 'routes',
+		aliases: ['rt'],
+		title: 'Routes',
+		description: "routes in progress: waypoints done, next stop, ETA drift, charge vs energy needed, live",
+		keys: routesKeys,
+		render: ctx => (ctx.data.routes ? <RoutesScreen {...screenProps(ctx)} data={ctx.data.routes}/> : <NotAvailable title="Routes" width={ctx.width}/>),
+	},
 	{
 		name: 'battery',
 		aliases: ['bat', 'energy'],
