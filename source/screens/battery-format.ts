@@ -93,5 +93,5 @@ export function columnsForWidth<T>(columns: readonly Column<T>[], rows: readonly
 /** One line under the fade table's title: what the numbers mean. */
 export function fadeLegend(medianFadePctPerYear: number | null): string {
 	const median = medianFadePctPerYear === null ? 'no median yet' : `median ${medianFadePctPerYear.toFixed(2)}`;
-	return `Fade/yr = SoH points lost a year (least squares) · ${median} · OUTLIER > 2× median`;
+	return `Fade/yr: SoH points lost a year, least squares · ${median} · OUTLIER > 2× it`;
 }
