@@ -11,5 +11,15 @@ prototype._exit = function (exitCode, code, message) {
 	return exitWith.call(this, usageCodes.has(code) ? 2 : exitCode, code, message);
 };
 
+// With a default command (the console: `evfleet` alone) taking --url too, commander would give a subcommand's
+// --url to the root instead (`evfleet orgs --url X` connecting to the defaults): root options only before the subcommand.
+type Parse = (this: Command, ...args: unknown[]) => Command;
+const commandPrototype = Command.prototype as unknown as {parse: Parse};
+const parse = commandPrototype.parse;
+commandPrototype.parse = function (...args) {
+	if (!this.parent) this.enablePositionalOptions();
+	return parse.apply(this, args);
+};
+
 const app = new Pastel({importMeta: import.meta, name: 'evfleet', description: 'Admin console for the evfleet PostgreSQL database'});
 await app.run();
