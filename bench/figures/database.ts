@@ -1,0 +1,251 @@
+// Schema figures: each product query (the console's own functions from source/db/queries) against the
+// physical floor or the naive query, both measured in the same run on the same data.
+import {Readable} from 'node:stream';
+import {pipeline} from 'node:stream/promises';
+import type {Sql} from '../../source/db/connection.js';
+import {nearestAvailableConnectors} from '../../source/db/queries/charging.js';
+import {liveVehicles} from '../../source/db/queries/live.js';
+import {listTelematics} from '../../source/db/queries/telematics.js';
+import {resolveScope, vehicleSohByMonth} from '../../source/db/queries/battery.js';
+import {measuredFigure, type BenchContext, type Figure} from '../lib/context.js';
+import {median, timeRuns} from '../lib/stats.js';
+
+type VehicleRef = {id: string; organizationId: string; vin: string};
+
+async function sampleVehicles(sql: Sql, count: number): Promise<VehicleRef[]> {
+	// Deterministic spread over the id space, vehicles that have history.
+	return sql<VehicleRef[]>`
+		select v.id, v.organization_id, v.vin from vehicles v
+		where exists (select 1 from vehicle_live_state s where s.vehicle_id = v.id)
+		order by md5(v.id::text) limit ${count}`;
+}
+
+const telematicsColumns = ['vehicle_id', 'organization_id', 'recorded_at', 'soc_pct', 'soh_pct', 'speed_kmh', 'heading_deg', 'location', 'odometer_km', 'pack_voltage_v', 'pack_current_a', 'pack_temp_c', 'power_kw'] as const;
+
+/** COPY text lines for `rows` telematics rows spread over the vehicles, at times no other run uses. */
+function telematicsBatch(vehicles: VehicleRef[], rows: number, start: Date, run: number): string[] {
+	const chunks: string[] = [];
+	const perVehicle = Math.max(1, Math.ceil(rows / vehicles.length));
+	let lines: string[] = [];
+	for (let index = 0; index < rows; index++) {
+		const vehicle = vehicles[index % vehicles.length]!;
+		const step = Math.floor(index / vehicles.length) + run * perVehicle;
+		const at = new Date(start.getTime() + step * 1000).toISOString();
+		const lon = 31.2 + ((index * 7919) % 1000) / 10_000;
+		const lat = 30.0 + ((index * 104_729) % 1000) / 10_000;
+		lines.push(`${vehicle.id}\t${vehicle.organizationId}\t${at}\t${(40 + (index % 50)).toFixed(1)}\t97.5\t${index % 90}\t${index % 360}\tSRID=4326;POINT(${lon.toFixed(6)} ${lat.toFixed(6)})\t${(10_000 + index / 10).toFixed(1)}\t395.5\t-42.5\t31.5\t${(index % 60) - 10}`);
+		if (lines.length === 5000) {
+			chunks.push(lines.join('\n') + '\n');
+			lines = [];
+		}
+	}
+	if (lines.length > 0) chunks.push(lines.join('\n') + '\n');
+	return chunks;
+}
+
+async function copyInto(sql: Sql, table: string, chunks: string[]): Promise<void> {
+	const writable = await sql`copy ${sql(table)} (${sql(telematicsColumns as unknown as string[])}) from stdin`.writable();
+	await pipeline(Readable.from(chunks), writable);
+}
+
+/** Ingest: COPY into vehicle_telematics (partition routing, primary key, BRIN, checks, the live-state trigger) vs raw COPY. */
+export async function ingest(context: BenchContext): Promise<Figure> {
+	const {sql} = context;
+	const vehicles = await sql<VehicleRef[]>`select id, organization_id, vin from vehicles order by id`;
+	const rows = context.ingestRows;
+	// Newer than anything seeded, inside the partitions the schema creates ahead (current month + 3).
+	const [{start}] = await sql<[{start: Date}]>`select date_trunc('second', greatest(now(), (select max(recorded_at) from vehicle_live_state))) + interval '1 minute' as start`;
+	await sql`drop table if exists bench_raw_telematics`;
+	// The physical floor: same columns, no partitions, no indexes, no constraints, no trigger.
+	await sql`create table bench_raw_telematics (like vehicle_telematics)`;
+	const product: number[] = [];
+	const baseline: number[] = [];
+	try {
+		for (let run = -1; run < context.runs; run++) {
+			const chunks = telematicsBatch(vehicles, rows, start, run + 1);
+			await sql`truncate bench_raw_telematics`;
+			const rawStarted = performance.now();
+			await copyInto(sql, 'bench_raw_telematics', chunks);
+			const rawMs = performance.now() - rawStarted;
+			const started = performance.now();
+			await copyInto(sql, 'vehicle_telematics', chunks);
+			const productMs = performance.now() - started;
+			// The first round warms caches and the new table; it is not counted.
+			if (run >= 0) {
+				baseline.push(rows / (rawMs / 1000));
+				product.push(rows / (productMs / 1000));
+			}
+		}
+	} finally {
+		await sql`drop table if exists bench_raw_telematics`;
+	}
+	return measuredFigure(
+		{id: 'ingest', title: 'telematics ingest (COPY, history + live state + indexes)', unit: 'rows/s', better: 'higher', target: '≥ 0.5× raw COPY'},
+		product,
+		{title: 'raw COPY, unindexed unpartitioned table', samples: baseline},
+		{ratioKind: 'ofBaseline', pass: (_, ratio) => ratio !== null && ratio >= 0.5, details: {rowsPerBatch: rows, vehicles: vehicles.length}},
+	);
+}
+
+/** The live page (liveVehicles) vs the same page computed with DISTINCT ON over the history. */
+export async function liveVehiclesPage(context: BenchContext): Promise<Figure> {
+	const {sql} = context;
+	const product = await timeRuns(context.runs, () => liveVehicles(sql, {}), {warmup: 2});
+	const baseline = await timeRuns(context.slowBaselineRuns, () => sql`
+		with latest as (
+			select distinct on (t.vehicle_id) t.vehicle_id, t.recorded_at, t.soc_pct, t.pack_temp_c
+			from vehicle_telematics t
+			order by t.vehicle_id, t.recorded_at desc
+		), base as (
+			select v.id, v.vin, v.status, l.soc_pct, l.pack_temp_c,
+			       connectivity_status(date_part('epoch', now() - l.recorded_at)) as connectivity
+			from vehicles v left join latest l on l.vehicle_id = v.id
+			where v.status <> 'retired'
+		)
+		select b.*, count(*) over () as total
+		from base b
+		order by case when b.connectivity = 'offline' then 0 when b.connectivity = 'stale' then 1 when b.soc_pct < 20 then 2
+		              when b.pack_temp_c >= 55 then 3 when b.status = 'maintenance' then 4 else 5 end,
+		         b.soc_pct asc nulls first, b.vin collate "C"
+		limit 100`, {warmup: 0});
+	const [{vehicles}] = await sql<[{vehicles: number}]>`select count(*)::int as vehicles from vehicles`;
+	return measuredFigure(
+		{id: 'liveVehiclesPage', title: 'live vehicles page (counts + first 100)', unit: 'ms', better: 'lower', target: '≥ 1000× faster, < 10 ms'},
+		product,
+		{title: 'DISTINCT ON over history', samples: baseline},
+		{ratioKind: 'faster', pass: (value, ratio) => ratio !== null && ratio >= 1000 && value < 10, details: {vehicles}},
+	);
+}
+
+/** Without indexes and partition pruning the planner must read every partition. */
+async function withoutIndexes<T>(sql: Sql, work: (sql: Sql) => Promise<T>): Promise<T> {
+	return sql.begin(async transaction => {
+		await transaction`set local enable_indexscan = off`;
+		await transaction`set local enable_indexonlyscan = off`;
+		await transaction`set local enable_bitmapscan = off`;
+		await transaction`set local enable_partition_pruning = off`;
+		return work(transaction as unknown as Sql);
+	}) as Promise<T>;
+}
+
+/** One vehicle's newest 100 rows (listTelematics, the inspector's query) vs the same with indexes and pruning off. */
+export async function vehicleLast100(context: BenchContext): Promise<Figure> {
+	const {sql} = context;
+	const vehicles = await sampleVehicles(sql, Math.max(context.runs, context.slowBaselineRuns) + 2);
+	const pick = (run: number) => vehicles[(run + vehicles.length) % vehicles.length]!.id;
+	const product = await timeRuns(context.runs, run => sql.begin(transaction => listTelematics(transaction as unknown as Sql, {vehicleId: pick(run), limit: 100})), {warmup: 2});
+	const baseline = await timeRuns(context.slowBaselineRuns, run => withoutIndexes(sql, transaction => listTelematics(transaction, {vehicleId: pick(run), limit: 100})), {warmup: 0});
+	const [{rows}] = await sql<[{rows: number}]>`select count(*)::float8 as rows from vehicle_telematics where vehicle_id = ${pick(0)}`;
+	return measuredFigure(
+		{id: 'vehicleLast100', title: "one vehicle's last 100 telematics rows", unit: 'ms', better: 'lower', target: '≥ 100× faster'},
+		product,
+		{title: 'same query, index scans and pruning off', samples: baseline},
+		{ratioKind: 'faster', pass: (_, ratio) => ratio !== null && ratio >= 100, details: {rowsOfFirstVehicle: rows}, note: 'listTelematics (page + count estimate), as the inspector runs it'},
+	);
+}
+
+/** nearest_available_connectors (GiST KNN) vs ST_Distance to every station, sorted. */
+export async function nearestConnectors(context: BenchContext): Promise<Figure> {
+	const {sql} = context;
+	const points = await sql<Array<{latitude: number; longitude: number}>>`
+		select st_y(location::geometry) + 0.01 as latitude, st_x(location::geometry) - 0.01 as longitude
+		from charging_stations order by md5(id::text) limit ${Math.max(context.runs, 3) + 2}`;
+	if (points.length === 0) throw new Error('no charging stations seeded');
+	const at = (run: number) => points[(run + points.length) % points.length]!;
+	const product = await timeRuns(context.runs, run => nearestAvailableConnectors(sql, {...at(run), limit: 5}), {warmup: 2});
+	const baselineRuns = Math.max(context.runs, 3);
+	const baseline = await timeRuns(baselineRuns, run => {
+		const {latitude, longitude} = at(run);
+		return sql`
+			select s.id, c.id as connector_id, st_distance(s.location, st_setsrid(st_makepoint(${longitude}, ${latitude}), 4326)::geography) as distance_m
+			from charging_stations s join charging_connectors c on c.station_id = s.id
+			where s.status = 'active' and c.status = 'available'
+			order by distance_m, c.connector_number
+			limit 5`;
+	}, {warmup: 1});
+	const [{stations}] = await sql<[{stations: number}]>`select count(*)::int as stations from charging_stations`;
+	return measuredFigure(
+		{id: 'nearestConnectors', title: 'nearest 5 available connectors', unit: 'ms', better: 'lower', target: '≥ 100× faster'},
+		product,
+		{title: 'ST_Distance to every station', samples: baseline},
+		{ratioKind: 'faster', pass: (_, ratio) => ratio !== null && ratio >= 100, details: {stations}},
+	);
+}
+
+type ReaderRound = {maxMs: number; reads: number; lockWaitSamples: number; refreshMs: number};
+
+/** A reader querying the view in a loop while one refresh runs; its slowest read and any lock waits seen. */
+async function readerDuringRefresh(context: BenchContext, refresh: (sql: Sql) => Promise<unknown>, read: (sql: Sql) => Promise<unknown>): Promise<ReaderRound> {
+	const reader = context.connect({max: 1});
+	const refresher = context.connect({max: 1});
+	const monitor = context.connect({max: 1});
+	try {
+		const [{pid}] = await reader<[{pid: number}]>`select pg_backend_pid() as pid`;
+		await read(reader);
+		let refreshing = true;
+		let maxMs = 0;
+		let reads = 0;
+		let lockWaitSamples = 0;
+		const readLoop = (async () => {
+			while (refreshing) {
+				const started = performance.now();
+				await read(reader);
+				const elapsed = performance.now() - started;
+				maxMs = Math.max(maxMs, elapsed);
+				reads++;
+			}
+		})();
+		const monitorLoop = (async () => {
+			while (refreshing) {
+				const [row] = await monitor<[{waiting: boolean}?]>`select wait_event_type = 'Lock' as waiting from pg_stat_activity where pid = ${pid}`;
+				if (row?.waiting) lockWaitSamples++;
+				await new Promise(resolve => setTimeout(resolve, 5));
+			}
+		})();
+		// Let the reader settle into its loop before the refresh starts.
+		await new Promise(resolve => setTimeout(resolve, 50));
+		const started = performance.now();
+		await refresh(refresher);
+		const refreshMs = performance.now() - started;
+		refreshing = false;
+		await Promise.all([readLoop, monitorLoop]);
+		return {maxMs, reads, lockWaitSamples, refreshMs};
+	} finally {
+		await Promise.all([reader.end({timeout: 5}), refresher.end({timeout: 5}), monitor.end({timeout: 5})]);
+	}
+}
+
+/** battery_health_trends: a reader's slowest read during refresh_battery_health_trends() (concurrent) vs a plain refresh. */
+export async function matviewRefreshReader(context: BenchContext): Promise<Figure> {
+	const {sql} = context;
+	const [vehicle] = await sql<Array<{id: string}>>`select vehicle_id as id from battery_health_trends order by md5(vehicle_id::text) limit 1`;
+	if (!vehicle) throw new Error('battery_health_trends is empty: no battery reports seeded');
+	const scope = await resolveScope(sql, {vehicle: vehicle.id});
+	if (scope.kind !== 'vehicle') throw new Error('vehicle scope expected');
+	const read = (reader: Sql) => vehicleSohByMonth(reader, scope, {months: 12});
+	const concurrent: ReaderRound[] = [];
+	const plain: ReaderRound[] = [];
+	const rounds = Math.max(3, context.slowBaselineRuns);
+	for (let round = 0; round < rounds; round++) {
+		concurrent.push(await readerDuringRefresh(context, refresher => refresher`select refresh_battery_health_trends()`, read));
+		plain.push(await readerDuringRefresh(context, refresher => refresher`refresh materialized view battery_health_trends`, read));
+	}
+	const lockWaits = concurrent.reduce((sum, round) => sum + round.lockWaitSamples, 0);
+	return measuredFigure(
+		{id: 'matviewRefreshReader', title: "reader's slowest read during battery_health_trends refresh", unit: 'ms', better: 'lower', target: 'readers never blocked'},
+		concurrent.map(round => round.maxMs),
+		{title: 'plain refresh', samples: plain.map(round => round.maxMs)},
+		{
+			ratioKind: 'faster',
+			// Never blocked: the reader was not once seen waiting on a lock, and no read took as long as the refresh.
+			pass: value => lockWaits === 0 && value < median(concurrent.map(round => round.refreshMs)),
+			details: {
+				concurrentRefreshMs: median(concurrent.map(round => round.refreshMs)),
+				plainRefreshMs: median(plain.map(round => round.refreshMs)),
+				readerLockWaitSamplesConcurrent: lockWaits,
+				readerLockWaitSamplesPlain: plain.reduce((sum, round) => sum + round.lockWaitSamples, 0),
+				readsDuringConcurrent: concurrent.reduce((sum, round) => sum + round.reads, 0),
+			},
+		},
+	);
+}
