@@ -1,0 +1,107 @@
+// The maint commands as scripts run them: stdin not a terminal, exit codes, --yes, --dry-run, status --check.
+import {spawn} from 'node:child_process';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {addMonths, currentMonth} from '../../source/db/queries/maintenance.js';
+import {createTestDatabase, type TestDatabase} from '../helpers/db.js';
+
+let db: TestDatabase;
+let far: string;
+
+type Run = {code: number | null; stdout: string; stderr: string};
+
+function evfleet(args: string[]): Promise<Run> {
+	const env: Record<string, string | undefined> = {...process.env, DATABASE_URL: db.url, NO_COLOR: '1'};
+	for (const name of ['PGHOST', 'PGPORT', 'PGDATABASE', 'PGUSER']) delete env[name];
+	return new Promise((resolve, reject) => {
+		// stdin is a pipe, not a terminal: what cron and scripts give the command.
+		const child = spawn(process.execPath, ['--import', 'tsx', 'source/cli.tsx', ...args], {env, stdio: ['pipe', 'pipe', 'pipe']});
+		let stdout = '';
+		let stderr = '';
+		child.stdout.on('data', chunk => (stdout += chunk));
+		child.stderr.on('data', chunk => (stderr += chunk));
+		child.on('error', reject);
+		child.on('close', code => resolve({code, stdout, stderr}));
+		child.stdin.end();
+	});
+}
+
+async function exists(name: string): Promise<boolean> {
+	const [row] = await db.sql<{ok: boolean}[]>`select to_regclass(${`public.${name}`}) is not null as ok`;
+	return row!.ok;
+}
+
+beforeAll(async () => {
+	db = await createTestDatabase();
+	far = `vehicle_telematics_${addMonths(await currentMonth(db.sql), 3).replace('-', '_')}`;
+});
+
+afterAll(async () => {
+	await db.close();
+});
+
+describe('evfleet maint without a terminal', () => {
+	it('refuses without --yes (exit 2) and changes nothing', async () => {
+		await db.sql.unsafe(`drop table if exists public.${far}`);
+		const run = await evfleet(['maint', 'partitions', 'create', '--table', 'vehicle_telematics']);
+		expect(run.code).toBe(2);
+		expect(run.stderr).toMatch(/refusing to run a maintenance action without a terminal/);
+		expect(run.stderr).toMatch(/--yes/);
+		expect(await exists(far)).toBe(false);
+	});
+
+	it('runs with --yes and prints the SQL and the outcome', async () => {
+		await db.sql.unsafe(`drop table if exists public.${far}`);
+		const run = await evfleet(['maint', 'partitions', 'create', '--table', 'vehicle_telematics', '--yes']);
+		expect(run.stderr).toBe('[1/1] SELECT create_monthly_partitions(\'public.vehicle_telematics\'::regclass, 3)\n');
+		expect(run.code).toBe(0);
+		expect(run.stdout).toMatch(/SELECT create_monthly_partitions\('public\.vehicle_telematics'::regclass, 3\);/);
+		expect(run.stdout).toMatch(/done: evfleet maint partitions create/);
+		expect(await exists(far)).toBe(true);
+	});
+
+	it('--dry-run prints the plan, changes nothing and is logged as dry_run', async () => {
+		const run = await evfleet(['maint', 'vacuum', 'vehicles', '--analyze', '--dry-run']);
+		expect(run.code).toBe(0);
+		expect(run.stdout).toMatch(/VACUUM \(ANALYZE\) public\.vehicles;/);
+		expect(run.stdout).toMatch(/dry run: nothing was changed/);
+		const [row] = await db.sql<{outcome: string}[]>`select outcome from maintenance_log where action = 'vacuum' order by id desc limit 1`;
+		expect(row!.outcome).toBe('dry_run');
+	});
+
+	it('rejects a bad --lock-timeout with exit 2', async () => {
+		const run = await evfleet(['maint', 'refresh', 'all', '--yes', '--lock-timeout', 'soon']);
+		expect(run.code).toBe(2);
+		expect(run.stderr).toMatch(/invalid --lock-timeout "soon"/);
+	});
+
+	it('reports an unknown table with exit 2', async () => {
+		const run = await evfleet(['maint', 'analyze', 'no_such_table', '--yes']);
+		expect(run.code).toBe(2);
+		expect(run.stderr).toMatch(/no table named "no_such_table"/);
+	});
+});
+
+describe('evfleet maint status --check', () => {
+	it('exits 1 when next month has no partition, 0 once it exists and the views are fresh', async () => {
+		await db.sql`select refresh_battery_health_trends()`;
+		await db.sql`select refresh_energy_efficiency_metrics()`;
+		const next = `vehicle_telematics_${addMonths(await currentMonth(db.sql), 1).replace('-', '_')}`;
+		await db.sql.unsafe(`drop table public.${next}`);
+		const failing = await evfleet(['maint', 'status', '--check']);
+		expect(failing.code).toBe(1);
+		expect(failing.stdout).toMatch(/vehicle_telematics.*no partition for/);
+		await db.sql`select create_monthly_partitions('vehicle_telematics'::regclass, 3)`;
+		const ok = await evfleet(['maint', 'status', '--check']);
+		expect(ok.stdout).toMatch(/ok: nothing needs action/);
+		expect(ok.code).toBe(0);
+	});
+
+	it('--json carries partitions, views and needsAction', async () => {
+		const run = await evfleet(['maint', 'status', '--json']);
+		expect(run.code).toBe(0);
+		const health = JSON.parse(run.stdout);
+		expect(health.partitions.map((p: {table: string}) => p.table)).toEqual(['charging_session_metrics', 'energy_consumption_records', 'vehicle_telematics']);
+		expect(health.matviews.map((m: {view: string}) => m.view)).toEqual(['battery_health_trends', 'energy_efficiency_metrics']);
+		expect(typeof health.needsAction).toBe('boolean');
+	});
+});
