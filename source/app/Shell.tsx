@@ -8,7 +8,7 @@ import {CommandLine, type Completion} from '../components/CommandLine.js';
 import {Header} from '../components/Header.js';
 import {KeyHints} from '../components/KeyHints.js';
 import {errorMessage} from './use-paged-list.js';
-import {findBinding, KeyRegistryProvider, matchesKey, type KeyBinding, type ScreenKeysState} from './keys.js';
+import {findBinding, KeyRegistryProvider, useKeypress, matchesKey, type KeyBinding, type ScreenKeysState} from './keys.js';
 import {findView, views as defaultViews, type ConsoleData, type ViewContext, type ViewDefinition} from './views.js';
 import HelpScreen, {type HelpSection} from '../screens/HelpScreen.js';
 
@@ -77,6 +77,7 @@ export function Shell(props: ShellProps) {
 	const [connection, setConnection] = useState<{status: 'connected' | 'reconnecting'; attempt: number; retryInMs: number; error?: string}>({status: 'connected', attempt: 0, retryInMs: 0});
 	const [epoch, setEpoch] = useState(0);
 	const [busy, setBusy] = useState(false);
+	const [commandInitial, setCommandInitial] = useState('');
 	const [screenKeys, setScreenKeys] = useState<ScreenKeysState>({bindings: [], capturing: false});
 
 	const registryApi = useMemo(() => {
@@ -181,19 +182,35 @@ export function Shell(props: ShellProps) {
 
 	const globalKeys: KeyBinding[] = [
 		...(stack.length > 1 ? [{key: 'esc', label: 'back', match: ['escape'], handler: back}] : []),
-		{key: ':', label: 'command', handler: () => setMode('command')},
+		{key: ':', label: 'command', handler: () => {
+			setCommandInitial('');
+			setMode('command');
+		}},
 		{key: '?', label: 'help', handler: () => setMode('help')},
 		{key: 'q', label: 'quit', handler: () => quit()},
 	];
 
 	const shellHasKeys = mode === 'normal' && !screenKeys.capturing;
-	useInput(
+	useKeypress(
 		(input, key) => {
 			// The screen's own keys win (e.g. esc clears its filter before it goes back).
 			if (findBinding(screenKeys.bindings, input, key)) return;
 			findBinding(globalKeys, input, key)?.handler?.();
 		},
-		{isActive: shellHasKeys},
+		{
+			isActive: shellHasKeys,
+			// ":vehicle WVW…⏎" typed fast or pasted arrives as one chunk: it is one command, not separate keys.
+			onChunk: input => {
+				if (!input.startsWith(':')) return false;
+				const text = input.slice(1);
+				const newline = text.search(/[\r\n]/);
+				if (newline === -1) {
+					setCommandInitial(text);
+					setMode('command');
+				} else runCommand(text.slice(0, newline));
+				return true;
+			},
+		},
 	);
 	useInput(
 		(input, key) => {
@@ -263,7 +280,7 @@ export function Shell(props: ShellProps) {
 					<Banner kind={message.kind} width={width}>{message.text}</Banner>
 				) : null}
 				{mode === 'command' ? (
-					<CommandLine width={width} words={completions} argumentWords={argumentWords} onSubmit={runCommand} onCancel={() => setMode('normal')}/>
+					<CommandLine width={width} initial={commandInitial} words={completions} argumentWords={argumentWords} onSubmit={runCommand} onCancel={() => setMode('normal')}/>
 				) : mode === 'help' ? (
 					<KeyHints width={width} bindings={[{key: 'esc', label: 'close help', handler: () => {}}, {key: '↑↓', label: 'scroll', handler: () => {}}]}/>
 				) : (

@@ -6,7 +6,7 @@ export type Cursor = string;
 export type PageRequest = {
 	/** Free-text filter typed after `/`; the data source searches server-side. */
 	readonly search?: string;
-	/** One of the sort keys the screen offers (`s` cycles them); the data source maps it to an indexed order. */
+	/** One of the sort keys the screen offers (`s` cycles them), "key" or "key:desc"; the data source maps it to an indexed order. */
 	readonly sort?: string;
 	/** Where the page starts (undefined: the first page). */
 	readonly after?: Cursor;

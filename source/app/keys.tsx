@@ -50,6 +50,49 @@ export function findBinding(bindings: readonly KeyBinding[], input: string, key:
 	return bindings.find(binding => binding.handler && bindingMatches(binding, input, key));
 }
 
+const noKey: Key = {
+	upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false,
+	return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false,
+	super: false, hyper: false, capsLock: false, numLock: false,
+};
+
+/** A chunk of plain keys that arrived together ("jj\r" over a slow link) as single keypresses; others unchanged. */
+export function splitKeypresses(input: string, key: Key): Array<[string, Key]> {
+	if (input.length <= 1 || key.ctrl || key.meta || input.includes('\u001B')) return [[input, key]];
+	return [...input].map(char => (char === '\r' || char === '\n' ? ['', {...noKey, return: true}] : [char, {...noKey, shift: char !== char.toLowerCase()}]));
+}
+
+/**
+ * useInput, one keypress at a time: keys that arrived in one chunk are handled in order, each after the
+ * previous one has been rendered (so `j` then `enter` opens the row `j` moved to).
+ */
+export function useKeypress(handler: (input: string, key: Key) => void, options: {isActive?: boolean; onChunk?: (input: string, key: Key) => boolean} = {}): void {
+	const chunk = useRef(options.onChunk);
+	chunk.current = options.onChunk;
+	const latest = useRef(handler);
+	latest.current = handler;
+	const active = useRef(options.isActive ?? true);
+	active.current = options.isActive ?? true;
+	useInput(
+		(input, key) => {
+			if (input.length > 1 && chunk.current?.(input, key)) return;
+			const [first, ...rest] = splitKeypresses(input, key);
+			if (first) latest.current(first[0], first[1]);
+			const next = (queue: Array<[string, Key]>) => {
+				const [head, ...tail] = queue;
+				if (!head) return;
+				setImmediate(() => {
+					if (!active.current) return;
+					latest.current(head[0], head[1]);
+					next(tail);
+				});
+			};
+			next(rest);
+		},
+		{isActive: options.isActive ?? true},
+	);
+}
+
 /** What the shell needs to know from the screen on view: its live keys, and whether it is typing text. */
 export type ScreenKeysState = {bindings: readonly KeyBinding[]; capturing: boolean};
 
@@ -72,11 +115,12 @@ export function useKeyBindings(bindings: readonly KeyBinding[], options: {isActi
 	const id = useId();
 	const latest = useRef(bindings);
 	latest.current = bindings;
-	useInput(
+	useKeypress(
 		(input, key) => {
 			findBinding(latest.current, input, key)?.handler?.();
 		},
-		{isActive},
+		// A chunk starting with ":" is a command line the shell runs whole; it is not this screen's keys.
+		{isActive, onChunk: input => registry !== null && input.startsWith(':')},
 	);
 	const signature = bindings.map(b => `${b.key}:${b.label}:${b.handler ? 1 : 0}:${b.hidden ? 1 : 0}`).join('|');
 	useEffect(() => {

@@ -33,12 +33,14 @@ export type CommandLineProps = {
 	readonly words: readonly Completion[];
 	readonly argumentWords?: (command: string) => readonly string[];
 	readonly isActive?: boolean;
+	/** Text already typed (keys that arrived together with the `:`). */
+	readonly initial?: string;
 	onSubmit(text: string): void;
 	onCancel(): void;
 };
 
-export function CommandLine({width, words, argumentWords, isActive = true, onSubmit, onCancel}: CommandLineProps) {
-	const [text, setText] = useState('');
+export function CommandLine({width, words, argumentWords, isActive = true, initial = '', onSubmit, onCancel}: CommandLineProps) {
+	const [text, setText] = useState(initial);
 	const {matches} = completeCommand(text, words, argumentWords);
 	const suggestion = text.includes(' ') ? (matches.length === 1 ? `${text.slice(0, text.indexOf(' '))} ${matches[0]}` : undefined) : matches[0];
 	const hints = text === '' ? words.map(w => w.word) : matches;
@@ -50,6 +52,7 @@ export function CommandLine({width, words, argumentWords, isActive = true, onSub
 			<TextPrompt
 				prompt=":"
 				width={width}
+				initial={initial}
 				isActive={isActive}
 				suggestion={suggestion}
 				onChange={setText}

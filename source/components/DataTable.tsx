@@ -1,6 +1,6 @@
 // A generic table for every list screen: columns dropped by priority to fit the width, one line per row
 // (never wraps), only the visible window rendered, the selected row marked. Plus useListNavigation.
-import React, {useMemo, useState} from 'react';
+import React, {useMemo, useRef, useState} from 'react';
 import {Box, Text} from 'ink';
 import type {KeyBinding} from '../app/keys.js';
 import {colorEnabled} from '../terminal.js';
@@ -128,6 +128,8 @@ export type ListNavigation = {
 	/** First visible row. */
 	offset: number;
 	select(index: number): void;
+	/** The selection right now, even before the next render (for handlers of keys typed fast). */
+	current(): number;
 	/** Keys for moving: include them in the screen's useKeyBindings table. */
 	bindings: KeyBinding[];
 };
@@ -155,28 +157,33 @@ export function useListNavigation({count, visibleRows, onPastEnd, onBeforeStart,
 		o = Math.max(0, Math.min(o, Math.max(0, count - page)));
 		return {selected: s, offset: o};
 	};
-	const current = clampState(state.selected, state.offset);
-	const s = current.selected;
+	void state;
+	// Mirrors the state synchronously, so keys handled before the next render (typed fast) build on each other.
+	const mirror = useRef({selected: 0, offset: 0});
+	mirror.current = clampState(mirror.current.selected, mirror.current.offset);
 	const move = (to: number) => {
-		const next = clampState(to, current.offset);
+		const next = clampState(to, mirror.current.offset);
+		mirror.current = next;
 		setState(next);
 		onSelect?.(next.selected);
 	};
-	const up = () => (s === 0 && onBeforeStart ? onBeforeStart() : move(s - 1));
-	const down = () => (s >= count - 1 && onPastEnd ? onPastEnd() : move(s + 1));
+	const at = () => mirror.current.selected;
+	const up = () => (at() === 0 && onBeforeStart ? onBeforeStart() : move(at() - 1));
+	const down = () => (at() >= count - 1 && onPastEnd ? onPastEnd() : move(at() + 1));
 	// One visible entry ("↑↓ move") stands for the group; the rest are handled but hidden from the footer.
 	const handlers: KeyBinding[] = [
 		{key: '↑↓', label: 'move', match: ['up', 'k'], handler: up, hidden: true},
 		{key: '↑↓', label: 'move', match: ['down', 'j'], handler: down},
 		{key: 'g/G', label: 'top/bottom', match: ['g', 'home'], handler: () => move(0), hidden: true},
 		{key: 'g/G', label: 'top/bottom', match: ['G', 'end'], handler: () => move(count - 1), hidden: true},
-		{key: 'PgUp/PgDn', label: 'page', match: ['pageup'], handler: () => (s === 0 && onBeforeStart ? onBeforeStart() : move(s - page)), hidden: true},
-		{key: 'PgUp/PgDn', label: 'page', match: ['pagedown'], handler: () => (s >= count - 1 && onPastEnd ? onPastEnd() : move(s + page)), hidden: true},
+		{key: 'PgUp/PgDn', label: 'page', match: ['pageup'], handler: () => (at() === 0 && onBeforeStart ? onBeforeStart() : move(at() - page)), hidden: true},
+		{key: 'PgUp/PgDn', label: 'page', match: ['pagedown'], handler: () => (at() >= count - 1 && onPastEnd ? onPastEnd() : move(at() + page)), hidden: true},
 	];
 	return {
-		selected: current.selected,
-		offset: current.offset,
+		selected: mirror.current.selected,
+		offset: mirror.current.offset,
 		select: move,
+		current: at,
 		bindings: count > 0 || onPastEnd || onBeforeStart ? handlers : [],
 	};
 }

@@ -39,7 +39,12 @@ export function TextPrompt({prompt, width, initial = '', isActive = true, sugges
 			if (key.backspace || key.delete) return update(latest.current.slice(0, -1));
 			if (key.ctrl && input === 'u') return update('');
 			if (key.ctrl || key.meta || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.pageUp || key.pageDown) return;
-			if (input) update(latest.current + input.replaceAll(/[\r\n]/g, ''));
+			if (!input) return;
+			// Keys that arrived in one chunk (typed fast over SSH, or pasted): a newline in it submits.
+			const newline = input.search(/[\r\n]/);
+			if (newline === -1) return update(latest.current + input);
+			update(latest.current + input.slice(0, newline));
+			onSubmit(latest.current);
 		},
 		{isActive},
 	);

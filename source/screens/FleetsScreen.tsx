@@ -18,8 +18,8 @@ export function formatByStatus(byStatus: Record<string, number>): string {
 
 const columns: Column<FleetSummary>[] = [
 	{key: 'name', header: 'Fleet', value: f => f.name, minWidth: 10, maxWidth: 28, priority: 0},
-	{key: 'org', header: 'Organization', value: f => f.organizationName, minWidth: 8, maxWidth: 22, priority: 4},
-	{key: 'depot', header: 'Depot', value: f => f.depot ?? '-', minWidth: 8, maxWidth: 28, priority: 5},
+	{key: 'org', header: 'Organization', value: f => f.organizationName, minWidth: 12, maxWidth: 22, priority: 4},
+	{key: 'depot', header: 'Depot', value: f => f.depot ?? '-', minWidth: 14, maxWidth: 28, priority: 5},
 	{key: 'vehicles', header: 'Veh', value: f => formatNumber(f.vehicles), align: 'right', priority: 1},
 	{key: 'status', header: 'By status', value: f => formatByStatus(f.byStatus), minWidth: 9, maxWidth: 22, priority: 3},
 	{key: 'soc', header: 'Avg SoC', value: f => (f.avgSoc === null ? '-' : `${Math.round(f.avgSoc)}%`), align: 'right', priority: 2},
@@ -28,7 +28,8 @@ const columns: Column<FleetSummary>[] = [
 
 export const sorts = [
 	{key: 'name', label: 'name'},
-	{key: 'vehicles', label: 'vehicles'},
+	{key: 'organization', label: 'organization'},
+	{key: 'created:desc', label: 'newest'},
 ];
 
 /** arg: an organization id (from the organizations list) or nothing (every fleet in scope). */

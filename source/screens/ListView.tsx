@@ -81,7 +81,7 @@ export function ListView<T>(props: ListViewProps<T>) {
 	}, [list.rows]);
 	const row = list.rows[nav.selected];
 	const bindings: KeyBinding[] = [...nav.bindings];
-	if (onOpen && row) bindings.push({key: 'enter', label: openLabel, match: ['enter'], handler: () => onOpen(row)});
+	if (onOpen && row) bindings.push({key: 'enter', label: openLabel, match: ['enter'], handler: () => onOpen(list.rows[nav.current()] ?? row)});
 	bindings.push({key: '/', label: 'filter', handler: () => setFiltering(true)});
 	if (search) bindings.push({key: 'esc', label: 'clear filter', match: ['escape'], handler: () => setSearch('')});
 	if (sorts.length > 1) bindings.push({key: 's', label: `sort:${sort?.label ?? ''}`, handler: () => setSortIndex(i => (i + 1) % sorts.length)});

@@ -11,7 +11,7 @@ export const keys: KeyBinding[] = [...listViewKeys, {key: 'enter', label: "the o
 
 const columns: Column<OrganizationSummary>[] = [
 	{key: 'name', header: 'Name', value: o => o.name, minWidth: 12, maxWidth: 32, priority: 0},
-	{key: 'slug', header: 'Slug', value: o => o.slug, minWidth: 8, maxWidth: 24, priority: 5},
+	{key: 'slug', header: 'Slug', value: o => o.slug, maxWidth: 24, priority: 5},
 	{key: 'plan', header: 'Plan', value: o => o.plan ?? '-', priority: 3},
 	{key: 'fleets', header: 'Fleets', value: o => formatNumber(o.fleets), align: 'right', priority: 2},
 	{key: 'vehicles', header: 'Vehicles', value: o => formatNumber(o.vehicles), align: 'right', priority: 1},
@@ -21,8 +21,9 @@ const columns: Column<OrganizationSummary>[] = [
 
 export const sorts = [
 	{key: 'name', label: 'name'},
-	{key: 'vehicles', label: 'vehicles'},
-	{key: 'online', label: 'online'},
+	{key: 'slug', label: 'slug'},
+	{key: 'plan', label: 'plan'},
+	{key: 'created:desc', label: 'newest'},
 ];
 
 export default function OrganizationsScreen({data, width, height, isActive, navigate, reportError}: ScreenProps<OrganizationsData>) {

@@ -20,7 +20,9 @@ const columns: Column<UserSummary>[] = [
 
 export const sorts = [
 	{key: 'name', label: 'name'},
-	{key: 'last_login', label: 'last login'},
+	{key: 'lastLogin:desc', label: 'last login'},
+	{key: 'status', label: 'status'},
+	{key: 'email', label: 'email'},
 ];
 
 /** arg: an organization id, or nothing (every user in scope). */

@@ -24,19 +24,22 @@ export function formatLocation(latitude: number | null, longitude: number | null
 const columns: Column<VehicleSummary>[] = [
 	{key: 'vin', header: 'VIN', value: v => v.vin, width: 17, priority: 0},
 	{key: 'plate', header: 'Plate', value: v => v.plate ?? '-', minWidth: 5, maxWidth: 12, priority: 1},
-	{key: 'model', header: 'Model', value: v => `${v.make} ${v.model}`, minWidth: 8, maxWidth: 22, priority: 4},
-	{key: 'status', header: 'Status', value: v => v.status, minWidth: 6, priority: 2},
+	{key: 'model', header: 'Model', value: v => `${v.make} ${v.model}`, minWidth: 10, maxWidth: 22, priority: 4},
+	{key: 'status', header: 'Status', value: v => v.status, maxWidth: 11, priority: 2},
 	{key: 'soc', header: 'SoC', value: v => (v.soc === null ? '-' : `${Math.round(v.soc)}%`), align: 'right', priority: 1},
 	{key: 'seen', header: 'Seen', value: v => (v.lastSeenAt ? formatAge(v.lastSeenAt) : 'never'), align: 'right', priority: 2, color: v => connectivityColor[v.connectivity]},
-	{key: 'conn', header: 'Conn', value: v => v.connectivity, priority: 6, color: v => connectivityColor[v.connectivity]},
+	{key: 'conn', header: 'Conn', value: v => v.connectivity, priority: 3, color: v => connectivityColor[v.connectivity]},
 	{key: 'location', header: 'Location', value: v => formatLocation(v.latitude, v.longitude), priority: 7},
-	{key: 'fleet', header: 'Fleet', value: v => v.fleetName, minWidth: 6, maxWidth: 20, priority: 5},
+	{key: 'fleet', header: 'Fleet', value: v => v.fleetName, minWidth: 10, maxWidth: 24, priority: 5},
 ];
 
 export const sorts = [
 	{key: 'vin', label: 'VIN'},
-	{key: 'last_seen', label: 'last seen'},
-	{key: 'soc', label: 'SoC'},
+	{key: 'plate', label: 'plate'},
+	{key: 'lastSeen', label: 'silent longest'},
+	{key: 'soc', label: 'lowest SoC'},
+	{key: 'status', label: 'status'},
+	{key: 'fleet', label: 'fleet'},
 ];
 
 /** arg: "fleet:<id>", "org:<id>" or nothing (every vehicle in scope). */

@@ -127,7 +127,11 @@ export async function waitForFrame(lastFrame: () => string | undefined, check: (
 	const started = Date.now();
 	for (;;) {
 		const frame = lastFrame() ?? '';
-		if (check(frame)) return frame;
+		if (check(frame)) {
+			// Let the effects of the render that drew this frame run (input handlers attach in effects).
+			await new Promise(resolve => setImmediate(resolve));
+			return frame;
+		}
 		if (Date.now() - started > timeoutMs) throw new Error(`frame never matched; last frame:\n${frame}`);
 		await new Promise(resolve => setImmediate(resolve));
 	}

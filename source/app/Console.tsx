@@ -1,0 +1,99 @@
+// The interactive console: connects read-only (scoped with --org / :org), builds the data sources and runs
+// the shell on the alternate screen. `evfleet` with no command renders this; so does the demo.
+import React, {useEffect, useRef, useState} from 'react';
+import {Text, useApp} from 'ink';
+import type {Sql} from 'postgres';
+import {connect, describeTarget, type ConnectionTarget} from '../db/connection.js';
+import {createConsoleData} from '../db/console-data.js';
+import {serverInfo} from '../db/queries/server.js';
+import {openScoped} from '../db/scope.js';
+import {exitCodeFor, formatError} from '../errors.js';
+import {leaveAlternateScreen, useAlternateScreen} from './alternate-screen.js';
+import {Shell, type SessionInfo} from './Shell.js';
+import {findView, type ConsoleData, type ViewDefinition} from './views.js';
+
+export type ConsoleProps = {
+	readonly target: ConnectionTarget;
+	/** Organization slug or id: everything is scoped to it through row-level security. */
+	readonly org?: string;
+	/** The first view, e.g. "vehicles" or "vehicle WVW…" (default: organizations, or fleets when scoped). */
+	readonly initialView?: string;
+	readonly debug?: boolean;
+	/** Views to use instead of the default registry (e.g. `evfleet watch` opens a live view with its options). */
+	readonly registry?: readonly ViewDefinition[];
+};
+
+type Connected = {sql: Sql; data: ConsoleData; org?: string};
+
+const poolOptions = {readOnly: true, max: 4, onNotice: () => {}};
+
+async function open(target: ConnectionTarget, org: string | undefined): Promise<Connected> {
+	if (org) {
+		const scoped = await openScoped(target, org, poolOptions);
+		return {sql: scoped.sql, data: createConsoleData(scoped.sql), org: scoped.organization.slug};
+	}
+	const sql = await connect(target, poolOptions);
+	return {sql, data: createConsoleData(sql)};
+}
+
+export default function Console({target, org, initialView, debug = false, registry}: ConsoleProps) {
+	useAlternateScreen();
+	const {exit} = useApp();
+	const [connected, setConnected] = useState<Connected | undefined>(undefined);
+	const [version, setVersion] = useState<string | undefined>(undefined);
+	const current = useRef<Connected | undefined>(undefined);
+
+	const fail = (error: unknown) => {
+		leaveAlternateScreen();
+		process.stderr.write(`${formatError(error, {debug})}\n`);
+		process.exitCode = exitCodeFor(error);
+		exit();
+	};
+
+	useEffect(() => {
+		let cancelled = false;
+		open(target, org).then(
+			async opened => {
+				if (cancelled) return void opened.sql.end({timeout: 1});
+				current.current = opened;
+				setConnected(opened);
+				serverInfo(opened.sql).then(
+					info => setVersion(info.version.replace('PostgreSQL ', 'PG ')),
+					() => {},
+				);
+			},
+			error => !cancelled && fail(error),
+		);
+		return () => {
+			cancelled = true;
+			void current.current?.sql.end({timeout: 1});
+		};
+		// eslint-disable-next-line react-hooks/exhaustive-deps
+	}, []);
+
+	if (!connected) return <Text dimColor>connecting to {describeTarget(target)} …</Text>;
+
+	const [viewName = org ? 'fleets' : 'orgs', ...rest] = (initialView ?? '').trim().split(/\s+/).filter(Boolean);
+	const session: SessionInfo = {location: `${target.host.startsWith('/') ? 'socket' : target.host}:${target.port}/${target.database}`, user: target.user, version, readOnly: true};
+	return (
+		<Shell
+			data={connected.data}
+			session={session}
+			org={connected.org}
+			initialView={findView(viewName, registry) ? viewName : 'orgs'}
+			registry={registry}
+			initialArg={rest.join(' ') || undefined}
+			onOrgChange={async next => {
+				const opened = await open(target, next);
+				const previous = current.current;
+				current.current = opened;
+				setConnected(opened);
+				await previous?.sql.end({timeout: 1});
+			}}
+			onQuit={() => {
+				void current.current?.sql.end({timeout: 1});
+				exit();
+			}}
+		/>
+	);
+}

@@ -1,0 +1,34 @@
+import React from 'react';
+import zod from 'zod';
+import {reportError} from '../app/Task.js';
+import {resolveTarget} from '../db/connection.js';
+import {UsageError} from '../errors.js';
+import {connectionOptions, scopeOptions} from '../options.js';
+import {isInteractive} from '../terminal.js';
+
+export const description = 'Open the interactive console (organizations, fleets, vehicles, telematics; ? for help)';
+
+export const options = connectionOptions.merge(scopeOptions).extend({
+	view: zod.string().optional().describe('First view: orgs, fleets, vehicles, users, live, charging, routes, battery, maint, or "vehicle <VIN|plate|id>"'),
+});
+
+type Props = {options: zod.infer<typeof options>};
+
+// The console module (Ink screens, query modules) is loaded only when the console really opens.
+const LazyConsole = React.lazy(() => import('../app/Console.js'));
+
+export default function Index({options}: Props) {
+	let target;
+	try {
+		if (!isInteractive()) throw new UsageError('the console needs a terminal (stdin and stdout a TTY)', 'use the commands for scripts: evfleet --help lists them');
+		target = resolveTarget(options);
+	} catch (error) {
+		process.exitCode = reportError(error, options.debug);
+		return null;
+	}
+	return (
+		<React.Suspense fallback={null}>
+			<LazyConsole target={target} org={options.org} initialView={options.view} debug={options.debug}/>
+		</React.Suspense>
+	);
+}

@@ -1,0 +1,223 @@
+// The console's data sources (interfaces in source/screens/ and source/app/views.tsx) implemented with the
+// query modules. One read-only pool; every call is one or a few indexed queries.
+import type {Sql} from 'postgres';
+import type {Cursor as ScreenCursor, Page as ScreenPage, PageRequest as ScreenPageRequest} from '../app/data.js';
+import type {ConnectionHealth, ConsoleData} from '../app/views.js';
+import type {VehicleDetail as ScreenVehicleDetail} from '../screens/data-sources.js';
+import {listFleets, type FleetSort} from './queries/fleets.js';
+import {createBatteryData} from './sources/battery.js';
+import {chargingSource, liveVehiclesSource, routesSource} from './sources/live.js';
+import {listOrganizations, type OrganizationSort} from './queries/organizations.js';
+import type {Cursor, Page} from './queries/paging.js';
+import {listTelematics, telematicsCursorAt} from './queries/telematics.js';
+import {listUsers, type UserSort} from './queries/users.js';
+import {
+	connectivities,
+	findVehicle,
+	getCurrentChargingSession,
+	getCurrentRouteAssignment,
+	getLatestBatteryReport,
+	getVehicleIdentity,
+	getVehicleLiveState,
+	nearestConnectorsForVehicle,
+	suggestVehicles,
+	listVehicles,
+	vehicleStatuses,
+	type Connectivity,
+	type VehicleSort,
+	type VehicleStatus,
+} from './queries/vehicles.js';
+
+/** "lastSeen:desc" → {sort: 'lastSeen', descending: true}; unknown keys fall back to the module's default. */
+export function parseSort<S extends string>(sort: string | undefined, allowed: readonly S[] | undefined = undefined): {sort?: S; descending?: boolean} {
+	if (!sort) return {};
+	const [key, direction] = sort.split(':');
+	if (allowed && !allowed.includes(key as S)) return {};
+	return {sort: key as S, descending: direction === 'desc' ? true : direction === 'asc' ? false : undefined};
+}
+
+function decodeCursor(cursor: ScreenCursor | undefined): Cursor | null {
+	if (!cursor) return null;
+	try {
+		return JSON.parse(cursor) as Cursor;
+	} catch {
+		return null;
+	}
+}
+
+function toScreenPage<Row, Out>(page: Page<Row>, map: (row: Row) => Out): ScreenPage<Out> {
+	return {rows: page.rows.map(map), next: page.nextCursor ? JSON.stringify(page.nextCursor) : null, total: page.estimatedTotal, estimated: !page.totalIsExact};
+}
+
+function common(request: ScreenPageRequest) {
+	return {after: decodeCursor(request.after), limit: request.limit, search: request.search ?? null};
+}
+
+/** Errors that mean the server is gone (postgres.js codes, socket errors, admin shutdown), not one failed query. */
+export function isConnectionError(error: unknown): boolean {
+	const code = (error as {code?: string} | null)?.code;
+	return ['CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'ENOENT', '57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004'].includes(code ?? '');
+}
+
+export function createConnectionHealth(sql: Sql): ConnectionHealth {
+	return {
+		async ping() {
+			await sql`select 1`;
+		},
+		isConnectionError,
+	};
+}
+
+const orgSorts: readonly OrganizationSort[] = ['name', 'slug', 'plan', 'created'];
+const fleetSortKeys: readonly FleetSort[] = ['name', 'organization', 'created'];
+const userSortKeys: readonly UserSort[] = ['name', 'email', 'status', 'lastLogin'];
+const vehicleSortKeys: readonly VehicleSort[] = ['vin', 'plate', 'model', 'status', 'soc', 'lastSeen', 'fleet'];
+
+/** The console's data, all through one read-only (and, with --org, scoped) pool. */
+export function createConsoleData(sql: Sql): ConsoleData {
+	return {
+		connection: createConnectionHealth(sql),
+		battery: createBatteryData(sql),
+		live: liveVehiclesSource(sql),
+		charging: chargingSource(sql),
+		routes: routesSource(sql),
+		orgs: {
+			async list(request) {
+				const page = await listOrganizations(sql, {...common(request), ...parseSort(request.sort, orgSorts)});
+				return toScreenPage(page, o => ({id: o.id, name: o.name, slug: o.slug, plan: o.plan, active: o.isActive, fleets: o.fleets, vehicles: o.vehicles, online: o.onlineNow, users: o.users}));
+			},
+		},
+		fleets: {
+			async list(request) {
+				const page = await listFleets(sql, {...common(request), ...parseSort(request.sort, fleetSortKeys), organizationId: request.organizationId ?? null});
+				return toScreenPage(page, f => ({
+					id: f.id,
+					name: f.name,
+					organizationId: f.organizationId,
+					organizationName: f.organizationName,
+					depot: f.depotAddress,
+					vehicles: f.vehicles,
+					byStatus: f.vehiclesByStatus,
+					avgSoc: f.avgSocPct,
+					onlineShare: f.onlineShare,
+				}));
+			},
+		},
+		users: {
+			async list(request) {
+				const page = await listUsers(sql, {...common(request), ...parseSort(request.sort, userSortKeys), organizationId: request.organizationId ?? null});
+				return toScreenPage(page, u => ({id: u.id, fullName: u.fullName, email: u.email, roles: u.roles, status: u.status, lastLoginAt: u.lastLoginAt}));
+			},
+		},
+		vehicles: {
+			statuses: vehicleStatuses,
+			connectivities,
+			async list(request) {
+				const page = await listVehicles(sql, {
+					...common(request),
+					...parseSort(request.sort, vehicleSortKeys),
+					organizationId: request.organizationId ?? null,
+					fleetId: request.fleetId ?? null,
+					status: (request.status as VehicleStatus | undefined) ?? null,
+					connectivity: (request.connectivity as Connectivity | undefined) ?? null,
+				});
+				return toScreenPage(page, v => ({
+					id: v.id,
+					vin: v.vin,
+					plate: v.plate,
+					make: v.make,
+					model: v.model,
+					status: v.status,
+					soc: v.socPct,
+					connectivity: v.connectivity,
+					lastSeenAt: v.lastSeenAt,
+					latitude: v.latitude,
+					longitude: v.longitude,
+					fleetId: v.fleetId,
+					fleetName: v.fleetName,
+					organizationName: v.organizationName,
+				}));
+			},
+		},
+		vehicle: {
+			async find(ref) {
+				const found = await findVehicle(sql, ref);
+				if (!found) return undefined;
+				const [identity, state] = await Promise.all([getVehicleIdentity(sql, found.id), getVehicleLiveState(sql, found.id)]);
+				if (!identity) return undefined;
+				const detail: ScreenVehicleDetail = {
+					id: identity.id,
+					vin: identity.vin,
+					plate: identity.plate,
+					make: identity.make,
+					model: identity.model,
+					modelYear: identity.modelYear,
+					status: identity.status,
+					batteryCapacityKwh: identity.batteryCapacityKwh,
+					usableCapacityKwh: identity.usableCapacityKwh,
+					maxAcChargeKw: identity.maxAcChargeKw,
+					maxDcChargeKw: identity.maxDcChargeKw,
+					connectorTypes: identity.connectorTypes,
+					v2gCapable: identity.v2gCapable,
+					odometerKm: state?.odometerKm ?? identity.odometerKm,
+					organizationName: identity.organizationName,
+					fleetId: identity.fleetId,
+					fleetName: identity.fleetName,
+					depot: identity.depotAddress,
+					lastSeenAt: state?.recordedAt ?? null,
+					connectivity: state?.connectivity ?? 'offline',
+					soc: state?.socPct ?? null,
+					soh: state?.sohPct ?? null,
+					speedKmh: state?.speedKmh ?? null,
+					headingDeg: state?.headingDeg ?? null,
+					powerKw: state?.powerKw ?? null,
+					packTempC: state?.packTempC ?? null,
+					latitude: state?.latitude ?? null,
+					longitude: state?.longitude ?? null,
+					depotDistanceM: state?.depotDistanceM ?? null,
+					depotBearingDeg: state?.depotBearingDeg ?? null,
+				};
+				return detail;
+			},
+			async suggest(ref) {
+				const matches = await suggestVehicles(sql, ref, 5);
+				return matches.map(m => (m.plate ? `${m.vin} (${m.plate})` : m.vin));
+			},
+			async telematics(vehicleId, request) {
+				const page = await listTelematics(sql, {vehicleId, after: request.before ? telematicsCursorAt(vehicleId, request.before) : null, limit: request.limit});
+				return page.rows.map(t => ({recordedAt: t.recordedAt, soc: t.socPct, speedKmh: t.speedKmh, powerKw: t.powerKw, packTempC: t.packTempC, latitude: t.latitude, longitude: t.longitude, odometerKm: t.odometerKm}));
+			},
+			async charging(vehicleId) {
+				const session = await getCurrentChargingSession(sql, vehicleId);
+				if (!session) return null;
+				return {
+					stationName: session.stationName ?? 'unknown station',
+					connector: session.connectorType ? `#${session.connectorNumber ?? '?'} ${session.connectorType}` : null,
+					startedAt: session.startedAt,
+					energyKwh: session.energyKwh,
+					powerKw: session.maxPowerKw,
+					socStart: session.startSocPct,
+				};
+			},
+			async route(vehicleId) {
+				const assignment = await getCurrentRouteAssignment(sql, vehicleId);
+				if (!assignment) return null;
+				return {
+					name: assignment.routeName,
+					status: assignment.status,
+					progressPct: assignment.waypoints > 0 ? (assignment.waypointsReached / assignment.waypoints) * 100 : null,
+					eta: assignment.plannedEndAt,
+				};
+			},
+			async battery(vehicleId) {
+				const report = await getLatestBatteryReport(sql, vehicleId);
+				if (!report) return null;
+				return {reportedAt: report.reportedAt, soh: report.sohPct, capacityKwh: report.capacityMeasuredKwh, cycleCount: report.cycleCount, note: null};
+			},
+			async nearestConnectors(vehicleId, limit) {
+				const rows = await nearestConnectorsForVehicle(sql, vehicleId, {limit});
+				return rows.map(c => ({stationName: c.stationName, connector: c.connectorType, powerKw: c.maxPowerKw, distanceM: c.distanceM, status: 'available'}));
+			},
+		},
+	};
+}

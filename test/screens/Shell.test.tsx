@@ -1,0 +1,188 @@
+import React from 'react';
+import {render} from 'ink-testing-library';
+import {afterEach, describe, expect, it} from 'vitest';
+import {Shell} from '../../source/app/Shell.js';
+import type {ConsoleData} from '../../source/app/views.js';
+import {fakeConsoleData, fleet, organization, telematics, vehicle, vehicleDetail, waitForFrame} from '../helpers/fakes.js';
+
+const session = {location: 'db.example:5432/fleet', user: 'support', version: 'PG 16.4', readOnly: true};
+let cleanup: Array<() => void> = [];
+afterEach(() => {
+	for (const unmount of cleanup) unmount();
+	cleanup = [];
+});
+
+function open(data: ConsoleData, props: Partial<React.ComponentProps<typeof Shell>> = {}) {
+	const result = render(<Shell data={data} session={session} onQuit={() => {}} width={80} height={24} healthIntervalMs={0} retryBaseMs={5} {...props}/>);
+	cleanup.push(result.unmount);
+	return result;
+}
+
+function world() {
+	const acme = organization({name: 'Acme Mobility', slug: 'acme'});
+	const north = fleet({name: 'North depot', organizationId: acme.id});
+	const vehicles = Array.from({length: 5}, (_, i) => vehicle({vin: `WVWZZZ1KZAW00000${i + 1}`, plate: `HH-EV ${i + 1}`, fleetId: north.id}));
+	const details = vehicles.map(v => vehicleDetail({id: v.id, vin: v.vin, plate: v.plate}));
+	return {acme, north, vehicles, data: fakeConsoleData({orgs: [acme, organization({name: 'Beta Logistics', slug: 'beta'})], fleets: [north], vehicles, details, history: telematics(30)})};
+}
+
+const lastLine = (frame: string) => frame.split('\n').at(-1) ?? '';
+
+describe('Shell', () => {
+	it('navigates organization → fleet → vehicle and back with esc, showing breadcrumbs', async () => {
+		const {data} = world();
+		const {lastFrame, stdin} = open(data);
+		await waitForFrame(lastFrame, f => f.includes('Acme Mobility') && f.includes('enter fleets'));
+		stdin.write('\r');
+		await waitForFrame(lastFrame, f => f.includes('North depot') && f.includes('enter vehicles'));
+		expect(lastFrame()).toContain('Organizations › Acme Mobility');
+		stdin.write('\r');
+		await waitForFrame(lastFrame, f => f.includes('WVWZZZ1KZAW000001') && f.includes('enter inspect'));
+		stdin.write('\r');
+		await waitForFrame(lastFrame, f => f.includes('Telematics') && f.includes('battery 77 kWh'));
+		expect(lastFrame()).toContain('Acme Mobility › North depot › HH-EV 1');
+		stdin.write('\u001B');
+		await waitForFrame(lastFrame, f => f.includes('Vehicles  ·') && !f.includes('Telematics'));
+		stdin.write('\u001B');
+		await waitForFrame(lastFrame, f => f.includes('Fleets  ·'));
+	});
+
+	it('handles keys that arrive in one chunk in order (j j enter opens the third row)', async () => {
+		const {data, north} = world();
+		const {lastFrame, stdin} = open(data, {initialView: 'vehicles', initialArg: `fleet:${north.id}`});
+		await waitForFrame(lastFrame, f => f.includes('enter inspect'));
+		stdin.write('jj\r');
+		await waitForFrame(lastFrame, f => f.includes('Telematics'));
+		expect(lastFrame()).toContain('WVWZZZ1KZAW000003');
+	});
+
+	it('filters a list on the server with / and clears the filter with esc', async () => {
+		const {data, north} = world();
+		const {lastFrame, stdin} = open(data, {initialView: 'vehicles', initialArg: `fleet:${north.id}`});
+		await waitForFrame(lastFrame, f => f.includes('WVWZZZ1KZAW000005') && f.includes('/ filter'));
+		stdin.write('/');
+		await waitForFrame(lastFrame, f => lastLine(f).includes('enter apply'));
+		stdin.write('W000004');
+		stdin.write('\r');
+		await waitForFrame(lastFrame, f => f.includes('filter: "W000004"') && !f.includes('WVWZZZ1KZAW000005'));
+		expect(lastFrame()).toContain('WVWZZZ1KZAW000004');
+		expect(data.calls.some(c => c.area === 'vehicles' && (c.request as {search?: string}).search === 'W000004')).toBe(true);
+		await waitForFrame(lastFrame, f => lastLine(f).includes('esc clear filter'));
+		stdin.write('\u001B');
+		await waitForFrame(lastFrame, f => f.includes('WVWZZZ1KZAW000005') && !f.includes('filter:'));
+		// esc cleared the filter, it did not leave the view
+		expect(lastFrame()).toContain('Vehicles  ·');
+	});
+
+	it('completes view names on the command line with tab and opens the view', async () => {
+		const {data} = world();
+		const {lastFrame, stdin} = open(data);
+		await waitForFrame(lastFrame, f => f.includes('Acme Mobility'));
+		stdin.write(':');
+		await waitForFrame(lastFrame, f => f.includes('orgs  fleets  vehicles'));
+		stdin.write('veh');
+		await waitForFrame(lastFrame, f => lastLine(f).startsWith(':veh'));
+		stdin.write('\t');
+		await waitForFrame(lastFrame, f => lastLine(f).startsWith(':vehicle'));
+		stdin.write('s');
+		stdin.write('\r');
+		await waitForFrame(lastFrame, f => f.includes('Vehicles  ·') && f.includes('WVWZZZ1KZAW000001'));
+	});
+
+	it('opens the inspector with :vehicle <plate> and says when nothing matches', async () => {
+		const {data} = world();
+		const {lastFrame, stdin} = open(data);
+		await waitForFrame(lastFrame, f => f.includes('Acme Mobility'));
+		stdin.write(':vehicle HH-EV 2\r');
+		await waitForFrame(lastFrame, f => f.includes('WVWZZZ1KZAW000002') && f.includes('Telematics'));
+		stdin.write(':vehicle WVWZZZ1KZAW999999\r');
+		await waitForFrame(lastFrame, f => f.includes('no vehicle matches "WVWZZZ1KZAW999999"') && f.includes('did you mean: WVWZZZ1KZAW000001'));
+	});
+
+	it('shows unknown commands as a one-line message and keeps running', async () => {
+		const {data} = world();
+		const {lastFrame, stdin} = open(data);
+		await waitForFrame(lastFrame, f => f.includes('Acme Mobility'));
+		stdin.write(':frobnicate\r');
+		await waitForFrame(lastFrame, f => f.includes('unknown command ":frobnicate"'));
+		expect(lastFrame()).toContain('Acme Mobility');
+	});
+
+	it('opens views of later issues as a "not available yet" placeholder', async () => {
+		const {data} = world();
+		const {lastFrame, stdin} = open(data);
+		await waitForFrame(lastFrame, f => f.includes('Acme Mobility'));
+		stdin.write(':maint\r');
+		await waitForFrame(lastFrame, f => f.includes('Maintenance') || f.includes('maint'));
+		expect(lastFrame()).not.toContain('unknown');
+	});
+
+	it('lists every key and command in the ? help overlay and closes it with esc', async () => {
+		const {data} = world();
+		const {lastFrame, stdin} = open(data, {height: 80});
+		await waitForFrame(lastFrame, f => f.includes('Acme Mobility'));
+		stdin.write('?');
+		const frame = await waitForFrame(lastFrame, f => f.includes('Commands'));
+		for (const text of [':orgs', ':fleets', ':vehicles', ':vehicle <VIN|plate|id>', ':users', ':live', ':routes', ':charging', ':battery', ':maint', ':org <slug>', ':help', ':q', 'PgUp/PgDn', 'Keys on Organizations', "the organization's users"]) {
+			expect(frame).toContain(text);
+		}
+		stdin.write('\u001B');
+		await waitForFrame(lastFrame, f => !f.includes('Commands') && f.includes('Acme Mobility'));
+	});
+
+	it('shows exactly the keys that work: enter only when there is a row, esc only when there is somewhere to go back', async () => {
+		const empty = fakeConsoleData({orgs: []});
+		const {lastFrame} = open(empty);
+		const frame = await waitForFrame(lastFrame, f => f.includes('no organizations visible') && lastLine(f).includes('/ filter'));
+		expect(lastLine(frame)).not.toContain('enter');
+		expect(lastLine(frame)).not.toContain('esc');
+		expect(lastLine(frame)).toContain('q quit');
+	});
+
+	it('footer key u works on organizations (opens its users)', async () => {
+		const {data} = world();
+		const {lastFrame, stdin} = open(data, {width: 120});
+		await waitForFrame(lastFrame, f => lastLine(f).includes('u users'));
+		stdin.write('u');
+		await waitForFrame(lastFrame, f => f.includes('Users  ·'));
+	});
+
+	it('shows a query error as one line in the view and retries with r', async () => {
+		let fail = true;
+		const data = fakeConsoleData({orgs: [organization({name: 'Acme Mobility'})]});
+		const list = data.orgs.list.bind(data.orgs);
+		data.orgs.list = async request => {
+			if (fail) throw new Error('canceling statement due to statement timeout\nDETAIL: x');
+			return list(request);
+		};
+		const {lastFrame, stdin} = open(data);
+		const frame = await waitForFrame(lastFrame, f => f.includes('query failed: canceling statement due to statement timeout'));
+		expect(frame).not.toContain('DETAIL');
+		expect(frame).toContain('evfleet');
+		fail = false;
+		stdin.write('r');
+		await waitForFrame(lastFrame, f => f.includes('Acme Mobility') && !f.includes('query failed'));
+	});
+
+	it('shows a banner when the connection is lost, retries with backoff and reloads the view when it is back', async () => {
+		let down = true;
+		let pings = 0;
+		const data = fakeConsoleData({
+			orgs: [organization({name: 'Acme Mobility'})],
+			ping: async () => {
+				pings++;
+				if (pings < 3) throw Object.assign(new Error('connect ECONNREFUSED'), {code: 'ECONNREFUSED'});
+				down = false;
+			},
+		});
+		const list = data.orgs.list.bind(data.orgs);
+		data.orgs.list = async request => {
+			if (down) throw Object.assign(new Error('write CONNECTION_CLOSED'), {code: 'CONNECTION_CLOSED'});
+			return list(request);
+		};
+		const {lastFrame} = open(data);
+		await waitForFrame(lastFrame, f => f.includes('connection lost') && f.includes('reconnecting'));
+		await waitForFrame(lastFrame, f => f.includes('reconnected') && f.includes('Acme Mobility') && f.includes('● connected'));
+		expect(pings).toBe(3);
+	});
+});

@@ -1,0 +1,54 @@
+import React from 'react';
+import {render} from 'ink-testing-library';
+import {describe, expect, it} from 'vitest';
+import VehicleInspectorScreen, {gapThreshold, withGaps} from '../../source/screens/VehicleInspectorScreen.js';
+import {fakeConsoleData, telematics, vehicleDetail, waitForFrame} from '../helpers/fakes.js';
+
+function open(history = telematics(40, {gapAt: 5})) {
+	const detail = vehicleDetail({vin: 'WVWZZZ1KZAW000007', plate: 'HH-EV 7'});
+	const data = fakeConsoleData({details: [detail], history});
+	const result = render(<VehicleInspectorScreen data={data.vehicle} reference="HH-EV 7" width={80} height={22} isActive navigate={() => {}}/>);
+	return {...result, data};
+}
+
+describe('VehicleInspectorScreen', () => {
+	it('shows identity, latest state with distance and bearing to the depot, battery report and nearest connector', async () => {
+		const {lastFrame, unmount} = open();
+		const frame = await waitForFrame(lastFrame, f => f.includes('Hafen Hub') && f.includes('RECORDED'));
+		expect(frame).toContain('WVWZZZ1KZAW000007 · HH-EV 7 · VW ID.4 2024');
+		expect(frame).toContain('3.2 km NE of depot');
+		expect(frame).toContain('SoH 97.5%');
+		expect(frame).toContain('310 cycles');
+		unmount();
+	});
+
+	it('marks a gap in reporting in the history', async () => {
+		const {lastFrame, unmount} = open();
+		const frame = await waitForFrame(lastFrame, f => f.includes('RECORDED'));
+		expect(frame).toMatch(/! .*gap 30m/);
+		unmount();
+	});
+
+	it('jumps back in time with t and says what it accepts on bad input', async () => {
+		const {lastFrame, stdin, data, unmount} = open();
+		await waitForFrame(lastFrame, f => f.includes('RECORDED'));
+		stdin.write('t');
+		await waitForFrame(lastFrame, f => f.includes('time (2h'));
+		stdin.write('yesterday\r');
+		await waitForFrame(lastFrame, f => f.includes('invalid time "yesterday"'));
+		stdin.write('t');
+		await waitForFrame(lastFrame, f => f.includes('time (2h'));
+		stdin.write('5m\r');
+		await waitForFrame(lastFrame, f => f.includes('Telematics before'));
+		const last = data.calls.filter(c => c.area === 'telematics').at(-1)?.request as {before?: Date};
+		expect(last.before).toBeInstanceOf(Date);
+		expect(Date.now() - last.before!.getTime()).toBeGreaterThanOrEqual(5 * 60_000 - 1000);
+		unmount();
+	});
+
+	it('computes gaps against the usual reporting interval', () => {
+		const rows = withGaps(telematics(10, {stepMs: 10 * 60_000, gapAt: 3}));
+		expect(gapThreshold(rows)).toBe(20 * 60_000);
+		expect(rows.filter(r => r.gapMs !== null && r.gapMs > gapThreshold(rows))).toHaveLength(1);
+	});
+});
