@@ -3,7 +3,7 @@
 // inside PostgreSQL (statements.ts). Every time is relative to `anchor` (default: now), every random draw depends
 // on `seed` only: the same seed and anchor give the same rows, ids included.
 import type {Sql} from 'postgres';
-import {UsageError} from '../../errors.js';
+import {MigrationError, UsageError} from '../../errors.js';
 import {chargingOperators, organizationSpecs} from './catalog.js';
 import {seededUuid} from './random.js';
 import * as statements from './statements.js';
@@ -88,7 +88,10 @@ const point = 'st_setsrid(st_makepoint(lon, lat), 4326)::geography';
 
 /** Throws a UsageError when the database already holds organizations and force was not given. */
 export async function assertSeedable(sql: Sql, force = false): Promise<number> {
-	const [row] = await sql<{count: number}[]>`select count(*)::int as count from organizations`;
+	const [row] = await sql<{count: number}[]>`select count(*)::int as count from organizations`.catch(error => {
+		if ((error as {code?: string}).code === '42P01') throw new MigrationError('the database has no evfleet schema (no organizations table)', 'run evfleet db migrate first');
+		throw error;
+	});
 	const count = row?.count ?? 0;
 	if (count > 0 && !force) {
 		throw new UsageError(
