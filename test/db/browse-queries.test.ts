@@ -235,6 +235,7 @@ describe('telematics history', () => {
 		const first = await listTelematics(sql, {vehicleId: v.id, limit: 4, gapSeconds: 600});
 		expect(first.rows.map(r => r.gap)).toEqual([false, false, false, false]);
 		const second = await listTelematics(sql, {vehicleId: v.id, limit: 4, after: first.nextCursor, gapSeconds: 600});
+		expect(first.rows[0]!.secondsToNewer).toBeNull();
 		expect(second.rows[0]).toMatchObject({recordedAt: new Date(t0 + 5 * 60_000), gap: true, secondsToNewer: 25 * 60});
 		expect(second.rows.slice(1).map(r => r.gap)).toEqual([false, false, false]);
 	});
@@ -247,7 +248,9 @@ describe('telematics history', () => {
 		expect(window.rows.map(r => (t0 - r.recordedAt.getTime()) / 60_000)).toEqual([5, 6, 7, 8, 9, 10]);
 		expect(window).toMatchObject({estimatedTotal: 6, totalIsExact: true, nextCursor: null});
 		const jumped = await listTelematics(sql, {vehicleId: v.id, limit: 2, before: new Date(t0 - 30 * 60_000)});
-		expect(jumped.rows.map(r => (t0 - r.recordedAt.getTime()) / 60_000)).toEqual([30, 31]);
+		expect(jumped.rows.map(r => (t0 - r.recordedAt.getTime()) / 60_000)).toEqual([31, 32]);
+		// the first row after a jump knows its silence too (one minute to the row at the jump time)
+		expect(jumped.rows[0]!.secondsToNewer).toBe(60);
 	});
 });
 

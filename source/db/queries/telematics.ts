@@ -17,7 +17,7 @@ export type TelematicsRow = {
 	packCurrentA: number | null;
 	packTempC: number | null;
 	powerKw: number | null;
-	/** Seconds until the next newer row (across page boundaries; null for the newest row of the history or window). */
+	/** Seconds until the vehicle's next newer row (on any page, even outside since/until); null for its newest row. */
 	secondsToNewer: number | null;
 	/** The vehicle went silent for longer than the gap threshold after this row. */
 	gap: boolean;
@@ -27,7 +27,7 @@ export type TelematicsRequest = {
 	vehicleId: string;
 	/** The next page: rows older than the cursor's time. */
 	after?: Cursor | null;
-	/** Jump: rows at or before this time (the inspector's `t`). */
+	/** Jump: rows strictly older than this time (the inspector's `t`). Page on with `after: nextCursor`, which is exact to the microsecond. */
 	before?: Date | null;
 	/** Window: nothing older than since, nothing newer than until. */
 	since?: Date | null;
@@ -43,29 +43,35 @@ export async function listTelematics(sql: Sql, request: TelematicsRequest): Prom
 	const limit = clampLimit(request.limit, 50, 5000);
 	const gapSeconds = request.gapSeconds ?? defaultGapSeconds;
 	const cursorKey = request.after && request.after.sort === 'recordedAt' && typeof request.after.key === 'string' ? request.after.key : null;
-	const cursorTime = cursorKey !== null;
-	// Upper bound of this page: exclusive for a cursor (the row there is on the previous page), inclusive for until/before.
-	const inclusiveUpper = [request.until, request.before].filter((d): d is Date => d instanceof Date).sort((a, b) => a.getTime() - b.getTime())[0] ?? null;
 	const window = sql`
 		from vehicle_telematics t
 		where t.vehicle_id = ${request.vehicleId}::uuid
 		  and ${request.since ? sql`t.recorded_at >= ${request.since}` : sql`true`}
-		  and ${inclusiveUpper ? sql`t.recorded_at <= ${inclusiveUpper}` : sql`true`}`;
-	// The first row's gap is measured to the previous page's last row.
-	const newerBound = cursorTime ? sql`${cursorKey}::timestamptz` : sql`null::timestamptz`;
+		  and ${request.until ? sql`t.recorded_at <= ${request.until}` : sql`true`}`;
+	// The page: rows older than the cursor (exact, the server's own text of the last row's time) or the jump time.
 	const fetched = await sql<(TelematicsRow & {cursorKey: string})[]>`
-		select p.id, p.recorded_at, p.soc_pct, p.soh_pct, p.speed_kmh, p.heading_deg, p.latitude, p.longitude, p.odometer_km,
-		       p.pack_voltage_v, p.pack_current_a, p.pack_temp_c, p.power_kw, p.recorded_at::text as cursor_key,
-		       extract(epoch from lag(p.recorded_at, 1, ${newerBound}) over (order by p.recorded_at desc) - p.recorded_at)::double precision as seconds_to_newer
-		from (
+		with page as (
 			select t.vehicle_id as id, t.recorded_at, t.soc_pct, t.soh_pct, t.speed_kmh, t.heading_deg,
 			       st_y(t.location::geometry) as latitude, st_x(t.location::geometry) as longitude, t.odometer_km,
 			       t.pack_voltage_v, t.pack_current_a, t.pack_temp_c, t.power_kw
 			${window}
-			  and ${cursorTime ? sql`t.recorded_at < ${cursorKey}::timestamptz` : sql`true`}
+			  and ${cursorKey ? sql`t.recorded_at < ${cursorKey}::timestamptz` : sql`true`}
+			  and ${request.before ? sql`t.recorded_at < ${request.before}` : sql`true`}
 			order by t.recorded_at desc
 			limit ${limit + 1}
-		) p
+		), newer as (
+			-- the row just newer than the page (one index probe), so the first row's silence is known on every page
+			select n.recorded_at
+			from vehicle_telematics n
+			where n.vehicle_id = ${request.vehicleId}::uuid and n.recorded_at > (select max(recorded_at) from page)
+			order by n.recorded_at
+			limit 1
+		)
+		select p.id, p.recorded_at, p.soc_pct, p.soh_pct, p.speed_kmh, p.heading_deg, p.latitude, p.longitude, p.odometer_km,
+		       p.pack_voltage_v, p.pack_current_a, p.pack_temp_c, p.power_kw, p.recorded_at::text as cursor_key,
+		       extract(epoch from lag(p.recorded_at, 1, (select recorded_at from newer)) over (order by p.recorded_at desc) - p.recorded_at)::double precision
+		         as seconds_to_newer
+		from page p
 		order by p.recorded_at desc`;
 	const page = fetched.slice(0, limit);
 	const last = page.at(-1);
