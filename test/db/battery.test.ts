@@ -94,6 +94,10 @@ beforeAll(async () => {
 		const id = await vehicle(orgA, fleetA2, n, `CAR-${n}`);
 		for (let i = 0; i < months; i += 2) await report(id, orgA, inMonth(i, 10), 95 - n / 10 - i / 12, 20 * i);
 	}
+	// A new car: two reports three weeks apart are no basis for a fade.
+	const young = await vehicle(orgA, fleetA2, 13, 'CAR-13');
+	await report(young, orgA, inMonth(months - 1, 1), 99.9, 5);
+	await report(young, orgA, inMonth(months - 1, 22), 99.0, 12);
 	const other = await vehicle(orgB, fleetB, 21, 'VAN-1');
 	for (let i = 0; i < months; i++) await report(other, orgB, inMonth(i, 5), 70 + i, i);
 	await db.sql`select refresh_battery_health_trends()`;
@@ -184,6 +188,17 @@ describe('fade ranking', () => {
 		expect(fastest.projection.kind).toBe('projected');
 		expect(fastest.capacityPct).toBeCloseTo(fastest.latestSohPct, 3);
 		expect(report.series.map(series => series.name)).toEqual(['median', 'p10', 'p90']);
+	});
+
+	it('does not fit, rank first or count in the median a vehicle with too short a history', async () => {
+		const scope = await resolveScope(db.sql, {org: 'acme', fleet: 'Cars'});
+		const report = await loadBatteryReport(db.sql, scope, {months, now});
+		expect(report.ranked).toBe(3);
+		const young = report.fade.find(entry => entry.vin === vin(13))!;
+		expect(young).toMatchObject({rank: 3, fadePctPerYear: null, projectionText: 'not enough data', outlier: false, reports: 2});
+		const fitted = report.fade.filter(entry => entry.fadePctPerYear !== null).map(entry => entry.fadePctPerYear!);
+		expect(fitted).toHaveLength(2);
+		expect(report.medianFadePctPerYear).toBeCloseTo((fitted[0]! + fitted[1]!) / 2, 6);
 	});
 
 	it('ranks a vehicle among its fleet and returns only its row', async () => {

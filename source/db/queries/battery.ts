@@ -154,7 +154,7 @@ export type FadeFitRow = {
 	plate: string | null;
 	fleetName: string;
 	reports: number;
-	/** Least-squares slope of SoH (percentage points) per year; null with fewer than two distinct report times. */
+	/** Least-squares slope of SoH (percentage points) per year; null without enough reports (minimumFitReports over minimumFitDays). */
 	slopePctPerYear: number | null;
 	/** Fitted SoH at the Unix epoch (x is years since 1970), for projecting the line. */
 	interceptPct: number | null;
@@ -172,6 +172,10 @@ export type FadeFitRow = {
 	medianFadePctPerYear: number | null;
 };
 
+/** A fade is fitted only over at least this many reports spanning at least this many days. */
+export const minimumFitReports = 3;
+export const minimumFitDays = 90;
+
 /**
  * Vehicles ranked by SoH lost per year: regr_slope over each vehicle's reports in the window. For a
  * vehicle scope the ranking (and median) is its fleet's, and only its row is returned.
@@ -180,7 +184,7 @@ export async function fadeRanking(sql: Sql, scope: AnalyticsScope, {months, limi
 	const from = windowStart(months, now);
 	const peers = peerScope(scope);
 	return sql<FadeFitRow[]>`
-		with fits as (
+		with raw as (
 			select t.vehicle_id,
 				count(*)::integer as reports,
 				regr_slope(t.soh_pct, extract(epoch from t.reported_at)::double precision / ${secondsPerYear}::double precision) as slope_pct_per_year,
@@ -193,16 +197,21 @@ export async function fadeRanking(sql: Sql, scope: AnalyticsScope, {months, limi
 			from battery_health_reports t
 			where t.reported_at >= ${from} ${vehicleScopeFilter(sql, peers)}
 			group by t.vehicle_id
+		), fits as (
+			-- A line through a few weeks of reports is noise: fit only enough reports over enough time.
+			select raw.*, (raw.reports >= ${minimumFitReports} and raw.last_reported_at - raw.first_reported_at >= ${`${minimumFitDays} days`}::interval) as fitted
+			from raw
 		), ranked as (
 			select f.*,
-				row_number() over (order by f.slope_pct_per_year asc nulls last, f.vehicle_id)::integer as rank,
+				row_number() over (order by case when f.fitted then f.slope_pct_per_year end asc nulls last, f.vehicle_id)::integer as rank,
 				count(*) over ()::integer as ranked
 			from fits f
 		)
-		select r.vehicle_id, v.vin, v.plate, fl.name as fleet_name, r.reports, r.slope_pct_per_year, r.intercept_pct,
+		select r.vehicle_id, v.vin, v.plate, fl.name as fleet_name, r.reports,
+			case when r.fitted then r.slope_pct_per_year end as slope_pct_per_year, case when r.fitted then r.intercept_pct end as intercept_pct,
 			r.first_reported_at, r.last_reported_at, r.latest_soh_pct, r.cycle_count, r.capacity_measured_kwh,
 			v.battery_capacity_kwh as nominal_capacity_kwh, r.rank, r.ranked,
-			(select percentile_cont(0.5) within group (order by -slope_pct_per_year) from fits where slope_pct_per_year is not null) as median_fade_pct_per_year
+			(select percentile_cont(0.5) within group (order by -slope_pct_per_year) from fits where fitted and slope_pct_per_year is not null) as median_fade_pct_per_year
 		from ranked r
 		join vehicles v on v.id = r.vehicle_id
 		join fleets fl on fl.id = v.fleet_id
