@@ -37,8 +37,8 @@ async function open(target: ConnectionTarget, org: string | undefined): Promise<
 }
 
 export default function Console({target, org, initialView, debug = false, registry}: ConsoleProps) {
-	useAlternateScreen();
 	const {exit} = useApp();
+	useAlternateScreen(true, process.stdout, () => exit());
 	const [connected, setConnected] = useState<Connected | undefined>(undefined);
 	const [version, setVersion] = useState<string | undefined>(undefined);
 	const current = useRef<Connected | undefined>(undefined);

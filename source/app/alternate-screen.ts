@@ -24,10 +24,15 @@ function onExit() {
 	leaveAlternateScreen();
 }
 
+let onTerminate: (() => void) | undefined;
+
 function onSignal(signal: NodeJS.Signals) {
 	leaveAlternateScreen();
-	// Others (the demo's throw-away cluster) may clean up on this signal and exit themselves; alone, we exit.
-	if (process.listenerCount(signal) <= 1) process.exit(signal === 'SIGTERM' ? 143 : 129);
+	process.exitCode = signal === 'SIGTERM' ? 143 : 129;
+	// Unmount (which ends the database pool) so the process can end by itself; other listeners (the demo's
+	// throw-away cluster, Ink's signal-exit) do their own cleanup. If something still holds the loop, go anyway.
+	onTerminate?.();
+	setTimeout(() => process.exit(), 3000).unref();
 }
 
 export function enterAlternateScreen(stream: Stream = process.stdout): boolean {
@@ -47,12 +52,14 @@ function removeHooks() {
 }
 
 /** Enters before the first frame is drawn (during the first render) and leaves when the component unmounts. */
-export function useAlternateScreen(enabled = true, stream: Stream = process.stdout): void {
+export function useAlternateScreen(enabled = true, stream: Stream = process.stdout, terminate?: () => void): void {
 	useState(() => (enabled ? enterAlternateScreen(stream) : false));
+	onTerminate = terminate;
 	useEffect(
 		() => () => {
 			leaveAlternateScreen();
 			removeHooks();
+			onTerminate = undefined;
 		},
 		[],
 	);
