@@ -265,7 +265,7 @@ describe('organization scope', () => {
 			expect((await listOrganizations(scoped.sql, {limit: 10})).rows.map(o => o.slug)).toEqual(['acme-logistics']);
 			expect((await listFleets(scoped.sql, {limit: 10})).rows.map(f => f.name)).toEqual(['Berlin North']);
 			const vehicles = await readAll(after => listVehicles(scoped.sql, {after, limit: 50}));
-			expect(vehicles.length).toBeGreaterThan(60);
+			expect(vehicles.length).toBeGreaterThanOrEqual(60);
 			expect(vehicles.every(v => v.organizationId === orgA.id)).toBe(true);
 			expect(await findVehicle(scoped.sql, vehicleB.vin)).toBeUndefined();
 			expect(await getVehicleDetail(scoped.sql, vehicleB.id)).toBeUndefined();
@@ -275,6 +275,40 @@ describe('organization scope', () => {
 			await expect(scoped.sql`update vehicles set odometer_km = 1`).rejects.toThrow(/read-only|permission denied/);
 		} finally {
 			await scoped.sql.end({timeout: 5});
+		}
+	});
+
+	it('an evfleet_admin login drops to evfleet_reader; a reader login sees nothing until scoped, and is scoped by id', async () => {
+		const suffix = Math.random().toString(36).slice(2, 8);
+		const admin = `browse_admin_${suffix}`;
+		const reader = `browse_reader_${suffix}`;
+		await sql.unsafe(`create role ${admin} login; grant evfleet_admin to ${admin}; create role ${reader} login; grant evfleet_reader to ${reader}`);
+		const url = (user: string) => {
+			const parsed = new URL(db.url);
+			parsed.username = user;
+			return parseConnectionUrl(parsed.toString(), 'test');
+		};
+		try {
+			const asAdmin = await openScoped(url(admin), 'globex');
+			const [adminSession] = await asAdmin.sql<{user: string}[]>`select current_user as user`;
+			expect(adminSession?.user).toBe('evfleet_reader');
+			expect((await listVehicles(asAdmin.sql, {limit: 100})).rows.every(v => v.organizationId === orgB.id)).toBe(true);
+			await asAdmin.sql.end({timeout: 5});
+
+			const unscoped = db.connect({user: reader});
+			expect((await listVehicles(unscoped, {limit: 10})).rows).toEqual([]);
+			expect((await listOrganizations(unscoped, {limit: 10})).rows).toEqual([]);
+			await expect(openScoped(url(reader), 'globex')).rejects.toMatchObject({exitCode: 2, hint: expect.stringContaining('organization id')});
+			const asReader = await openScoped(url(reader), orgB.id);
+			expect(asReader.organization).toMatchObject({id: orgB.id, slug: 'globex', name: 'Globex'});
+			const [readerSession] = await asReader.sql<{user: string}[]>`select current_user as user`;
+			expect(readerSession?.user).toBe(reader);
+			expect((await listVehicles(asReader.sql, {limit: 100})).rows.map(v => v.organizationId)).toContain(orgB.id);
+			expect((await listVehicles(asReader.sql, {limit: 100})).rows.every(v => v.organizationId === orgB.id)).toBe(true);
+			await asReader.sql.end({timeout: 5});
+			await unscoped.end({timeout: 5});
+		} finally {
+			await sql.unsafe(`drop role if exists ${admin}; drop role if exists ${reader}`);
 		}
 	});
 
