@@ -190,9 +190,18 @@ export function MaintenanceScreen({data, width, height, isActive, arg, reportErr
 		setGeneration(g => g + 1);
 	}, []);
 
-	const selectedTable = tab === 'tables' ? (selected as TableRow | undefined)?.table : tab === 'overview' && (selected as OverviewRow | undefined)?.kind === 'partitions' ? (selected as OverviewRow).name : undefined;
-	const selectedView = tab === 'overview' && (selected as OverviewRow | undefined)?.kind === 'matview' ? ((selected as OverviewRow).name as (typeof matviewArgs)[number]) : undefined;
-	const selectedIndex = tab === 'indexes' ? (selected as IndexRow | undefined)?.index : undefined;
+	// Handlers read the selection at key time (nav.current()), so "j v" typed fast acts on the row j moved to.
+	const selectionAt = (index: number) => {
+		const row = rows[index];
+		const overview = tab === 'overview' ? (row as OverviewRow | undefined) : undefined;
+		return {
+			table: tab === 'tables' ? (row as TableRow | undefined)?.table : overview?.kind === 'partitions' ? overview.name : undefined,
+			view: overview?.kind === 'matview' ? (overview.name as (typeof matviewArgs)[number]) : undefined,
+			index: tab === 'indexes' ? (row as IndexRow | undefined)?.index : undefined,
+		};
+	};
+	const current = () => selectionAt(nav.current());
+	const {table: selectedTable, view: selectedView, index: selectedIndex} = selectionAt(nav.selected);
 
 	const bindings: KeyBinding[] = [
 		...nav.bindings,
@@ -201,16 +210,16 @@ export function MaintenanceScreen({data, width, height, isActive, arg, reportErr
 			nav.select(0);
 		}},
 		...(tab === 'overview' ? [
-			{key: 'c', label: 'create partitions', handler: () => start({action: 'partitions.create', ahead: 3, table: selectedTable})},
-			...(selectedTable ? [{key: 'd', label: 'detach old', handler: () => start({action: 'partitions.detach', olderThanMonths: 12, table: selectedTable})}] : []),
-			{key: 'f', label: selectedView ? 'refresh view' : 'refresh views', handler: () => start({action: 'refresh', view: selectedView ?? 'all'})},
+			{key: 'c', label: 'create partitions', handler: () => start({action: 'partitions.create', ahead: 3, table: current().table})},
+			...(selectedTable ? [{key: 'd', label: 'detach old', handler: () => start({action: 'partitions.detach', olderThanMonths: 12, table: current().table})}] : []),
+			{key: 'f', label: selectedView ? 'refresh view' : 'refresh views', handler: () => start({action: 'refresh', view: current().view ?? 'all'})},
 		] : []),
 		...(selectedTable && tab === 'tables' ? [
-			{key: 'v', label: 'vacuum', handler: () => start({action: 'vacuum', table: selectedTable, analyze: false})},
-			{key: 'a', label: 'analyze', handler: () => start({action: 'analyze', table: selectedTable})},
-			{key: 'i', label: 'reindex', handler: () => start({action: 'reindex', name: selectedTable})},
+			{key: 'v', label: 'vacuum', handler: () => start({action: 'vacuum', table: current().table, analyze: false})},
+			{key: 'a', label: 'analyze', handler: () => start({action: 'analyze', table: current().table})},
+			{key: 'i', label: 'reindex', handler: () => start({action: 'reindex', name: current().table!})},
 		] : []),
-		...(selectedIndex ? [{key: 'i', label: 'reindex', handler: () => start({action: 'reindex', name: selectedIndex})}] : []),
+		...(selectedIndex ? [{key: 'i', label: 'reindex', handler: () => start({action: 'reindex', name: current().index!})}] : []),
 		{key: 'r', label: 'reload', handler: () => setGeneration(g => g + 1)},
 	];
 	// While an action is on screen it owns the keyboard (its dialog, esc to cancel); the shell's keys wait.
