@@ -105,7 +105,7 @@ export async function loadEnergyReport(sql: Sql, scope: AnalyticsScope, {months,
 	};
 	const all = total(withData);
 	const recent = total(withData.slice(-4));
-	const subject = scope.kind === 'vehicle' ? 'vehicle' : scope.kind === 'fleet' ? 'fleet' : 'all fleets';
+	const subject = {vehicle: 'vehicle', fleet: 'fleet', organization: 'organization', all: 'all fleets'}[scope.kind];
 	const peerLabel = scope.kind === 'vehicle' ? 'median of the fleet’s vehicles' : scope.kind === 'all' ? 'median of all fleets' : 'median of the organization’s fleets';
 	return {
 		scope: summary(scope),
