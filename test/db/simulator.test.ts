@@ -1,0 +1,121 @@
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {seedDatabase} from '../../source/db/seed/index.js';
+import {startSimulator, type SimulatorTick} from '../../source/db/simulator.js';
+import {createTestDatabase, type TestDatabase} from '../helpers/db.js';
+
+/** Runs the simulator until `done` says so (or fails after timeoutMs); returns the ticks and errors seen. */
+async function simulate(
+	db: TestDatabase,
+	options: {timeScale?: number; applicationName: string; done: (ticks: SimulatorTick[]) => boolean | Promise<boolean>; onTick?: (tick: SimulatorTick) => Promise<void> | void},
+	timeoutMs = 25_000,
+): Promise<{ticks: SimulatorTick[]; errors: unknown[]}> {
+	const sql = db.connect({max: 1, parameters: {application_name: options.applicationName}});
+	const ticks: SimulatorTick[] = [];
+	const errors: unknown[] = [];
+	const simulator = startSimulator(sql, {
+		tickMs: 50,
+		seed: 3,
+		timeScale: options.timeScale ?? 60,
+		onTick: tick => {
+			ticks.push(tick);
+			void options.onTick?.(tick);
+		},
+		onError: error => errors.push(error),
+	});
+	const deadline = Date.now() + timeoutMs;
+	try {
+		while (!(await options.done(ticks))) {
+			if (Date.now() > deadline) throw new Error(`simulator did not get there in ${timeoutMs} ms: ${ticks.length} ticks, ${errors.length} errors ${errors.map(e => (e as Error).message).join('; ')}`);
+			await new Promise(resolve => setTimeout(resolve, 25));
+		}
+	} finally {
+		await simulator.stop();
+	}
+	return {ticks, errors};
+}
+
+describe('startSimulator', () => {
+	let db: TestDatabase;
+
+	beforeAll(async () => {
+		db = await createTestDatabase();
+		// Anchored at the real now: the simulator picks the vehicles that reported in the last minutes.
+		await seedDatabase(db.sql, {scale: 'tiny', seed: 11});
+	});
+	afterAll(async () => {
+		await db?.close();
+	});
+
+	it('changes live state and adds history each tick, without errors', async () => {
+		const [before] = await db.sql<{rows: number; newest: Date}[]>`select count(*)::int as rows, max(recorded_at) as newest from vehicle_telematics`;
+		const {ticks, errors} = await simulate(db, {applicationName: 'evfleet-sim-a', done: ticks => ticks.length >= 5});
+		expect(errors).toEqual([]);
+		expect(ticks.every(tick => tick.telematics > 0)).toBe(true);
+		const [after] = await db.sql<{rows: number; live: number}[]>`
+			select (select count(*)::int from vehicle_telematics) as rows,
+			       (select count(*)::int from vehicle_live_state where recorded_at > ${before!.newest}) as live`;
+		expect(after!.rows).toBeGreaterThan(before!.rows);
+		expect(after!.live).toBeGreaterThan(0);
+	});
+
+	it('starts charging sessions on free connectors and ends them, within the exclusion constraints', async () => {
+		// Park every idle vehicle at its depot with a low battery: they must queue for the depot's connectors.
+		await db.sql`
+			update vehicle_live_state s set soc_pct = 20, location = f.depot_location
+			from vehicles v join fleets f on f.id = v.fleet_id
+			where v.id = s.vehicle_id and v.status = 'active'
+			  and not exists (select 1 from route_assignments a where a.vehicle_id = v.id and a.status = 'in_progress')
+			  and not exists (select 1 from charging_sessions c where c.vehicle_id = v.id and c.status = 'active')`;
+		const [before] = await db.sql<{n: number}[]>`select count(*)::int as n from charging_sessions`;
+		const {ticks, errors} = await simulate(db, {
+			applicationName: 'evfleet-sim-b',
+			timeScale: 6000,
+			done: ticks => ticks.reduce((n, t) => n + t.sessionsStarted, 0) > 0 && ticks.reduce((n, t) => n + t.sessionsEnded, 0) > 0,
+		});
+		expect(errors).toEqual([]);
+		expect(ticks.reduce((n, t) => n + t.sessionsStarted, 0)).toBeGreaterThan(0);
+		const [after] = await db.sql<{n: number; overlaps: number; occupiedWithoutSession: number; metrics: number}[]>`
+			select (select count(*)::int from charging_sessions) as n,
+			       (select count(*)::int from charging_sessions a join charging_sessions b on a.connector_id = b.connector_id and a.id < b.id
+			         and tstzrange(a.started_at, a.ended_at) && tstzrange(b.started_at, b.ended_at)
+			        where a.status in ('active', 'completed') and b.status in ('active', 'completed')) as overlaps,
+			       (select count(*)::int from charging_connectors c where c.status = 'occupied'
+			         and not exists (select 1 from charging_sessions s where s.connector_id = c.id and s.status = 'active')) as occupied_without_session,
+			       (select count(*)::int from charging_session_metrics where recorded_at > now() - interval '1 minute') as metrics`;
+		expect(after!.n).toBeGreaterThan(before!.n);
+		expect(after!.overlaps).toBe(0);
+		expect(after!.occupiedWithoutSession).toBe(0);
+		expect(after!.metrics).toBeGreaterThan(0);
+	});
+
+	it('survives a lost connection: reports the error and carries on', async () => {
+		let killed = false;
+		let ticksAfterKill = 0;
+		const {errors} = await simulate(db, {
+			applicationName: 'evfleet-sim-c',
+			onTick: async tick => {
+				if (killed) ticksAfterKill++;
+				if (tick.tick === 3 && !killed) {
+					killed = true;
+					await db.sql`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'evfleet-sim-c'`;
+				}
+			},
+			done: () => ticksAfterKill >= 3,
+		});
+		expect(killed).toBe(true);
+		expect(ticksAfterKill).toBeGreaterThanOrEqual(3);
+		// A terminated backend surfaces as at most a failed tick or two, never a crash.
+		expect(errors.length).toBeLessThanOrEqual(2);
+	});
+
+	it('stops cleanly: no tick runs after stop() resolves', async () => {
+		const sql = db.connect({max: 1});
+		let count = 0;
+		const simulator = startSimulator(sql, {tickMs: 20, onTick: () => count++});
+		while (count < 2) await new Promise(resolve => setTimeout(resolve, 10));
+		await simulator.stop();
+		const stoppedAt = count;
+		await new Promise(resolve => setTimeout(resolve, 100));
+		expect(count).toBe(stoppedAt);
+	});
+});
