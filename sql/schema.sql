@@ -454,6 +454,7 @@ begin
     join pg_class c on c.oid = i.inhrelid
     left join pg_partitioned_table pt on pt.partrelid = i.inhparent
     where i.inhparent = parent
+    order by coalesce(pt.partdefid = c.oid, false), c.relname
   loop
     partition_name := p.relname;
     is_default := p.is_default;
