@@ -30,10 +30,10 @@ const poolOptions = {readOnly: true, max: 4, onNotice: () => {}};
 async function open(target: ConnectionTarget, org: string | undefined): Promise<Connected> {
 	if (org) {
 		const scoped = await openScoped(target, org, poolOptions);
-		return {sql: scoped.sql, data: createConsoleData(scoped.sql), org: scoped.organization.slug};
+		return {sql: scoped.sql, data: createConsoleData(scoped.sql, target), org: scoped.organization.slug};
 	}
 	const sql = await connect(target, poolOptions);
-	return {sql, data: createConsoleData(sql)};
+	return {sql, data: createConsoleData(sql, target)};
 }
 
 export default function Console({target, org, initialView, debug = false, registry}: ConsoleProps) {

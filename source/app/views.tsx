@@ -34,6 +34,8 @@ import type {ChargingData, LiveVehiclesData, RoutesData} from '../screens/live-d
 import type {FleetsData, OrganizationsData, UsersData, VehicleInspectorData, VehiclesData} from '../screens/data-sources.js';
 import BatteryScreen, {keys as batteryKeys} from '../screens/BatteryScreen.js';
 import type {BatteryData} from '../screens/battery-data.js';
+import MaintenanceScreen, {keys as maintenanceKeys} from '../screens/MaintenanceScreen.js';
+import type {MaintenanceData} from '../screens/maintenance-data.js';
 import OrganizationsScreen, {keys as organizationsKeys} from '../screens/OrganizationsScreen.js';
 import FleetsScreen, {keys as fleetsKeys} from '../screens/FleetsScreen.js';
 import UsersScreen, {keys as usersKeys} from '../screens/UsersScreen.js';
@@ -61,6 +63,8 @@ export type ConsoleData = {
 	live?: LiveVehiclesData;
 	charging?: ChargingData;
 	routes?: RoutesData;
+	/** Maintenance (issue 9): health reads through the console pool; actions open their own read-write connection. */
+	maintenance?: MaintenanceData;
 	// Other issues add theirs here, optional: live?: LiveData; charging?: ChargingData; routes?: RoutesData;
 	// battery?: BatteryData; maintenance?: MaintenanceData;
 };
@@ -192,7 +196,20 @@ export const views: ViewDefinition[] = [
 				<NotAvailable title="Battery" width={ctx.width}/>
 			),
 	},
-	placeholder('maint', ['maintenance', 'm'], 'Maintenance', 'Partitions, view refreshes, vacuum/analyze/reindex'),
+	{
+		name: 'maint',
+		aliases: ['maintenance', 'm'],
+		title: 'Maintenance',
+		description: 'Health (partitions ahead, stale views, bloat, index problems, lock waits) and actions behind confirmations',
+		argument: {name: '[battery_health_trends|energy_efficiency_metrics]'},
+		keys: maintenanceKeys,
+		render: ctx =>
+			ctx.data.maintenance ? (
+				<MaintenanceScreen {...screenProps(ctx)} data={ctx.data.maintenance} setBusy={ctx.setBusy}/>
+			) : (
+				<NotAvailable title="Maintenance" width={ctx.width}/>
+			),
+	},
 ];
 
 /** The view called `name` (or one of its aliases). */

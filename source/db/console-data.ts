@@ -6,6 +6,8 @@ import type {ConnectionHealth, ConsoleData} from '../app/views.js';
 import type {VehicleDetail as ScreenVehicleDetail} from '../screens/data-sources.js';
 import {listFleets, type FleetSort} from './queries/fleets.js';
 import {createBatteryData} from './sources/battery.js';
+import type {ConnectionTarget} from './connection.js';
+import {createMaintenanceData} from './maintenance/data.js';
 import {chargingSource, liveVehiclesSource, routesSource} from './sources/live.js';
 import {listOrganizations, type OrganizationSort} from './queries/organizations.js';
 import type {Cursor, Page} from './queries/paging.js';
@@ -73,10 +75,14 @@ const fleetSortKeys: readonly FleetSort[] = ['name', 'organization', 'created'];
 const userSortKeys: readonly UserSort[] = ['name', 'email', 'status', 'lastLogin'];
 const vehicleSortKeys: readonly VehicleSort[] = ['vin', 'plate', 'model', 'status', 'soc', 'lastSeen', 'fleet'];
 
-/** The console's data, all through one read-only (and, with --org, scoped) pool. */
-export function createConsoleData(sql: Sql): ConsoleData {
+/**
+ * The console's data, all through one read-only (and, with --org, scoped) pool. With the target, the
+ * maintenance view too: it reads through the pool and runs each action on its own read-write connection.
+ */
+export function createConsoleData(sql: Sql, target?: ConnectionTarget): ConsoleData {
 	return {
 		connection: createConnectionHealth(sql),
+		...(target ? {maintenance: createMaintenanceData(target, sql)} : {}),
 		battery: createBatteryData(sql),
 		live: liveVehiclesSource(sql),
 		charging: chargingSource(sql),

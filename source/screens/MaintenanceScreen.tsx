@@ -116,6 +116,8 @@ type Load = {state: 'loading'} | {state: 'error'; message: string} | {state: 'da
 
 export type MaintenanceScreenProps = ScreenProps<MaintenanceData> & {
 	readonly initialTab?: MaintenanceTab;
+	/** Tells the shell an action runs (q then asks before quitting). */
+	setBusy?(running: boolean): void;
 };
 
 /** The request an argument opens with: `:maint battery_health_trends` (from the battery view) offers a refresh. */
@@ -126,7 +128,7 @@ export function requestForArg(arg: string | undefined): MaintenanceRequest | nul
 	return null;
 }
 
-export function MaintenanceScreen({data, width, height, isActive, arg, reportError, initialTab = 'overview'}: MaintenanceScreenProps) {
+export function MaintenanceScreen({data, width, height, isActive, arg, reportError, setBusy, initialTab = 'overview'}: MaintenanceScreenProps) {
 	const color = colorEnabled();
 	const [tab, setTab] = useState<MaintenanceTab>(initialTab);
 	const [load, setLoad] = useState<Load>({state: 'loading'});
@@ -240,7 +242,7 @@ export function MaintenanceScreen({data, width, height, isActive, arg, reportErr
 	if (action) {
 		return (
 			<Box flexDirection="column" width={width} height={height}>
-				<MaintenanceAction key={action.id} data={data} request={action.request} width={width} height={height} isActive={isActive} onFinish={finish} />
+				<MaintenanceAction key={action.id} data={data} request={action.request} width={width} height={height} isActive={isActive} onFinish={finish} onRunningChange={setBusy} />
 			</Box>
 		);
 	}
