@@ -22,7 +22,7 @@ export const maintenanceCommand = ':maint';
 
 export const keys: KeyBinding[] = [
 	{key: 'tab', label: 'switch between Battery and Energy'},
-	{key: '↑↓ j/k', label: 'move in the fade table'},
+	{key: '↑↓ j/k', label: 'move in the fade table (Energy: scroll the table under the chart)'},
 	{key: 'enter', label: 'chart the selected vehicle (or inspect it when already charting one)'},
 	{key: 'i', label: 'inspect the selected vehicle'},
 	{key: 'm', label: 'window: 6, 12, 24 or 36 months'},
@@ -104,10 +104,6 @@ function State({load, what}: {readonly load: Load<unknown>; readonly what: strin
 	return null;
 }
 
-function lastRows<T>(rows: readonly T[], count: number): T[] {
-	return rows.slice(Math.max(0, rows.length - count));
-}
-
 export default function BatteryScreen({data, width, height, isActive, navigate, arg, reportError}: ScreenProps<BatteryData>) {
 	const color = colorEnabled();
 	const [tab, setTab] = useState<BatteryTab>('battery');
@@ -134,10 +130,16 @@ export default function BatteryScreen({data, width, height, isActive, navigate, 
 	const energyTables = energyReport ? Math.max(energyReport.temperature.length, Math.min(energyReport.v2g.length, 12)) : 6;
 	const energyTableRows = Math.min(energyTables, Math.max(3, Math.floor((height - fixedLines - 1) / 3)));
 	const energyChartHeight = Math.max(3, height - fixedLines - 1 /* summary */ - 1 /* title */ - 3 - 1 /* panel title */ - 1 /* header */ - energyTableRows);
+	// ↑↓ scroll the table under the energy chart: the one shown when narrow, the temperature table when wide.
+	const scrolled: Panel = sideBySide ? 'temperature' : panel;
+	const scrolledRows = scrolled === 'temperature' ? (energyReport?.temperature.length ?? 0) : (energyReport?.v2g.length ?? 0);
+	const energyNavigation = useListNavigation({count: scrolledRows, visibleRows: energyTableRows});
+	const v2gOffset = scrolled === 'v2g' ? energyNavigation.offset : 0;
+	const v2gLatestFirst = useMemo(() => [...(energyReport?.v2g ?? [])].reverse(), [energyReport]);
 
 	const bindings: KeyBinding[] = [
 		{key: 'tab', label: tab === 'battery' ? 'energy' : 'battery', handler: () => setTab(current => (current === 'battery' ? 'energy' : 'battery'))},
-		...(tab === 'battery' ? navigation.bindings : []),
+		...(tab === 'battery' ? navigation.bindings : energyNavigation.bindings),
 		...(tab === 'battery' && selected
 			? [
 					batteryReport?.scope.kind === 'vehicle'
@@ -207,17 +209,31 @@ export default function BatteryScreen({data, width, height, isActive, navigate, 
 			{energyReport.temperature.length === 0 ? (
 				<Text wrap="truncate">no consumption records with an ambient temperature</Text>
 			) : (
-				<DataTable<TemperatureBucketRow> columns={tempColumns} rows={energyReport.temperature} width={sideBySide ? Math.floor(width * 0.45) : width} height={energyTableRows + 1}/>
+				<DataTable<TemperatureBucketRow>
+					columns={tempColumns}
+					rows={energyReport.temperature}
+					width={sideBySide ? Math.floor(width * 0.45) : width}
+					height={energyTableRows + 1}
+					offset={scrolled === 'temperature' ? energyNavigation.offset : 0}
+					selected={isActive && scrolled === 'temperature' ? energyNavigation.selected : -1}
+				/>
 			)}
 		</Box>
 	) : null;
 	const v2gPanel = energyReport ? (
 		<Box flexDirection="column" width={sideBySide ? width - Math.floor(width * 0.45) - 1 : width}>
-			<Text bold wrap="truncate">V2G energy per month (latest last)</Text>
+			<Text bold wrap="truncate">V2G energy per month (latest first)</Text>
 			{energyReport.v2g.length === 0 ? (
 				<Text wrap="truncate">no V2G transactions</Text>
 			) : (
-				<DataTable<V2gMonthRow> columns={v2gColumns} rows={lastRows(energyReport.v2g, energyTableRows)} width={sideBySide ? width - Math.floor(width * 0.45) - 1 : width} height={energyTableRows + 1}/>
+				<DataTable<V2gMonthRow>
+					columns={v2gColumns}
+					rows={v2gLatestFirst}
+					width={sideBySide ? width - Math.floor(width * 0.45) - 1 : width}
+					height={energyTableRows + 1}
+					offset={v2gOffset}
+					selected={isActive && scrolled === 'v2g' ? energyNavigation.selected : -1}
+				/>
 			)}
 		</Box>
 	) : null;

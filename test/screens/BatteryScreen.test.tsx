@@ -278,6 +278,17 @@ describe('BatteryScreen energy tab', () => {
 		expect(data.requests.map(call => call.area)).toContain('energy');
 	});
 
+	it('scrolls the table under the energy chart with ↓', async () => {
+		const temperature = Array.from({length: 14}, (_, i) => ({fromC: -20 + 5 * i, toC: -15 + 5 * i, records: 100, distanceKm: 1000, whPerKm: 150 + i, regenShare: 0.12}));
+		const {lastFrame, stdin} = screen(fakeBatteryData({energy: energyReport({temperature})}));
+		await waitForFrame(lastFrame, hasChart);
+		stdin.write('\t');
+		await waitForFrame(lastFrame, value => value.includes('-20…-15 °C'));
+		for (let i = 0; i < 13; i++) stdin.write('j');
+		const frame = await waitForFrame(lastFrame, value => value.includes('45…50 °C'));
+		expect(frame).not.toContain('-20…-15 °C');
+	});
+
 	it('puts the temperature and V2G tables side by side at 160 columns', async () => {
 		const {lastFrame, stdin} = screen(fakeBatteryData(), {width: 160, height: 34});
 		await waitForFrame(lastFrame, hasChart);
