@@ -101,7 +101,7 @@ export async function runBenchmark(options: BenchOptions): Promise<Report> {
 	const target = parseConnectionUrl(options.url, '--url');
 	const opened: Sql[] = [];
 	const connect = ({max = 1}: {max?: number} = {}) => {
-		const sql = createSql(target, {max, parameters: {statement_timeout: '0'}});
+		const sql = createSql(target, {max, parameters: {statement_timeout: '600s'}});
 		opened.push(sql);
 		return sql;
 	};

@@ -74,12 +74,30 @@ function resolveMetaUrls(outDir, outputFile, text) {
 	});
 }
 
+/** What `evfleet --help` loads: every entry point and the chunks they import statically (dynamic imports excluded). */
+function startupReport(metafile, entryPoints) {
+	const explicit = new Set(entryPoints.map(file => path.relative(root, file).split(path.sep).join('/')));
+	const outputs = metafile.outputs;
+	const loaded = new Set();
+	const visit = file => {
+		if (loaded.has(file)) return;
+		loaded.add(file);
+		for (const imported of outputs[file]?.imports ?? []) if (imported.kind === 'import-statement' && !imported.external) visit(imported.path);
+	};
+	for (const [file, output] of Object.entries(outputs)) if (output.entryPoint && explicit.has(output.entryPoint)) visit(file);
+	const rows = [...loaded].map(file => [file, outputs[file].bytes]).sort((a, b) => b[1] - a[1]);
+	const total = rows.reduce((sum, [, bytes]) => sum + bytes, 0);
+	const biggest = file => Object.entries(outputs[file].inputs).sort((a, b) => b[1].bytesInOutput - a[1].bytesInOutput).slice(0, 3).map(([input]) => input.replace(/^node_modules\//, '')).join(', ');
+	return `\nloaded at startup (--help): ${(total / 1024).toFixed(0)} KiB in ${rows.length} files\n${rows.map(([file, bytes]) => `  ${(bytes / 1024).toFixed(0).padStart(5)} KiB  ${file}  (${biggest(file)})`).join('\n')}\n`;
+}
+
 /** Bundles source/ into outDir (default dist/, emptied first); resolves to the list of files written. */
 export async function build({analyze = false, outDir = defaultOutDir, quiet = false} = {}) {
 	const started = performance.now();
+	const entryPoints = [path.join(sourceDir, 'cli.tsx'), ...commandEntryPoints()];
 	const result = await esbuild.build({
 		absWorkingDir: root,
-		entryPoints: [path.join(sourceDir, 'cli.tsx'), ...commandEntryPoints()],
+		entryPoints,
 		outbase: sourceDir,
 		outdir: outDir,
 		bundle: true,
@@ -108,7 +126,10 @@ export async function build({analyze = false, outDir = defaultOutDir, quiet = fa
 		fs.mkdirSync(path.dirname(file.path), {recursive: true});
 		fs.writeFileSync(file.path, resolveMetaUrls(outDir, file.path, file.text));
 	}
-	if (analyze) process.stdout.write(await esbuild.analyzeMetafile(result.metafile));
+	if (analyze) {
+		process.stdout.write(await esbuild.analyzeMetafile(result.metafile));
+		process.stdout.write(startupReport(result.metafile, entryPoints));
+	}
 	const bytes = result.outputFiles.reduce((sum, file) => sum + file.contents.length, 0);
 	if (!quiet) process.stdout.write(`built ${result.outputFiles.length} files (${(bytes / 1024).toFixed(0)} KiB) into ${path.relative(root, outDir) || '.'}/ in ${Math.round(performance.now() - started)} ms\n`);
 	return result.outputFiles.map(file => file.path);

@@ -88,16 +88,17 @@ export function formatRatio(figure: Figure): string {
 /** The table of the issue: figure, median, p95, baseline, ratio, target, pass/fail. */
 export function markdownTable(report: Report): string {
 	const lines = [
-		'| figure | median | p95 | baseline (median) | ratio | target | result |',
-		'|---|---:|---:|---|---:|---|---|',
+		'| figure | median | p95 | runs | baseline (median) | ratio | target | result |',
+		'|---|---:|---:|---:|---|---:|---|---|',
 	];
 	for (const figure of report.figures) {
 		const unit = figure.unit;
 		const value = figure.value;
 		const baseline = figure.baseline ? `${figure.baseline.title}: ${formatNumber(figure.baseline.median, unit)} ${unit}` : '–';
+		const runs = value ? `${value.samples.length}${figure.baseline ? ` / ${figure.baseline.samples.length}` : ''}` : '–';
 		const comparisons = figure.comparisons.map(c => `; ${c.title}: ${formatNumber(c.median, unit)} ${unit} (${c.ratio.toFixed(2)}×)`).join('');
 		const result = figure.status !== 'measured' ? `${figure.status}${figure.note ? `: ${figure.note}` : ''}` : figure.pass === null ? 'n/a' : figure.pass ? 'pass' : 'FAIL';
-		lines.push(`| ${figure.title} | ${value ? `${formatNumber(value.median, unit)} ${unit}` : '–'} | ${value ? formatNumber(value.p95, unit) : '–'} | ${baseline}${comparisons} | ${formatRatio(figure)} | ${figure.target} | ${result} |`);
+		lines.push(`| ${figure.title} | ${value ? `${formatNumber(value.median, unit)} ${unit}` : '–'} | ${value ? formatNumber(value.p95, unit) : '–'} | ${runs} | ${baseline}${comparisons} | ${formatRatio(figure)} | ${figure.target} | ${result} |`);
 	}
 	return lines.join('\n');
 }
