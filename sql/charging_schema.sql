@@ -212,29 +212,45 @@ from charging_stations s
 left join charging_connectors c on c.station_id = s.id
 group by s.id;
 
--- Nearest available connectors of a type (null: any) within radius_km of a point, nearest first
--- KNN (<->) on charging_stations_location_gist walks stations by distance; ST_DWithin bounds the search.
+-- Nearest available connectors of type of_type (null: any) within radius_km of a point, nearest first
+-- The inner query walks charging_stations_location_gist in distance order (KNN <->, bounded by ST_DWithin) and
+-- stops after max_results stations that have a matching connector; only their connectors are then sorted.
+-- The planner underestimates how early a KNN scan stops and would otherwise pick a bitmap scan of every station
+-- in the radius plus a sort (slow in dense cities), hence enable_bitmapscan = off for this function only.
+-- Distances are on the sphere (the metric of <->; within 0.5% of the spheroid). RLS applies (security invoker).
 create or replace function nearest_available_connectors(
-  lon double precision, lat double precision, connector_type text default null,
+  lon double precision, lat double precision, of_type text default null,
   radius_km double precision default 50, max_results integer default 5)
 returns table (station_id uuid, station_name text, station_organization_id uuid, operator_name text,
                connector_id uuid, connector_number integer, connector_type text, max_power_kw double precision,
                price_per_kwh numeric, price_per_minute numeric, currency text,
                distance_m double precision, longitude double precision, latitude double precision)
-language sql stable as $$
+language plpgsql stable set enable_bitmapscan = off as $$
+#variable_conflict use_column
+declare
+  origin geography := st_setsrid(st_makepoint(lon, lat), 4326)::geography;
+  wanted text := of_type;
+begin
+  return query
   select s.id, s.name, s.organization_id, s.operator_name,
          c.id, c.connector_number, c.connector_type, c.max_power_kw,
          c.price_per_kwh, c.price_per_minute, c.currency,
-         st_distance(s.location, st_setsrid(st_makepoint(lon, lat), 4326)::geography),
-         st_x(s.location::geometry), st_y(s.location::geometry)
-  from charging_stations s
-  join charging_connectors c on c.station_id = s.id
-  where st_dwithin(s.location, st_setsrid(st_makepoint(lon, lat), 4326)::geography, radius_km * 1000)
-    and s.status = 'active'
-    and c.status = 'available'
-    and (nearest_available_connectors.connector_type is null or c.connector_type = nearest_available_connectors.connector_type)
-  order by s.location <-> st_setsrid(st_makepoint(lon, lat), 4326)::geography, c.connector_number
-  limit max_results
+         s.distance_m, st_x(s.location::geometry), st_y(s.location::geometry)
+  from (
+    select st.id, st.name, st.organization_id, st.operator_name, st.location, st.location <-> origin as distance_m
+    from charging_stations st
+    where st_dwithin(st.location, origin, radius_km * 1000, false)
+      and st.status = 'active'
+      and exists (
+        select 1 from charging_connectors k
+        where k.station_id = st.id and k.status = 'available' and (wanted is null or k.connector_type = wanted))
+    order by st.location <-> origin
+    limit max_results
+  ) s
+  join charging_connectors c on c.station_id = s.id and c.status = 'available' and (wanted is null or c.connector_type = wanted)
+  order by s.distance_m, c.connector_number
+  limit max_results;
+end
 $$;
 
 -- Row-level security on this file's tenant tables (public stations and their connectors are readable by every tenant)
