@@ -115,15 +115,14 @@ export default function LiveVehiclesScreen(props: LiveVehiclesScreenProps) {
 	const columns: Column<LiveVehicleRow>[] = [
 		{key: 'vehicle', header: 'Vehicle', value: v => v.plate ?? v.vin, minWidth: 7, maxWidth: 17, priority: 0},
 		{key: 'soc', header: 'SoC', value: v => socCell(v.socPct, ascii), width: 10, priority: 0, color: v => (v.socPct !== null && v.socPct < 20 ? 'red' : undefined)},
-		{key: 'alert', header: 'Alert', value: v => (v.attention ? attentionText[v.attention] ?? v.attention : ''), minWidth: 5, maxWidth: 8, priority: 1, color: v => (v.attention === 'offline' || v.attention === 'hot-pack' ? 'red' : v.attention ? 'yellow' : undefined)},
+		{key: 'alert', header: 'Alert', value: v => (v.attention ? attentionText[v.attention] ?? v.attention : ''), minWidth: 8, maxWidth: 8, priority: 1, color: v => (v.attention === 'offline' || v.attention === 'hot-pack' ? 'red' : v.attention ? 'yellow' : undefined)},
 		{key: 'seen', header: 'Seen', value: v => (v.lastSeenAt ? formatSeconds(Math.max(0, (serverNow - v.lastSeenAt.getTime()) / 1000)) : 'never'), width: 5, align: 'right', priority: 1, color: v => connectivityColor[v.connectivity]},
 		{key: 'speed', header: 'km/h', value: v => (v.speedKmh === null ? '-' : String(Math.round(v.speedKmh))), width: 4, align: 'right', priority: 2},
 		{key: 'power', header: 'kW', value: v => (v.powerKw === null ? '-' : v.powerKw.toFixed(1)), width: 6, align: 'right', priority: 3},
-		{key: 'status', header: 'Status', value: v => v.status, minWidth: 6, maxWidth: 11, priority: 4},
-		{key: 'location', header: 'Location', value: v => locationCell(v.latitude, v.longitude), minWidth: 8, maxWidth: 17, priority: 5},
-		{key: 'conn', header: 'Conn', value: v => v.connectivity, minWidth: 4, maxWidth: 7, priority: 6, color: v => connectivityColor[v.connectivity]},
-		{key: 'fleet', header: 'Fleet', value: v => v.fleetName, minWidth: 6, maxWidth: 20, priority: 7},
-		{key: 'model', header: 'Model', value: v => `${v.make} ${v.model}`, minWidth: 8, maxWidth: 22, priority: 8},
+		{key: 'status', header: 'Status', value: v => v.status, minWidth: 8, maxWidth: 11, priority: 4},
+		{key: 'location', header: 'Location', value: v => locationCell(v.latitude, v.longitude), minWidth: 16, maxWidth: 17, priority: 5},
+		{key: 'fleet', header: 'Fleet', value: v => v.fleetName, minWidth: 10, maxWidth: 20, priority: 7},
+		{key: 'model', header: 'Model', value: v => `${v.make} ${v.model}`, minWidth: 12, maxWidth: 22, priority: 8},
 	];
 
 	const filters = [status ? `status: ${status}` : '', connectivity ? `conn: ${connectivity}` : '', snapshot && snapshot.counts.matching > rows.length ? `top ${rows.length} of ${formatNumber(snapshot.counts.matching)}` : ''].filter(Boolean).join(' · ');

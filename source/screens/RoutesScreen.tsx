@@ -81,15 +81,16 @@ export default function RoutesScreen(props: RoutesScreenProps) {
 	);
 
 	const columns: Column<RouteRow>[] = [
-		{key: 'vehicle', header: 'Vehicle', value: r => r.plate ?? r.vin, minWidth: 7, maxWidth: 17, priority: 0},
-		{key: 'progress', header: 'Done', value: r => progressCell(r.waypointsDone, r.waypointsTotal, ascii), minWidth: 9, maxWidth: 11, priority: 0},
-		{key: 'next', header: 'Next', value: nextCell, minWidth: 8, maxWidth: 24, priority: 1},
-		{key: 'drift', header: 'ETA', value: r => driftCell(r.etaDriftSeconds), minWidth: 4, maxWidth: 7, align: 'right', priority: 1, color: r => ((r.etaDriftSeconds ?? 0) > 300 ? 'yellow' : undefined)},
+		{key: 'vehicle', header: 'Vehicle', value: r => r.plate ?? r.vin, minWidth: 8, maxWidth: 17, priority: 0},
+		{key: 'progress', header: 'Done', value: r => progressCell(r.waypointsDone, r.waypointsTotal, ascii), minWidth: 11, maxWidth: 11, priority: 0},
+		{key: 'next', header: 'Next', value: r => (r.nextWaypointSequence === null ? 'last reached' : r.nextWaypointName ?? `#${r.nextWaypointSequence}`), minWidth: 10, maxWidth: 22, priority: 3},
+		{key: 'distance', header: 'Dist', value: r => (r.nextDistanceM === null ? '-' : `${(r.nextDistanceM / 1000).toFixed(1)}km`), minWidth: 6, maxWidth: 7, align: 'right', priority: 1},
+		{key: 'drift', header: 'ETA', value: r => driftCell(r.etaDriftSeconds), width: 7, align: 'right', priority: 1, color: r => ((r.etaDriftSeconds ?? 0) > 300 ? 'yellow' : undefined)},
 		{key: 'soc', header: 'SoC', value: r => (r.socPct === null ? '-' : `${Math.round(r.socPct)}%`), width: 4, align: 'right', priority: 2},
-		{key: 'energy', header: 'Have/need', value: energyCell, minWidth: 9, maxWidth: 13, align: 'right', priority: 2},
-		{key: 'flag', header: 'Charge', value: r => (r.cannotFinish ? "CAN'T FINISH" : r.nextChargeStopSequence !== null ? `stop #${r.nextChargeStopSequence}` : 'ok'), minWidth: 2, maxWidth: 12, priority: 0, color: r => (r.cannotFinish ? 'red' : undefined)},
-		{key: 'driver', header: 'Driver', value: r => r.driverName ?? '-', minWidth: 6, maxWidth: 18, priority: 3},
-		{key: 'route', header: 'Route', value: r => r.routeName, minWidth: 6, maxWidth: 24, priority: 4},
+		{key: 'energy', header: 'Have/need', value: energyCell, minWidth: 11, maxWidth: 13, align: 'right', priority: 2},
+		{key: 'flag', header: 'Charge', value: r => (r.cannotFinish ? "CAN'T FINISH" : r.nextChargeStopSequence !== null ? `stop #${r.nextChargeStopSequence}` : 'ok'), width: 12, priority: 0, color: r => (r.cannotFinish ? 'red' : undefined)},
+		{key: 'driver', header: 'Driver', value: r => r.driverName ?? '-', minWidth: 12, maxWidth: 18, priority: 4},
+		{key: 'route', header: 'Route', value: r => r.routeName, minWidth: 12, maxWidth: 24, priority: 5},
 	];
 
 	return (

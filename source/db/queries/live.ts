@@ -12,7 +12,8 @@ export const lowSocPct = 20;
 /** At or above this pack temperature a vehicle needs attention (a thermal fault in the making). */
 export const hotPackC = 55;
 
-/** Why a vehicle is near the top of the list, most urgent first; null when nothing is wrong. */
+/** Why a vehicle is near the top of the list, most urgent first; null when nothing is wrong. 'offline' and
+ * 'stale' are for vehicles in service (active, charging, idle): silence of one in maintenance is expected. */
 export type Attention = 'offline' | 'stale' | 'low-soc' | 'hot-pack' | 'maintenance' | null;
 
 export type LiveVehicleRow = {
@@ -82,8 +83,8 @@ export function clampLiveLimit(limit: number | undefined): number {
 }
 
 /**
- * Counts over every vehicle in scope and the `limit` vehicles that need attention first (offline, stale,
- * low SoC, hot pack, maintenance; then lowest SoC, then VIN). The organization scope comes from row-level
+ * Counts over every vehicle in scope and the `limit` vehicles that need attention first (in service but offline,
+ * then stale; low SoC; hot pack; in maintenance; then the rest), lowest SoC first, then VIN. The organization scope comes from row-level
  * security on the connection (--org).
  */
 export async function liveVehicles(sql: Sql, filter: LiveVehiclesFilter = {}): Promise<LiveVehiclesSnapshot> {
@@ -94,9 +95,10 @@ export async function liveVehicles(sql: Sql, filter: LiveVehiclesFilter = {}): P
 	const fetched = await sql<Fetched[]>`
 		with base as materialized (
 			select b.*,
+			       -- Silence matters for vehicles in service; one in maintenance or parked offline is expected to be quiet.
 			       case
-			         when b.connectivity = 'offline' then 0
-			         when b.connectivity = 'stale' then 1
+			         when b.connectivity = 'offline' and b.status in ('active', 'charging', 'idle') then 0
+			         when b.connectivity = 'stale' and b.status in ('active', 'charging', 'idle') then 1
 			         when b.soc_pct < ${lowSocPct} then 2
 			         when b.pack_temp_c >= ${hotPackC} then 3
 			         when b.status = 'maintenance' then 4
