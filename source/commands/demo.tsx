@@ -182,7 +182,7 @@ function Interactive({options}: Props) {
 
 	if (target) {
 		return (
-			<React.Suspense fallback={<Text>opening the console…</Text>}>
+			<React.Suspense fallback={null}>
 				<LazyConsole target={target} debug={options.debug}/>
 			</React.Suspense>
 		);
@@ -199,12 +199,12 @@ function Interactive({options}: Props) {
 				</Text>
 			))}
 			{p && !steps.seed.done ? (
-				<Box flexDirection="column">
+				<Box flexDirection="column" paddingLeft={2}>
 					<Text>
-						  {formatBar(p.step, p.steps, 30, !color)} {p.step}/{p.steps} {p.label}
+						{formatBar(p.step, p.steps, 30, !color)} {p.step}/{p.steps} {p.label}
 					</Text>
 					<Text dimColor={color}>
-						  vehicles {formatNumber(counts.vehicles ?? 0)} · stations {formatNumber(counts.charging_stations ?? 0)} · sessions{' '}
+						vehicles {formatNumber(counts.vehicles ?? 0)} · stations {formatNumber(counts.charging_stations ?? 0)} · sessions{' '}
 						{formatNumber(counts.charging_sessions ?? 0)} · telematics {formatNumber(counts.vehicle_telematics ?? 0)}
 					</Text>
 				</Box>

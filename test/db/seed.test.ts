@@ -24,8 +24,8 @@ const samples: Record<string, string> = {
 async function checksums(db: TestDatabase): Promise<Record<string, string>> {
 	const result: Record<string, string> = {};
 	for (const [table, query] of Object.entries(samples)) {
-		const [row] = await db.sql.unsafe(`select md5(coalesce(string_agg(s::text, '|'), '')) as sum, count(*)::int as n from (${query}) s`);
-		result[table] = `${(row as {n: number}).n}:${(row as {sum: string}).sum}`;
+		const [row] = (await db.sql.unsafe(`select md5(coalesce(string_agg(s::text, '|'), '')) as sum, count(*)::int as n from (${query}) s`)) as unknown as [{n: number; sum: string}];
+		result[table] = `${row.n}:${row.sum}`;
 	}
 	return result;
 }
@@ -52,8 +52,8 @@ describe('seedDatabase', () => {
 	it('writes every seeded table, and the counts it reports are the rows that are there', async () => {
 		for (const table of seededTables) {
 			expect(result.counts[table], table).toBeGreaterThan(0);
-			const [row] = await first.sql.unsafe(`select count(*)::int as n from ${table}`);
-			expect((row as {n: number}).n, table).toBe(result.counts[table]);
+			const [row] = (await first.sql.unsafe(`select count(*)::int as n from ${table}`)) as unknown as [{n: number}];
+			expect(row.n, table).toBe(result.counts[table]);
 		}
 		const [live] = await first.sql<{n: number}[]>`select count(*)::int as n from vehicle_live_state`;
 		expect(live!.n).toBe(result.counts.vehicles);

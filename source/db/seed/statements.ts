@@ -149,7 +149,7 @@ plan as (
          case when v.depot_kind = 'v2g' then least(v.max_ac_kw, c.power_kw) else least(v.max_ac_kw, c.power_kw) end as power_kw,
          15 + 40 * ${r('v.n * 1000 + d', 32)} as start_soc, case when v.depot_kind = 'v2g' then 85 else 90 end as target_soc,
          v.depot_kind = 'v2g' and ${r('v.n * 1000 + d', 33)} < 0.35 as is_v2g, v.usable_kwh, v.grid_operator,
-         ${r('v.n * 1000 + d', 30)} < 0.7 as happens
+         ${r('v.n * 1000 + d', 30)} < 0.7 as happens, v.last_report_at
   from evfleet_seed_vehicles v
   cross join generate_series(0, :p_session_days::int) d
   join evfleet_seed_connectors c on c.fleet_n = v.fleet_n and c.kind = v.depot_kind and c.k = v.depot_connector
@@ -159,7 +159,7 @@ plan as (
          (date_trunc('day', :p_anchor::timestamptz) - make_interval(days => d) + interval '8 hours'
            + make_interval(hours => (v.ccs_rank / pc.n)::int) + make_interval(mins => floor(10 * ${r('v.n * 1000 + d', 35)})::int)),
          least(v.max_dc_kw, c.power_kw), 10 + 25 * ${r('v.n * 1000 + d', 36)}, 80, false, v.usable_kwh, v.grid_operator,
-         ${r('v.n * 1000 + d', 34)} < 0.12
+         ${r('v.n * 1000 + d', 34)} < 0.12, v.last_report_at
   from evfleet_seed_vehicles v
   cross join public_count pc
   cross join generate_series(0, :p_session_days::int) d
@@ -177,7 +177,8 @@ final as (
   select s.*, s.started_at + make_interval(secs => s.hours * 3600) as planned_end,
          least(s.target_soc, s.start_soc + (s.hours - case when s.is_v2g then 1 else 0 end) * s.power_kw
                * case when s.kind = 'public' then 0.85 else 1 end / s.usable_kwh * 100) as end_soc
-  from sized s where s.started_at < :p_anchor::timestamptz)`;
+  -- a vehicle that went silent starts no session after its last report
+  from sized s where s.started_at < least(:p_anchor::timestamptz, s.last_report_at))`;
 
 export const insertSessions = `${sessionPlan}
 insert into charging_sessions (id, organization_id, vehicle_id, connector_id, started_at, ended_at, energy_kwh, energy_to_grid_kwh,
