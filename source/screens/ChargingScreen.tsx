@@ -124,18 +124,18 @@ export default function ChargingScreen(props: ChargingScreenProps) {
 	useKeyBindings(bindings, {isActive});
 
 	const sessionColumns: Column<ChargingSessionRow>[] = [
-		{key: 'vehicle', header: 'Vehicle', value: s => s.plate ?? s.vin, minWidth: 7, maxWidth: 17, priority: 0},
+		{key: 'vehicle', header: 'Vehicle', value: s => s.plate ?? s.vin, minWidth: 8, maxWidth: 17, priority: 0},
 		{key: 'station', header: 'Station', value: s => s.stationName ?? '-', minWidth: 8, maxWidth: 22, priority: 1},
-		{key: 'connector', header: 'Conn', value: s => (s.connectorNumber === null ? '-' : `${s.connectorNumber} ${s.connectorType ?? ''}`.trim()), minWidth: 4, maxWidth: 10, priority: 5},
+		{key: 'connector', header: 'Conn', value: s => (s.connectorNumber === null ? '-' : `${s.connectorNumber} ${s.connectorType ?? ''}`.trim()), minWidth: 7, maxWidth: 10, priority: 5},
 		{key: 'elapsed', header: 'Elapsed', value: s => formatElapsed(s.elapsedSeconds + sinceSnapshot), width: 7, align: 'right', priority: 3},
 		{key: 'kw', header: 'kW', value: s => s.powerKw.toFixed(1), width: 6, align: 'right', priority: 0},
 		{key: 'kwh', header: 'kWh', value: s => s.energyKwh.toFixed(1), width: 6, align: 'right', priority: 2},
 		{key: 'soc', header: 'SoC', value: s => socProgressCell(s.startSocPct, s.socPct, ascii), width: 13, priority: 1},
-		{key: 'cost', header: 'Cost', value: s => (s.costSoFar === null ? '-' : `${s.costSoFar.toFixed(2)} ${s.currency ?? ''}`.trim()), minWidth: 6, maxWidth: 11, align: 'right', priority: 4},
-		{key: 'v2g', header: 'V2G', value: directionCell, minWidth: 3, maxWidth: 8, priority: 2, color: s => (s.direction === 'to_grid' ? 'magenta' : undefined)},
+		{key: 'cost', header: 'Cost', value: s => (s.costSoFar === null ? '-' : `${s.costSoFar.toFixed(2)} ${s.currency ?? ''}`.trim()), minWidth: 10, maxWidth: 11, align: 'right', priority: 4},
+		{key: 'v2g', header: 'V2G', value: directionCell, width: 8, priority: 2, color: s => (s.direction === 'to_grid' ? 'magenta' : undefined)},
 	];
 	const stationColumns: Column<StationBoardRow>[] = [
-		{key: 'name', header: 'Station', value: s => s.name, minWidth: 8, maxWidth: 24, priority: 0},
+		{key: 'name', header: 'Station', value: s => s.name, minWidth: 12, maxWidth: 28, priority: 0},
 		{key: 'free', header: 'Free', value: s => `${s.available}/${s.connectors}`, width: 5, align: 'right', priority: 0, color: s => (s.available === 0 ? 'yellow' : 'green')},
 		{key: 'busy', header: 'Busy', value: s => String(s.occupied + s.reserved), width: 4, align: 'right', priority: 1},
 		{key: 'fault', header: 'Fault', value: s => String(s.faulted), width: 5, align: 'right', priority: 1, color: s => (s.faulted > 0 ? 'red' : undefined)},
@@ -143,7 +143,7 @@ export default function ChargingScreen(props: ChargingScreenProps) {
 		{key: 'util', header: 'Util 24h', value: s => `${formatBar(s.utilisation24h, 1, 4, ascii)} ${String(Math.round(s.utilisation24h * 100)).padStart(3)}%`, width: 9, priority: 2},
 		{key: 'heartbeat', header: 'Beat', value: s => (s.lastHeartbeatAt ? formatSeconds(Math.max(0, (serverNow - s.lastHeartbeatAt.getTime()) / 1000)) : 'never') + (s.heartbeatStale ? ' !' : ''), minWidth: 4, maxWidth: 8, align: 'right', priority: 1, color: s => (s.heartbeatStale ? 'red' : undefined)},
 		...(near ? [{key: 'distance', header: 'Dist', value: (s: StationBoardRow) => (s.distanceM === null ? '-' : `${(s.distanceM / 1000).toFixed(1)} km`), minWidth: 6, maxWidth: 9, align: 'right' as const, priority: 1}] : []),
-		{key: 'operator', header: 'Operator', value: s => s.operatorName ?? 'own', minWidth: 5, maxWidth: 18, priority: 4},
+		{key: 'operator', header: 'Operator', value: s => s.operatorName ?? 'own', minWidth: 10, maxWidth: 18, priority: 4},
 	];
 
 	const notes = [near ? `within ${near.radiusKm} km of ${near.latitude},${near.longitude}` : '', connectorStatus ? `stations with ${connectorStatus} connectors` : ''].filter(Boolean).join(' · ');
