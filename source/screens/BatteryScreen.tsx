@@ -116,10 +116,10 @@ export default function BatteryScreen({data, width, height, isActive, navigate, 
 	const batteryReport = battery.state === 'data' ? battery.report : undefined;
 	const energyReport = energy.state === 'data' ? energy.report : undefined;
 	const fade = batteryReport?.fade ?? [];
-	const stale = (tab === 'battery' ? batteryReport : energyReport)?.refresh;
+	const refresh = (tab === 'battery' ? batteryReport : energyReport)?.refresh;
 
 	// Height budget: tabs, freshness (and its warning), the chart with its axis and legend, then the table.
-	const warningLines = stale?.stale ? 1 : 0;
+	const warningLines = refresh?.stale ? 1 : 0;
 	const fixedLines = 2 + warningLines;
 	const tableRows = Math.min(fade.length, Math.max(3, Math.floor((height - fixedLines) / 4)));
 	const batteryChartHeight = Math.max(3, height - fixedLines - 1 /* title */ - 3 /* axis, labels, legend */ - 2 /* table title, legend */ - 1 /* table header */ - tableRows);
@@ -150,7 +150,7 @@ export default function BatteryScreen({data, width, height, isActive, navigate, 
 			: []),
 		{key: 'm', label: `${months} mo`, handler: () => setMonths(current => windowMonths[(windowMonths.indexOf(current as (typeof windowMonths)[number]) + 1) % windowMonths.length]!)},
 		...(tab === 'energy' && !sideBySide ? [{key: 'p', label: panel === 'temperature' ? 'V2G' : 'temperature', handler: () => setPanel(current => (current === 'temperature' ? 'v2g' : 'temperature'))}] : []),
-		...(stale ? [{key: 'R', label: 'refresh MV', handler: () => navigate('maint', stale.view, 'maintenance')}] : []),
+		...(refresh ? [{key: 'R', label: 'refresh MV', handler: () => navigate('maint', refresh.view, 'maintenance')}] : []),
 		{key: 'r', label: 'reload', handler: () => setReload(n => n + 1)},
 	];
 	useKeyBindings(bindings, {isActive});
