@@ -1,0 +1,241 @@
+// fleet_schema.sql: vehicle and telematics constraints, live state upkeep on every insert path, active_vehicles_status, plans.
+import {Readable} from 'node:stream';
+import {pipeline} from 'node:stream/promises';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {createTestDatabase, type TestDatabase} from '../helpers/db.js';
+
+let db: TestDatabase;
+let org: string;
+let otherOrg: string;
+let fleetId: string;
+let vinCounter = 0;
+
+function nextVin(): string {
+	vinCounter += 1;
+	return `WVWZZZ1KZAW${String(vinCounter).padStart(6, '0')}`;
+}
+
+async function organization(slug: string): Promise<string> {
+	const [row] = await db.sql<Array<{id: string}>>`insert into organizations (name, slug) values (${slug}, ${slug}) returning id`;
+	return row!.id;
+}
+
+async function vehicle(overrides: {status?: string} = {}): Promise<string> {
+	const [row] = await db.sql<Array<{id: string}>>`
+		insert into vehicles (organization_id, fleet_id, vin, make, model, battery_capacity_kwh, status)
+		values (${org}, ${fleetId}, ${nextVin()}, 'VW', 'ID.4', 77, ${overrides.status ?? 'active'}) returning id`;
+	return row!.id;
+}
+
+type Telemetry = {vehicleId: string; recordedAt: Date; socPct: number; lon?: number; lat?: number};
+
+async function insertTelematics(rows: Telemetry[]): Promise<void> {
+	await db.sql`
+		insert into vehicle_telematics (vehicle_id, organization_id, recorded_at, soc_pct, location)
+		select v, ${org}, t, s, case when x is null then null else st_setsrid(st_makepoint(x, y), 4326)::geography end
+		from unnest(${rows.map(r => r.vehicleId)}::uuid[], ${rows.map(r => r.recordedAt.toISOString())}::timestamptz[],
+		            ${rows.map(r => r.socPct)}::real[], ${rows.map(r => r.lon ?? null)}::float8[], ${rows.map(r => r.lat ?? null)}::float8[]) as u(v, t, s, x, y)`;
+}
+
+async function liveState(vehicleId: string) {
+	const [row] = await db.sql<Array<{recordedAt: Date; socPct: number}>>`select recorded_at, soc_pct from vehicle_live_state where vehicle_id = ${vehicleId}`;
+	return row;
+}
+
+/** The plan text of a query (ids are interpolated by the caller from values this file created). */
+async function explain(query: string): Promise<string> {
+	const rows = await db.sql.unsafe<Array<Record<string, string>>>(`explain (costs off) ${query}`);
+	return rows.map(r => Object.values(r)[0]).join('\n');
+}
+
+const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
+
+beforeAll(async () => {
+	db = await createTestDatabase();
+	org = await organization('fleet-org');
+	otherOrg = await organization('fleet-other');
+	const [f] = await db.sql<Array<{id: string}>>`insert into fleets (organization_id, name, timezone) values (${org}, 'Depot', 'Europe/Berlin') returning id`;
+	fleetId = f!.id;
+});
+
+afterAll(async () => {
+	await db?.close();
+});
+
+describe('vehicle constraints', () => {
+	it('rejects a VIN of 16 characters', async () => {
+		await expect(db.sql`
+			insert into vehicles (organization_id, fleet_id, vin, make, model, battery_capacity_kwh)
+			values (${org}, ${fleetId}, 'WVWZZZ1KZAW00001', 'VW', 'ID.4', 77)`).rejects.toMatchObject({constraint_name: 'vehicles_vin_format'});
+	});
+
+	it('rejects a VIN with the letter O', async () => {
+		await expect(db.sql`
+			insert into vehicles (organization_id, fleet_id, vin, make, model, battery_capacity_kwh)
+			values (${org}, ${fleetId}, 'WVWZZZ1KZAWO00001', 'VW', 'ID.4', 77)`).rejects.toMatchObject({constraint_name: 'vehicles_vin_format'});
+	});
+
+	it('rejects an unknown status', async () => {
+		await expect(vehicle({status: 'flying'})).rejects.toMatchObject({constraint_name: 'vehicles_status_valid'});
+	});
+
+	it('rejects a fleet of another organization', async () => {
+		const [f] = await db.sql<Array<{id: string}>>`insert into fleets (organization_id, name) values (${otherOrg}, 'Elsewhere') returning id`;
+		await expect(db.sql`
+			insert into vehicles (organization_id, fleet_id, vin, make, model, battery_capacity_kwh)
+			values (${org}, ${f!.id}, ${nextVin()}, 'VW', 'ID.4', 77)`).rejects.toMatchObject({constraint_name: 'vehicles_fleet_fk'});
+	});
+
+	it('rejects an unknown fleet time zone', async () => {
+		await expect(db.sql`insert into fleets (organization_id, name, timezone) values (${org}, 'Nowhere', 'Mars/Olympus')`).rejects.toMatchObject({
+			constraint_name: 'fleets_timezone_valid',
+		});
+	});
+});
+
+describe('telematics constraints', () => {
+	it('rejects SoC 101', async () => {
+		const v = await vehicle();
+		await expect(insertTelematics([{vehicleId: v, recordedAt: minutesAgo(1), socPct: 101}])).rejects.toMatchObject({
+			constraint_name: 'vehicle_telematics_soc_range',
+		});
+	});
+
+	it('rejects heading -1', async () => {
+		const v = await vehicle();
+		await expect(db.sql`insert into vehicle_telematics (vehicle_id, organization_id, recorded_at, heading_deg) values (${v}, ${org}, now(), -1)`).rejects.toMatchObject({
+			constraint_name: 'vehicle_telematics_heading_range',
+		});
+	});
+
+	it('rejects a speed beyond 300 km/h and a pack temperature of 150 °C', async () => {
+		const v = await vehicle();
+		await expect(db.sql`insert into vehicle_telematics (vehicle_id, organization_id, recorded_at, speed_kmh) values (${v}, ${org}, now(), 400)`).rejects.toMatchObject({
+			constraint_name: 'vehicle_telematics_speed_range',
+		});
+		await expect(db.sql`insert into vehicle_telematics (vehicle_id, organization_id, recorded_at, pack_temp_c) values (${v}, ${org}, now(), 150)`).rejects.toMatchObject({
+			constraint_name: 'vehicle_telematics_pack_temp_range',
+		});
+	});
+
+	it('rejects a row for an unknown vehicle or with the wrong organization', async () => {
+		await expect(db.sql`insert into vehicle_telematics (vehicle_id, organization_id, recorded_at) values (gen_random_uuid(), ${org}, now())`).rejects.toMatchObject({
+			code: '23503',
+		});
+		const v = await vehicle();
+		await expect(db.sql`insert into vehicle_telematics (vehicle_id, organization_id, recorded_at) values (${v}, ${otherOrg}, now())`).rejects.toMatchObject({code: '23503'});
+		const [{n}] = (await db.sql<Array<{n: number}>>`select count(*)::int as n from vehicle_telematics where vehicle_id = ${v}`) as [{n: number}];
+		expect(n).toBe(0);
+	});
+
+	it('rejects a duplicate (vehicle, recorded_at)', async () => {
+		const v = await vehicle();
+		const at = minutesAgo(3);
+		await insertTelematics([{vehicleId: v, recordedAt: at, socPct: 50}]);
+		await expect(insertTelematics([{vehicleId: v, recordedAt: at, socPct: 51}])).rejects.toMatchObject({
+			code: '23505',
+			constraint_name: expect.stringMatching(/^vehicle_telematics_\d{4}_\d{2}_pkey$/),
+		});
+	});
+});
+
+describe('live state', () => {
+	it('holds the newest row per vehicle after one batch insert of many vehicles', async () => {
+		const a = await vehicle();
+		const b = await vehicle();
+		await insertTelematics([
+			{vehicleId: a, recordedAt: minutesAgo(30), socPct: 80},
+			{vehicleId: a, recordedAt: minutesAgo(10), socPct: 70},
+			{vehicleId: a, recordedAt: minutesAgo(20), socPct: 75},
+			{vehicleId: b, recordedAt: minutesAgo(5), socPct: 40},
+			{vehicleId: b, recordedAt: minutesAgo(50), socPct: 45},
+		]);
+		expect((await liveState(a))!.socPct).toBe(70);
+		expect((await liveState(b))!.socPct).toBe(40);
+	});
+
+	it('never lets an older row overwrite a newer state', async () => {
+		const v = await vehicle();
+		await insertTelematics([{vehicleId: v, recordedAt: minutesAgo(1), socPct: 60}]);
+		await insertTelematics([{vehicleId: v, recordedAt: minutesAgo(90), socPct: 99}]);
+		const state = await liveState(v);
+		expect(state!.socPct).toBe(60);
+		await insertTelematics([{vehicleId: v, recordedAt: minutesAgo(0), socPct: 59}]);
+		expect((await liveState(v))!.socPct).toBe(59);
+	});
+
+	it('is updated by a multi-row COPY', async () => {
+		const a = await vehicle();
+		const b = await vehicle();
+		const line = (v: string, at: Date, soc: number) => `${v}\t${org}\t${at.toISOString()}\t${soc}\n`;
+		const stream = await db.sql`copy vehicle_telematics (vehicle_id, organization_id, recorded_at, soc_pct) from stdin`.writable();
+		await pipeline(Readable.from([line(a, minutesAgo(9), 10), line(a, minutesAgo(2), 12), line(b, minutesAgo(4), 30), line(a, minutesAgo(6), 11)]), stream);
+		expect((await liveState(a))!.socPct).toBe(12);
+		expect((await liveState(b))!.socPct).toBe(30);
+		const [{n}] = (await db.sql<Array<{n: number}>>`select count(*)::int as n from vehicle_telematics where vehicle_id in (${a}, ${b})`) as [{n: number}];
+		expect(n).toBe(4);
+	});
+});
+
+describe('active_vehicles_status', () => {
+	it('shows each vehicle in service once with its latest state and connectivity', async () => {
+		const online = await vehicle();
+		const stale = await vehicle();
+		const silent = await vehicle();
+		const retired = await vehicle({status: 'retired'});
+		await insertTelematics([
+			{vehicleId: online, recordedAt: minutesAgo(1), socPct: 55, lon: 13.4, lat: 52.5},
+			{vehicleId: online, recordedAt: minutesAgo(3), socPct: 56, lon: 13.3, lat: 52.4},
+			{vehicleId: stale, recordedAt: minutesAgo(30), socPct: 20},
+			{vehicleId: silent, recordedAt: minutesAgo(180), socPct: 90},
+			{vehicleId: retired, recordedAt: minutesAgo(1), socPct: 90},
+		]);
+		const rows = await db.sql<Array<{id: string; fleetName: string; organizationName: string; connectivity: string; socPct: number; longitude: number | null; secondsSinceReport: number}>>`
+			select id, fleet_name, organization_name, connectivity, soc_pct, longitude, seconds_since_report
+			from active_vehicles_status where id in (${online}, ${stale}, ${silent}, ${retired})`;
+		const byId = new Map(rows.map(r => [r.id, r]));
+		expect(byId.has(retired)).toBe(false);
+		expect(byId.get(online)).toMatchObject({fleetName: 'Depot', organizationName: 'fleet-org', connectivity: 'online', socPct: 55});
+		expect(byId.get(online)!.longitude).toBeCloseTo(13.4, 6);
+		expect(byId.get(online)!.secondsSinceReport).toBeGreaterThan(50);
+		expect(byId.get(stale)!.connectivity).toBe('stale');
+		expect(byId.get(silent)!.connectivity).toBe('offline');
+	});
+
+	it('reads vehicles and live state, never the telematics history', async () => {
+		const text = await explain('select * from active_vehicles_status');
+		expect(text).toContain('vehicle_live_state');
+		expect(text).not.toContain('vehicle_telematics');
+	});
+});
+
+describe('query plans on history', () => {
+	it('prunes to one partition and uses the primary key for one vehicle and one day', async () => {
+		const v = await vehicle();
+		const text = await explain(
+			`select * from vehicle_telematics where vehicle_id = '${v}' and recorded_at >= date_trunc('day', now()) and recorded_at < date_trunc('day', now()) + interval '1 day'`,
+		);
+		const month = new Date().toISOString().slice(0, 7).replace('-', '_');
+		expect(text).toContain(`vehicle_telematics_${month}`);
+		const partitions = text.match(/vehicle_telematics_(\d{4}_\d{2}|default)/g) ?? [];
+		expect(new Set(partitions).size).toBe(1);
+		expect(text).toMatch(/Index (Only )?Scan using vehicle_telematics_\d{4}_\d{2}_pkey|Bitmap Index Scan on vehicle_telematics_\d{4}_\d{2}_pkey/);
+	});
+
+	it('reads the latest rows of one vehicle backward on the primary key, without a sort', async () => {
+		// History of 100 vehicles over the last days, analyzed, so the planner sees a realistic table.
+		const [fleet] = await db.sql<Array<{id: string}>>`insert into fleets (organization_id, name) values (${org}, 'Plans') returning id`;
+		await db.sql`
+			insert into vehicles (organization_id, fleet_id, vin, make, model, battery_capacity_kwh)
+			select ${org}, ${fleet!.id}, 'WVWZZZ1KZBW' || lpad(i::text, 6, '0'), 'VW', 'ID.4', 77 from generate_series(1, 100) i`;
+		await db.sql`
+			insert into vehicle_telematics (vehicle_id, organization_id, recorded_at, soc_pct)
+			select v.id, v.organization_id, now() - make_interval(mins => 10 * k), 50
+			from vehicles v, generate_series(1, 300) k where v.fleet_id = ${fleet!.id}`;
+		await db.sql`analyze vehicle_telematics`;
+		const [{id: v}] = (await db.sql<Array<{id: string}>>`select id from vehicles where fleet_id = ${fleet!.id} limit 1`) as [{id: string}];
+		const text = await explain(`select * from vehicle_telematics where vehicle_id = '${v}' order by recorded_at desc limit 100`);
+		expect(text).toContain('Index Scan Backward using');
+		expect(text).not.toMatch(/^\s*->\s*Sort/m);
+	});
+});
