@@ -136,6 +136,31 @@ describe('search and lookup', () => {
 		expect(page.rows.map(r => r.model)).toEqual(['Megane E-Tech']);
 	});
 
+	it('filters by connectivity exactly as connectivity_status() classifies', async () => {
+		const orgC = await fixture.organization(sql, {slug: 'connectivity-check'});
+		const fleetC = await fixture.fleet(sql, orgC.id);
+		const owner = {organizationId: orgC.id, fleetId: fleetC.id};
+		for (const ageSeconds of [5, 290, 310, 3590, 3610, 86_400]) {
+			const v = await fixture.vehicle(sql, owner);
+			await fixture.telematics(sql, v, [{at: new Date(Date.now() - ageSeconds * 1000)}]);
+		}
+		await fixture.vehicle(sql, owner); // never reported
+		const all = await listVehicles(sql, {organizationId: orgC.id, limit: 40});
+		expect(all.rows.map(r => r.connectivity).sort()).toEqual(['offline', 'offline', 'offline', 'online', 'online', 'stale', 'stale']);
+		for (const connectivity of ['online', 'stale', 'offline'] as const) {
+			const filtered = await listVehicles(sql, {organizationId: orgC.id, connectivity, limit: 40});
+			expect(filtered.rows.map(r => r.id).sort()).toEqual(all.rows.filter(r => r.connectivity === connectivity).map(r => r.id).sort());
+		}
+	});
+
+	it('searches models only when no VIN or plate starts with the text', async () => {
+		const owner = {organizationId: orgB.id, fleetId: fleetB.id};
+		await fixture.vehicle(sql, owner, {make: 'Kia', model: 'EV6', plate: 'KI-1'});
+		await fixture.vehicle(sql, owner, {make: 'Kia', model: 'Niro EV', plate: 'NIRO-1'});
+		expect((await listVehicles(sql, {search: 'niro', limit: 40})).rows.map(r => r.plate)).toEqual(['NIRO-1']);
+		expect((await listVehicles(sql, {search: 'kia', limit: 40})).rows.map(r => r.model).sort()).toEqual(['EV6', 'Niro EV']);
+	});
+
 	it('findVehicle takes a VIN in any case, a plate, or an id', async () => {
 		const target = vehiclesA[3]!;
 		expect((await findVehicle(sql, target.vin.toLowerCase()))?.id).toBe(target.id);

@@ -94,14 +94,18 @@ export function keyset(sql: Sql, spec: KeysetSpec, cursor: Cursor | null | undef
 	return {after, orderBy, key, cursorKey: sql`(${key})::text`};
 }
 
-/** Exact count when it is small (bounded by exactCountLimit), else the planner's row estimate for the same query. */
+/**
+ * "of N" for a list: the planner's estimate first (EXPLAIN, nothing read); when that is small, an exact count
+ * bounded by exactCountLimit (so a bad estimate never costs more than reading that many rows).
+ */
 export async function countOrEstimate(sql: Sql, from: Fragment): Promise<{estimatedTotal: number; totalIsExact: boolean}> {
+	const [plan] = await sql<{queryPlan: Array<{Plan: {'Plan Rows': number}}>}[]>`explain (format json) select 1 ${from}`;
+	const planned = Math.round(plan?.queryPlan?.[0]?.Plan?.['Plan Rows'] ?? 0);
+	if (planned > exactCountLimit) return {estimatedTotal: planned, totalIsExact: false};
 	const [counted] = await sql<{n: number}[]>`select count(*)::int as n from (select 1 ${from} limit ${exactCountLimit + 1}) capped`;
 	const n = counted?.n ?? 0;
 	if (n <= exactCountLimit) return {estimatedTotal: n, totalIsExact: true};
-	const [plan] = await sql<{queryPlan: Array<{Plan: {'Plan Rows': number}}>}[]>`explain (format json) select 1 ${from}`;
-	const planned = plan?.queryPlan?.[0]?.Plan?.['Plan Rows'] ?? n;
-	return {estimatedTotal: Math.max(n, Math.round(planned)), totalIsExact: false};
+	return {estimatedTotal: Math.max(n, planned), totalIsExact: false};
 }
 
 /** Up to `limit` rows from a paged query, fetching pages of at most 1000 (for non-interactive commands). */

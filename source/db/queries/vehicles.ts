@@ -3,7 +3,7 @@
 import type {Sql} from 'postgres';
 import {nearestAvailableConnectors, type NearestConnectorRow} from './charging.js';
 import {escapeLike, isUuid} from './organizations.js';
-import {clampLimit, countOrEstimate, keyset, toPage, type Page, type PageRequest} from './paging.js';
+import {clampLimit, countOrEstimate, keyset, toPage, type Fragment, type Page, type PageRequest} from './paging.js';
 
 export const vehicleStatuses = ['active', 'charging', 'idle', 'maintenance', 'offline', 'retired'] as const;
 export type VehicleStatus = (typeof vehicleStatuses)[number];
@@ -60,6 +60,24 @@ const sortKeys: Record<VehicleSort, {key: string; cast: string; nullable: boolea
 
 const vinCharacters = /^[A-HJ-NPR-Z0-9]+$/;
 
+/**
+ * connectivity_status() (sql/schema.sql) as ranges on the last report time, which the planner can estimate and
+ * an index could serve; the same thresholds (5 min, 1 h), checked against the function by the browse tests.
+ */
+export const connectivityThresholdSeconds = {online: 300, stale: 3600} as const;
+
+function connectivityCondition(sql: Sql, connectivity: Connectivity) {
+	const {online, stale} = connectivityThresholdSeconds;
+	switch (connectivity) {
+		case 'online':
+			return sql`s.recorded_at >= now() - make_interval(secs => ${online})`;
+		case 'stale':
+			return sql`(s.recorded_at < now() - make_interval(secs => ${online}) and s.recorded_at >= now() - make_interval(secs => ${stale}))`;
+		case 'offline':
+			return sql`(s.recorded_at is null or s.recorded_at < now() - make_interval(secs => ${stale}))`;
+	}
+}
+
 /** Text that can only be part of a VIN (VIN alphabet, has a digit, 5+ characters): searched on indexed columns only. */
 export function looksLikeVin(text: string): boolean {
 	const upper = text.trim().toUpperCase();
@@ -67,12 +85,11 @@ export function looksLikeVin(text: string): boolean {
 }
 
 /**
- * The search condition. VIN prefix is a range on vehicles_vin_unique that is correct in any collation
- * (VINs use [0-9A-Z] only, so every VIN starting with P lies between P and P padded with Z); plate prefix
- * uses vehicles_plate (a LIKE prefix is indexable under the C collation); make/model has no index and is only
- * searched when the text cannot be a VIN.
+ * The indexed part of a search. VIN prefix is a range on vehicles_vin_unique that is correct in any collation
+ * (VINs use [0-9A-Z] only, so every VIN starting with P lies between P and P padded with Z); plate prefix uses
+ * vehicles_plate (a LIKE prefix is indexable under the C collation); an id is the primary key.
  */
-function searchCondition(sql: Sql, text: string) {
+function indexedSearchCondition(sql: Sql, text: string) {
 	const trimmed = text.trim();
 	const upper = trimmed.toUpperCase();
 	const parts = [];
@@ -82,10 +99,13 @@ function searchCondition(sql: Sql, text: string) {
 	}
 	parts.push(sql`v.plate like ${escapeLike(trimmed) + '%'}`);
 	if (upper !== trimmed) parts.push(sql`v.plate like ${escapeLike(upper) + '%'}`);
-	if (!looksLikeVin(trimmed) && !isUuid(trimmed)) {
-		parts.push(sql`(v.model ilike ${escapeLike(trimmed) + '%'} or (v.make || ' ' || v.model) ilike ${escapeLike(trimmed) + '%'})`);
-	}
 	return parts.reduce((all, part) => sql`${all} or ${part}`);
+}
+
+/** Make/model prefix: no index, so only searched when nothing matches the VIN, plate or id (and the text is no VIN). */
+function modelSearchCondition(sql: Sql, text: string) {
+	const pattern = escapeLike(text.trim()) + '%';
+	return sql`(v.model ilike ${pattern} or (v.make || ' ' || v.model) ilike ${pattern})`;
 }
 
 const vehicleColumns = (sql: Sql) => sql`
@@ -110,13 +130,19 @@ export async function listVehicles(sql: Sql, request: VehicleListRequest): Promi
 	const descending = request.descending ?? false;
 	const page = keyset(sql, {...sortKeys[sort], id: 'v.id'}, request.after, sort, descending);
 	const search = request.search?.trim();
-	const from = sql`
+	const filtered = (searchCondition: Fragment) => sql`
 		${vehicleFrom(sql)}
 		where ${request.organizationId ? sql`v.organization_id = ${request.organizationId}::uuid` : sql`true`}
 		  and ${request.fleetId ? sql`v.fleet_id = ${request.fleetId}::uuid` : sql`true`}
 		  and ${request.status ? sql`v.status = ${request.status}` : sql`true`}
-		  and ${request.connectivity ? sql`connectivity_status(extract(epoch from now() - s.recorded_at)::double precision) = ${request.connectivity}` : sql`true`}
-		  and ${search ? sql`(${searchCondition(sql, search)})` : sql`true`}`;
+		  and ${request.connectivity ? connectivityCondition(sql, request.connectivity) : sql`true`}
+		  and ${searchCondition}`;
+	let from = filtered(search ? sql`(${indexedSearchCondition(sql, search)})` : sql`true`);
+	if (search && !looksLikeVin(search) && !isUuid(search)) {
+		// Text that could be a model: search models only when no VIN or plate matches (a probe, same answer on every page).
+		const [hit] = await sql`select 1 ${from} limit 1`;
+		if (!hit) from = filtered(modelSearchCondition(sql, search));
+	}
 	const fetched = await sql<(VehicleRow & {sortKey: string | number | Date | null; cursorKey: string | null})[]>`
 		select ${vehicleColumns(sql)}, ${page.key} as sort_key, ${page.cursorKey} as cursor_key
 		${from}
