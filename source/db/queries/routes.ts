@@ -91,23 +91,26 @@ export async function liveRoutes(sql: Sql, filter: RoutesFilter = {}): Promise<R
 			left join vehicle_live_state s on s.vehicle_id = r.vehicle_id
 			left join lateral (
 				-- legs of the route: straight lines between consecutive waypoints; the part ahead starts at the vehicle
-				select sum(leg.km) filter (where leg.ahead and (stop.sequence is null or leg.sequence <= stop.sequence)) as ahead_km,
+				select sum(leg.ahead_km) filter (where stop.sequence is null or leg.sequence <= stop.sequence) as ahead_km,
 				       sum(leg.km) as total_km,
 				       min(stop.sequence) as charge_stop,
 				       case
-				         when sum(leg.km) filter (where leg.ahead and (stop.sequence is null or leg.sequence <= stop.sequence)) is null then null
+				         when sum(leg.ahead_km) filter (where stop.sequence is null or leg.sequence <= stop.sequence) is null then null
 				         when rt.planned_energy_kwh > 0 and sum(leg.km) > 0
-				           then rt.planned_energy_kwh * sum(leg.km) filter (where leg.ahead and (stop.sequence is null or leg.sequence <= stop.sequence)) / sum(leg.km)
-				         else ${fallbackKwhPerLineKm} * sum(leg.km) filter (where leg.ahead and (stop.sequence is null or leg.sequence <= stop.sequence))
+				           then rt.planned_energy_kwh * sum(leg.ahead_km) filter (where stop.sequence is null or leg.sequence <= stop.sequence) / sum(leg.km)
+				         else ${fallbackKwhPerLineKm} * sum(leg.ahead_km) filter (where stop.sequence is null or leg.sequence <= stop.sequence)
 				       end as needed_kwh
 				from routes rt
 				cross join lateral (
 					select w.sequence,
-					       w.sequence >= r.next_waypoint_sequence as ahead,
-					       st_distance(
-					         case when w.sequence = r.next_waypoint_sequence and s.location is not null then s.location
-					              else lag(w.location) over (order by w.sequence) end,
-					         w.location, false) / 1000.0 as km
+					       -- the whole leg, waypoint to waypoint (the route's length)
+					       st_distance(lag(w.location) over (order by w.sequence), w.location, false) / 1000.0 as km,
+					       -- what is left of it: from the vehicle for the leg it is on, whole legs after that
+					       case
+					         when w.sequence < r.next_waypoint_sequence then null
+					         when w.sequence = r.next_waypoint_sequence and s.location is not null then st_distance(s.location, w.location, false) / 1000.0
+					         else st_distance(lag(w.location) over (order by w.sequence), w.location, false) / 1000.0
+					       end as ahead_km
 					from route_waypoints w
 					where w.route_id = r.route_id
 				) leg

@@ -1,0 +1,111 @@
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {liveVehicles} from '../../source/db/queries/live.js';
+import {scopeParameters} from '../../source/db/scope.js';
+import {createTestDatabase, type TestDatabase} from '../helpers/db.js';
+import {fleet, organization, report, vehicle} from './live-fixtures.js';
+
+let db: TestDatabase;
+const ids: Record<string, string> = {};
+let orgA: string;
+let orgB: string;
+let fleetA1: string;
+let fleetA2: string;
+
+beforeAll(async () => {
+	db = await createTestDatabase();
+	const {sql} = db;
+	orgA = await organization(sql, 'cairo-live');
+	orgB = await organization(sql, 'alex-live');
+	fleetA1 = await fleet(sql, orgA, 'Nasr City');
+	fleetA2 = await fleet(sql, orgA, 'Maadi');
+	const fleetB = await fleet(sql, orgB, 'Corniche');
+	const add = async (name: string, org: string, fleetId: string, status: string, r?: Parameters<typeof report>[3]) => {
+		const v = await vehicle(sql, org, fleetId, {status, plate: name});
+		ids[name] = v.id;
+		if (r) await report(sql, org, v.id, r);
+	};
+	await add('ONLINE', orgA, fleetA1, 'active', {secondsAgo: 5, soc: 60});
+	await add('STALE', orgA, fleetA1, 'active', {secondsAgo: 1800, soc: 70});
+	await add('GONE', orgA, fleetA1, 'active', {secondsAgo: 7200, soc: 55});
+	await add('NEVER', orgA, fleetA2, 'idle');
+	await add('MAINT', orgA, fleetA2, 'maintenance', {secondsAgo: 7200, soc: 40});
+	await add('LOWSOC', orgA, fleetA2, 'charging', {secondsAgo: 3, soc: 12});
+	await add('HOT', orgA, fleetA1, 'active', {secondsAgo: 3, soc: 80, temp: 61});
+	await add('RETIRED', orgA, fleetA1, 'retired', {secondsAgo: 3, soc: 50});
+	await add('OTHERORG', orgB, fleetB, 'active', {secondsAgo: 3, soc: 5});
+});
+
+afterAll(async () => {
+	await db?.close();
+});
+
+const plates = (rows: Array<{plate: string | null}>) => rows.map(row => row.plate);
+
+describe('liveVehicles', () => {
+	it('counts every vehicle in service by status and connectivity', async () => {
+		const snapshot = await liveVehicles(db.sql, {});
+		expect(snapshot.counts.vehicles).toBe(8);
+		expect(snapshot.counts.byStatus).toEqual({active: 5, charging: 1, idle: 1, maintenance: 1, offline: 0});
+		expect(snapshot.counts.byConnectivity).toEqual({online: 4, stale: 1, offline: 3});
+		expect(plates(snapshot.rows)).not.toContain('RETIRED');
+	});
+
+	it('lists what needs attention first: silent in service, stale, low SoC, hot pack, maintenance, the rest', async () => {
+		const snapshot = await liveVehicles(db.sql, {});
+		expect(plates(snapshot.rows)).toEqual(['NEVER', 'GONE', 'STALE', 'OTHERORG', 'LOWSOC', 'HOT', 'MAINT', 'ONLINE']);
+		expect(snapshot.rows.map(row => row.attention)).toEqual(['offline', 'offline', 'stale', 'low-soc', 'low-soc', 'hot-pack', 'maintenance', null]);
+		const online = snapshot.rows.find(row => row.plate === 'ONLINE')!;
+		expect(online).toMatchObject({connectivity: 'online', socPct: 60, speedKmh: 30, powerKw: 10, fleetName: 'Nasr City'});
+		expect(online.latitude).toBeCloseTo(30.0444, 4);
+		expect(online.longitude).toBeCloseTo(31.2357, 4);
+		expect(online.lastSeenAt).toBeInstanceOf(Date);
+	});
+
+	it('follows new telematics at the next refresh (as the simulator writes them)', async () => {
+		const before = await liveVehicles(db.sql, {});
+		expect(before.rows.find(row => row.plate === 'STALE')?.attention).toBe('stale');
+		await report(db.sql, orgA, ids['STALE']!, {secondsAgo: 0, soc: 69.5, speed: 55});
+		const after = await liveVehicles(db.sql, {});
+		const stale = after.rows.find(row => row.plate === 'STALE')!;
+		expect(stale).toMatchObject({connectivity: 'online', attention: null, socPct: 69.5, speedKmh: 55});
+		expect(after.counts.byConnectivity.stale).toBe(before.counts.byConnectivity.stale - 1);
+		expect(after.counts.byConnectivity.online).toBe(before.counts.byConnectivity.online + 1);
+		// back to stale for the other tests
+		await db.sql`update vehicle_live_state set recorded_at = now() - interval '30 minutes' where vehicle_id = ${ids['STALE']!}`;
+	});
+
+	it('filters by fleet, status and connectivity; the counts keep the whole scope and say how many match', async () => {
+		const byFleet = await liveVehicles(db.sql, {fleetId: fleetA2});
+		expect(plates(byFleet.rows).sort()).toEqual(['LOWSOC', 'MAINT', 'NEVER']);
+		expect(byFleet.counts.vehicles).toBe(3);
+		const offline = await liveVehicles(db.sql, {connectivity: 'offline'});
+		expect(plates(offline.rows)).toEqual(['NEVER', 'GONE', 'MAINT']);
+		expect(offline.counts).toMatchObject({vehicles: 8, matching: 3});
+		const charging = await liveVehicles(db.sql, {status: 'charging'});
+		expect(plates(charging.rows)).toEqual(['LOWSOC']);
+	});
+
+	it('returns at most `limit` rows, the most urgent', async () => {
+		const snapshot = await liveVehicles(db.sql, {limit: 2});
+		expect(plates(snapshot.rows)).toEqual(['NEVER', 'GONE']);
+		expect(snapshot.counts.matching).toBe(8);
+	});
+
+	it('sees one organization only through row-level security (--org)', async () => {
+		const scoped = db.connect({max: 1, parameters: scopeParameters(orgB, {asReader: true})});
+		const snapshot = await liveVehicles(scoped, {});
+		expect(plates(snapshot.rows)).toEqual(['OTHERORG']);
+		expect(snapshot.counts.vehicles).toBe(1);
+	});
+
+	it('reads the live state only, never the telematics history (EXPLAIN)', async () => {
+		const texts: string[] = [];
+		const spy = db.connect({max: 1});
+		(spy as unknown as {options: {debug: unknown}}).options.debug = (_c: number, query: string, parameters: unknown[]) => texts.push(JSON.stringify({query, parameters}));
+		await liveVehicles(spy, {fleetId: fleetA1, status: 'active', connectivity: 'online', limit: 10});
+		const {query, parameters} = JSON.parse(texts.at(-1)!) as {query: string; parameters: unknown[]};
+		const plan = (await db.sql.unsafe(`explain ${query}`, parameters as never[])).map(row => Object.values(row)[0]).join('\n');
+		expect(plan).toContain('vehicle_live_state');
+		expect(plan).not.toMatch(/vehicle_telematics/);
+	});
+});
