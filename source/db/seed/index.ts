@@ -126,7 +126,15 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Seed
 	const started = Date.now();
 	const anchor = new Date(Math.floor((options.anchor ?? new Date()).getTime() / 1000) * 1000);
 	await assertSeedable(sql, options.force);
-	if (!options.dryRun) return {...(await generate(sql, spec, options, anchor)), durationMs: Date.now() - started};
+	if (!options.dryRun) {
+		try {
+			return {...(await generate(sql, spec, options, anchor)), durationMs: Date.now() - started};
+		} catch (error) {
+			// What was written stays (a rerun with --force replaces it); the scratch tables go.
+			if (!options.keepScratch) await dropScratch(sql).catch(() => {});
+			throw error;
+		}
+	}
 	let counts: SeedResult['counts'] | undefined;
 	const rollback = new Error('dry run: roll back');
 	await sql
