@@ -3,10 +3,10 @@
 import type {Sql} from 'postgres';
 import {NotFoundError, UsageError} from '../../errors.js';
 import {formatBytes, formatNumber} from '../../format.js';
-import {addMonths, currentMonth, listPartitionedTables, listPartitions, matviewNames, monthKey, quoteIdent, type MatviewName} from '../queries/maintenance.js';
+import {addMonths, currentMonth, listPartitionedTables, listPartitions, lockedRelations, matviewNames, monthKey, quoteIdent, type MatviewName} from '../queries/maintenance.js';
 import type {ActionPlan, ActionStep, Affected, PrivilegeNeed} from './types.js';
 
-type Relation = {name: string; kind: 'r' | 'p' | 'm' | 'i' | 'I'; isPartition: boolean; parent: string | null; totalBytes: number; rowEstimate: number | null; deadTuples: number | null};
+type Relation = {name: string; kind: 'r' | 'p' | 'm' | 'i' | 'I'; isPartition: boolean; parent: string | null; totalBytes: number | null; rowEstimate: number | null; deadTuples: number | null};
 
 const qualified = (name: string) => `public.${quoteIdent(name)}`;
 
@@ -19,7 +19,7 @@ export async function findRelation(sql: Sql, name: string, kinds: ReadonlyArray<
 	const [row] = await sql<Relation[]>`
 		select c.relname as name, c.relkind as kind, c.relispartition as is_partition,
 		       (select p.relname from pg_inherits i join pg_class p on p.oid = i.inhparent where i.inhrelid = c.oid) as parent,
-		       pg_total_relation_size(c.oid) as total_bytes,
+		       case when c.oid = any(${await lockedRelations(sql)}::oid[]) then null else pg_total_relation_size(c.oid) end as total_bytes,
 		       case when c.reltuples < 0 then null else c.reltuples::bigint end as row_estimate,
 		       s.n_dead_tup as dead_tuples
 		from pg_class c left join pg_stat_user_tables s on s.relid = c.oid
@@ -100,7 +100,7 @@ export type DetachRequest = {olderThanMonths?: number; table?: string; partition
 export async function planDetach(sql: Sql, request: DetachRequest): Promise<ActionPlan> {
 	const month = await currentMonth(sql);
 	const monthStart = new Date(`${month}-01T00:00:00Z`);
-	let candidates: Array<{table: string; name: string; rangeFrom: Date; rangeTo: Date; rowEstimate: number | null; totalBytes: number}> = [];
+	let candidates: Array<{table: string; name: string; rangeFrom: Date; rangeTo: Date; rowEstimate: number | null; totalBytes: number | null}> = [];
 	let hasDefault = new Map<string, boolean>();
 	let cutoffText: string;
 	if (request.partition) {
@@ -167,7 +167,7 @@ function confirmTextFor(names: string[]): string | null {
 	return names.length === 1 ? names[0]! : `${names.length} partitions`;
 }
 
-function dropPlan(tables: Array<{name: string; rows: number | null; bytes: number}>): ActionPlan {
+function dropPlan(tables: Array<{name: string; rows: number | null; bytes: number | null}>): ActionPlan {
 	const names = tables.map(t => t.name);
 	return basePlan({
 		action: 'partitions.drop',
@@ -206,12 +206,12 @@ export async function planRefresh(sql: Sql, {view = 'all'}: {view?: MatviewName 
 	const privileges: PrivilegeNeed[] = [log];
 	const notes: string[] = [];
 	for (const v of views) {
-		const [row] = await sql<{populated: boolean; hasFunction: boolean; hasUnique: boolean; rowEstimate: number | null; totalBytes: number}[]>`
+		const [row] = await sql<{populated: boolean; hasFunction: boolean; hasUnique: boolean; rowEstimate: number | null; totalBytes: number | null}[]>`
 			select c.relispopulated as populated,
 			       to_regprocedure(${`public.refresh_${v}()`}) is not null as has_function,
 			       exists (select 1 from pg_index i where i.indrelid = c.oid and i.indisunique and i.indpred is null) as has_unique,
 			       case when c.reltuples < 0 then null else c.reltuples::bigint end as row_estimate,
-			       pg_total_relation_size(c.oid) as total_bytes
+			       case when c.oid = any(${await lockedRelations(sql)}::oid[]) then null else pg_total_relation_size(c.oid) end as total_bytes
 			from pg_class c where c.relnamespace = 'public'::regnamespace and c.relname = ${v} and c.relkind = 'm'`;
 		if (!row) throw new NotFoundError(`materialized view ${v} does not exist`, 'evfleet db migrate creates it');
 		const concurrently = row.populated && row.hasUnique;
@@ -234,7 +234,7 @@ async function maintainableTables(sql: Sql): Promise<Relation[]> {
 	return sql<Relation[]>`
 		select c.relname as name, c.relkind as kind, c.relispartition as is_partition,
 		       (select p.relname from pg_inherits i join pg_class p on p.oid = i.inhparent where i.inhrelid = c.oid) as parent,
-		       pg_total_relation_size(c.oid) as total_bytes,
+		       case when c.oid = any(${await lockedRelations(sql)}::oid[]) then null else pg_total_relation_size(c.oid) end as total_bytes,
 		       case when c.reltuples < 0 then null else c.reltuples::bigint end as row_estimate,
 		       s.n_dead_tup as dead_tuples
 		from pg_class c left join pg_stat_user_tables s on s.relid = c.oid
@@ -290,8 +290,8 @@ export async function planAnalyze(sql: Sql, {table}: {table?: string}): Promise<
 export async function planReindex(sql: Sql, {name}: {name: string}): Promise<ActionPlan> {
 	const rel = await findRelation(sql, name, ['i', 'I', 'r', 'p', 'm'], 'index or table');
 	const isIndex = rel.kind === 'i' || rel.kind === 'I';
-	const indexes = await sql<{name: string; bytes: number; table: string}[]>`
-		select ic.relname as name, pg_relation_size(ic.oid) as bytes, tc.relname as table
+	const indexes = await sql<{name: string; bytes: number | null; table: string}[]>`
+		select ic.relname as name, case when ic.oid = any(${await lockedRelations(sql)}::oid[]) then null else pg_relation_size(ic.oid) end as bytes, tc.relname as table
 		from pg_index i join pg_class ic on ic.oid = i.indexrelid join pg_class tc on tc.oid = i.indrelid
 		where ${isIndex ? sql`ic.oid = ${qualified(rel.name)}::regclass` : sql`i.indrelid = ${qualified(rel.name)}::regclass`}
 		order by ic.relname`;

@@ -45,7 +45,7 @@ export async function advisoryLockHolder(sql: Sql, key: string): Promise<string 
 
 async function describeBackend(sql: Sql, pid: number): Promise<string> {
 	const [row] = await sql<{usename: string | null; applicationName: string | null; clientAddr: string | null; query: string | null}[]>`
-		select usename, application_name, client_addr::text as client_addr, left(regexp_replace(query, '\s+', ' ', 'g'), 60) as query
+		select usename, application_name, client_addr::text as client_addr, left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 60) as query
 		from pg_stat_activity where pid = ${pid}`;
 	if (!row) return `pid ${pid}`;
 	return `pid ${pid} ${row.usename ?? '?'}${row.applicationName ? ` (${row.applicationName})` : ''}${row.clientAddr ? ` from ${row.clientAddr}` : ''}: ${row.query ?? ''}`;

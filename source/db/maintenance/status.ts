@@ -44,7 +44,7 @@ export function printHealth(health: MaintenanceHealth, format: OutputFormat, {al
 		{key: 'lastAutovacuum', header: 'last vacuum', format: (_, t) => latest(t.lastVacuum, t.lastAutovacuum)},
 		{key: 'lastAutoanalyze', header: 'last analyze', format: (_, t) => latest(t.lastAnalyze, t.lastAutoanalyze)},
 	], format, out);
-	const indexes = all ? health.indexes : health.indexes.filter(i => i.problem !== 'unused' || i.bytes >= 1024 * 1024);
+	const indexes = all ? health.indexes : health.indexes.filter(i => i.problem !== 'unused' || (i.bytes ?? 0) >= 1024 * 1024);
 	heading(`Index problems (${indexes.length}${all ? '' : '; unused under 1 MB hidden, --all shows them'})`, format, out);
 	if (indexes.length === 0) out.write('none\n');
 	else printRows(indexes, [{key: 'index', header: 'index'}, {key: 'table', header: 'table'}, {key: 'problem', header: 'problem', format: (v, i) => (i.duplicateOf ? `duplicate of ${i.duplicateOf}` : String(v))}, {key: 'bytes', header: 'size', align: 'right', format: v => formatBytes(v as number)}, {key: 'scans', header: 'scans', align: 'right'}], format, out);

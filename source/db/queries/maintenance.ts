@@ -8,8 +8,9 @@ export type PartitionRow = {
 	rangeTo: Date | null;
 	isDefault: boolean;
 	rowEstimate: number | null;
-	totalBytes: number;
-	hasRows: boolean;
+	/** Null while another session holds an ACCESS EXCLUSIVE lock on it (measuring would wait for that lock). */
+	totalBytes: number | null;
+	hasRows: boolean | null;
 };
 
 export type PartitionHealth = {
@@ -41,16 +42,17 @@ export type MatviewHealth = {
 	ageSeconds: number | null;
 	maxAgeSeconds: number;
 	stale: boolean;
-	totalBytes: number;
+	totalBytes: number | null;
 	rowEstimate: number | null;
 };
 
 export type TableHealth = {
 	table: string;
 	kind: 'table' | 'partition' | 'matview';
-	totalBytes: number;
-	tableBytes: number;
-	indexBytes: number;
+	/** Sizes are null while the table is locked ACCESS EXCLUSIVE by another session. */
+	totalBytes: number | null;
+	tableBytes: number | null;
+	indexBytes: number | null;
 	liveTuples: number;
 	deadTuples: number;
 	lastVacuum: Date | null;
@@ -62,7 +64,7 @@ export type TableHealth = {
 export type IndexHealth = {
 	index: string;
 	table: string;
-	bytes: number;
+	bytes: number | null;
 	scans: number;
 	problem: 'unused' | 'duplicate' | 'invalid';
 	/** For duplicates: the index it repeats. */
@@ -148,20 +150,57 @@ export async function currentMonth(sql: Sql): Promise<string> {
 	return row!.month;
 }
 
-/** Partitions of one parent through the schema's list_monthly_partitions, oldest first, default last. */
-export async function listPartitions(sql: Sql, table: string): Promise<PartitionRow[]> {
-	const rows = await sql<PartitionRow[]>`
-		select partition_name as name, range_from, range_to, is_default, row_estimate, total_bytes, has_rows
-		from list_monthly_partitions(${`public.${quoteIdent(table)}`}::regclass)
-		order by is_default, range_from`;
-	return rows;
+/**
+ * Relations some session holds (or waits for) an ACCESS EXCLUSIVE lock on: measuring or reading them would
+ * queue behind that lock, so health and plans leave their sizes out instead of hanging.
+ */
+export async function lockedRelations(sql: Sql): Promise<number[]> {
+	const rows = await sql<{oid: number}[]>`
+		select distinct relation::int8 as oid from pg_locks
+		where locktype = 'relation' and mode = 'AccessExclusiveLock' and pid <> pg_backend_pid()
+		  and database = (select oid from pg_database where datname = current_database())`;
+	return rows.map(row => row.oid);
+}
+
+/**
+ * Partitions of one parent, oldest first, default last: the same rows as the schema's list_monthly_partitions,
+ * read from the catalog without opening the partitions, so a partition locked by a running DETACH or DDL
+ * does not make this wait (its size and has_rows come back null).
+ */
+// FOR VALUES FROM ('2026-11-01 00:00:00+00') TO ('2026-12-01 00:00:00+00'), as pg_get_expr prints a range bound.
+const rangeBound = String.raw`^FOR VALUES FROM \('([^']*)'\) TO \('([^']*)'\)$`;
+
+export async function listPartitions(sql: Sql, table: string, locked?: number[]): Promise<PartitionRow[]> {
+	const busy = locked ?? (await lockedRelations(sql));
+	const rows = await sql<Array<PartitionRow & {oid: number}>>`
+		select c.oid::int8 as oid, c.relname as name,
+		       (regexp_match(pg_get_expr(c.relpartbound, c.oid), ${rangeBound}))[1]::timestamptz as range_from,
+		       (regexp_match(pg_get_expr(c.relpartbound, c.oid), ${rangeBound}))[2]::timestamptz as range_to,
+		       coalesce(pt.partdefid = c.oid, false) as is_default,
+		       case when c.reltuples < 0 then null else c.reltuples::bigint end as row_estimate,
+		       case when c.oid = any(${busy}::oid[]) then null else pg_total_relation_size(c.oid) end as total_bytes
+		from pg_inherits i
+		join pg_class c on c.oid = i.inhrelid
+		left join pg_partitioned_table pt on pt.partrelid = i.inhparent
+		where i.inhparent = ${`public.${quoteIdent(table)}`}::regclass
+		order by 5, 3`;
+	const result: PartitionRow[] = [];
+	for (const {oid, ...row} of rows) {
+		let hasRows: boolean | null = null;
+		if (!busy.includes(oid) && row.isDefault) {
+			const [probe] = await sql<{found: boolean}[]>`select exists (select 1 from ${sql('public')}.${sql(row.name)}) as found`;
+			hasRows = probe!.found;
+		}
+		result.push({...row, hasRows});
+	}
+	return result;
 }
 
 export function quoteIdent(name: string): string {
 	return /^[a-z_][a-z0-9_]*$/.test(name) ? name : `"${name.replaceAll('"', '""')}"`;
 }
 
-async function partitionHealth(sql: Sql, month: string): Promise<PartitionHealth[]> {
+async function partitionHealth(sql: Sql, month: string, locked: number[]): Promise<PartitionHealth[]> {
 	const tables = await listPartitionedTables(sql);
 	const pending = await sql<{parent: string; name: string}[]>`
 		select p.relname as parent, c.relname as name
@@ -169,7 +208,7 @@ async function partitionHealth(sql: Sql, month: string): Promise<PartitionHealth
 		where i.inhdetachpending and p.relnamespace = 'public'::regnamespace`;
 	const result: PartitionHealth[] = [];
 	for (const table of tables) {
-		const partitions = await listPartitions(sql, table);
+		const partitions = await listPartitions(sql, table, locked);
 		const monthly = partitions.filter(p => !p.isDefault && p.rangeFrom);
 		const months = new Set(monthly.map(p => monthKey(p.rangeFrom!)));
 		let monthsAhead = 0;
@@ -192,13 +231,13 @@ async function partitionHealth(sql: Sql, month: string): Promise<PartitionHealth
 			defaultPartition: defaultPartition?.name ?? null,
 			defaultRows,
 			detachPending: pending.filter(p => p.parent === table).map(p => p.name),
-			totalBytes: partitions.reduce((sum, p) => sum + p.totalBytes, 0),
+			totalBytes: partitions.reduce((sum, p) => sum + (p.totalBytes ?? 0), 0),
 		});
 	}
 	return result;
 }
 
-async function matviewHealth(sql: Sql, maxAge: Record<MatviewName, number>): Promise<MatviewHealth[]> {
+async function matviewHealth(sql: Sql, maxAge: Record<MatviewName, number>, locked: number[]): Promise<MatviewHealth[]> {
 	const rows = await sql<Array<Omit<MatviewHealth, 'maxAgeSeconds' | 'stale' | 'view'> & {name: string}>>`
 		select n.name,
 		       c.oid is not null as exists,
@@ -208,7 +247,7 @@ async function matviewHealth(sql: Sql, maxAge: Record<MatviewName, number>): Pro
 		       (extract(epoch from l.duration) * 1000)::float8 as last_duration_ms,
 		       l.concurrent as last_concurrent,
 		       extract(epoch from now() - l.finished_at)::float8 as age_seconds,
-		       coalesce(pg_total_relation_size(c.oid), 0) as total_bytes,
+		       case when c.oid = any(${locked}::oid[]) then null else pg_total_relation_size(c.oid) end as total_bytes,
 		       case when c.reltuples < 0 then null else c.reltuples::bigint end as row_estimate
 		from unnest(${sql.array([...matviewNames])}::text[]) with ordinality as n(name, ord)
 		left join pg_class c on c.relname = n.name and c.relnamespace = 'public'::regnamespace and c.relkind = 'm'
@@ -229,13 +268,13 @@ async function matviewHealth(sql: Sql, maxAge: Record<MatviewName, number>): Pro
 	});
 }
 
-async function tableHealth(sql: Sql): Promise<TableHealth[]> {
+async function tableHealth(sql: Sql, locked: number[]): Promise<TableHealth[]> {
 	return sql<TableHealth[]>`
 		select c.relname as table,
 		       case when c.relkind = 'm' then 'matview' when c.relispartition then 'partition' else 'table' end as kind,
-		       pg_total_relation_size(c.oid) as total_bytes,
-		       pg_relation_size(c.oid) as table_bytes,
-		       pg_indexes_size(c.oid) as index_bytes,
+		       case when c.oid = any(${locked}::oid[]) then null else pg_total_relation_size(c.oid) end as total_bytes,
+		       case when c.oid = any(${locked}::oid[]) then null else pg_relation_size(c.oid) end as table_bytes,
+		       case when c.oid = any(${locked}::oid[]) then null else pg_indexes_size(c.oid) end as index_bytes,
 		       coalesce(s.n_live_tup, 0) as live_tuples,
 		       coalesce(s.n_dead_tup, 0) as dead_tuples,
 		       s.last_vacuum, s.last_autovacuum, s.last_analyze, s.last_autoanalyze
@@ -243,14 +282,14 @@ async function tableHealth(sql: Sql): Promise<TableHealth[]> {
 		left join pg_stat_user_tables s on s.relid = c.oid
 		where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'm')
 		  and not exists (select 1 from pg_depend d where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype = 'e')
-		order by pg_total_relation_size(c.oid) desc, c.relname`;
+		order by case when c.oid = any(${locked}::oid[]) then 0 else pg_total_relation_size(c.oid) end desc, c.relname`;
 }
 
-async function indexHealth(sql: Sql): Promise<IndexHealth[]> {
+async function indexHealth(sql: Sql, locked: number[]): Promise<IndexHealth[]> {
 	const rows = await sql<IndexHealth[]>`
 		with idx as (
 			select i.indexrelid, i.indrelid, ic.relname as index, tc.relname as table,
-			       pg_relation_size(i.indexrelid) as bytes, coalesce(s.idx_scan, 0) as scans,
+			       case when i.indexrelid = any(${locked}::oid[]) or i.indrelid = any(${locked}::oid[]) then null else pg_relation_size(i.indexrelid) end as bytes, coalesce(s.idx_scan, 0) as scans,
 			       i.indisunique, i.indisprimary, i.indisvalid,
 			       i.indrelid::text || ' ' || i.indkey::text || ' ' || i.indclass::text || ' ' ||
 			       coalesce(pg_get_expr(i.indexprs, i.indrelid), '') || ' ' || coalesce(pg_get_expr(i.indpred, i.indrelid), '') as signature
@@ -273,7 +312,7 @@ async function indexHealth(sql: Sql): Promise<IndexHealth[]> {
 		order by 5 desc nulls last, 3 desc`;
 	// A duplicate is also reported as unused often; keep the duplicate line only.
 	const duplicates = new Set(rows.filter(r => r.problem === 'duplicate').map(r => r.index));
-	return rows.filter(r => r.problem !== 'unused' || !duplicates.has(r.index)).sort((a, b) => problemOrder[a.problem] - problemOrder[b.problem] || b.bytes - a.bytes);
+	return rows.filter(r => r.problem !== 'unused' || !duplicates.has(r.index)).sort((a, b) => problemOrder[a.problem] - problemOrder[b.problem] || (b.bytes ?? 0) - (a.bytes ?? 0));
 }
 
 const problemOrder = {invalid: 0, duplicate: 1, unused: 2} as const;
@@ -288,7 +327,7 @@ export async function listActivity(sql: Sql, longRunningSeconds = 30): Promise<A
 		       coalesce((select array_agg(distinct c.relname::text order by c.relname::text)
 		                 from pg_locks l join pg_class c on c.oid = l.relation
 		                 where l.pid = a.pid and c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p', 'm')), '{}') as relations,
-		       left(regexp_replace(coalesce(a.query, ''), '\s+', ' ', 'g'), 300) as query
+		       left(regexp_replace(coalesce(a.query, ''), '[[:space:]]+', ' ', 'g'), 300) as query
 		from pg_stat_activity a
 		where a.datname = current_database() and a.pid <> pg_backend_pid() and a.backend_type = 'client backend'
 		  and a.state is distinct from 'idle'
@@ -342,20 +381,28 @@ export function healthIssues(health: Omit<MaintenanceHealth, 'issues'>): HealthI
 	return issues;
 }
 
-/** Everything `maint status` and the maintenance screen show; read-only, safe on a replica. */
+/**
+ * Everything `maint status` and the maintenance screen show; read-only, safe on a replica. Runs in one
+ * transaction with a local lock_timeout, so it reports rather than waits behind someone's ACCESS EXCLUSIVE lock.
+ */
 export async function maintenanceHealth(sql: Sql, options: HealthOptions = {}): Promise<MaintenanceHealth> {
-	const month = await currentMonth(sql);
-	const maxAge = {...defaultMaxAgeSeconds, ...options.maxAgeSeconds};
-	const partial = {
-		checkedAt: new Date(),
-		currentMonth: month,
-		partitions: await partitionHealth(sql, month),
-		matviews: await matviewHealth(sql, maxAge),
-		tables: await tableHealth(sql),
-		indexes: await indexHealth(sql),
-		activity: await listActivity(sql, options.longRunningSeconds ?? 30),
-	};
-	return {...partial, issues: healthIssues(partial)};
+	return sql.begin(async transaction => {
+		const tx = transaction as unknown as Sql;
+		await tx`select set_config('lock_timeout', '3s', true)`;
+		const month = await currentMonth(tx);
+		const maxAge = {...defaultMaxAgeSeconds, ...options.maxAgeSeconds};
+		const locked = await lockedRelations(tx);
+		const partial = {
+			checkedAt: new Date(),
+			currentMonth: month,
+			partitions: await partitionHealth(tx, month, locked),
+			matviews: await matviewHealth(tx, maxAge, locked),
+			tables: await tableHealth(tx, locked),
+			indexes: await indexHealth(tx, locked),
+			activity: await listActivity(tx, options.longRunningSeconds ?? 30),
+		};
+		return {...partial, issues: healthIssues(partial)};
+	}) as Promise<MaintenanceHealth>;
 }
 
 export function needsAction(health: Pick<MaintenanceHealth, 'issues'>): boolean {
