@@ -52,7 +52,8 @@ create unlogged table evfleet_seed_vehicles (
   loop_radius_deg float8 not null, loop_minutes float8 not null, phase float8 not null, last_report_at timestamptz not null,
   history_offset_min int not null, grid_operator text not null);
 create unlogged table evfleet_seed_connectors (
-  id uuid primary key, kind text not null, fleet_n int, k int, power_kw float8 not null, price_per_kwh numeric not null);`;
+  id uuid primary key, kind text not null, fleet_n int, k int, power_kw float8 not null, price_per_kwh numeric not null);
+create index on evfleet_seed_connectors (kind, k, fleet_n);`;
 
 const placesJson = JSON.stringify(places.map(p => ({name: p.name, lat: p.lat, lon: p.lon, area: p.area})));
 

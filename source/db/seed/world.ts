@@ -240,7 +240,7 @@ export function buildWorld(spec: ScaleSpec, seed: number, anchor: Date): World {
 		const counters = perFleet.get(fleet.n) ?? {ac: 0, v2g: 0};
 		perFleet.set(fleet.n, counters);
 		const depotKind: 'ac' | 'v2g' = model.v2g && model.connectors.includes('CHAdeMO') ? 'v2g' : 'ac';
-		const k = counters[depotKind]++;
+		counters[depotKind]++;
 		const rank = model.connectors.includes('CCS2') ? ccsCount++ : null;
 		const statusRoll = random();
 		const status = statusRoll < 0.01 ? 'retired' : statusRoll < 0.04 ? 'maintenance' : 'active';
