@@ -1,5 +1,7 @@
 // `evfleet maint status`: the health overview as tables, TSV or JSON; --check turns "needs action" into exit 1.
-import {chooseFormat, formatTimestamp, printJson, printRows, type OutputFormat} from '../../output.js';
+import {chooseFormat, formatTimestamp, printJson, printRows as printOutputRows, type Column, type OutputFormat} from '../../output.js';
+import {layoutColumns} from '../../components/DataTable.js';
+import {fit} from '../../components/text.js';
 import {formatBytes, formatDuration, formatNumber, formatSeconds} from '../../format.js';
 import {colorEnabled} from '../../terminal.js';
 import type {ConnectionRequest} from '../connection.js';
@@ -7,6 +9,26 @@ import {maintenanceHealth, needsAction, type HealthOptions, type MaintenanceHeal
 import {withSql} from '../session.js';
 
 const when = (value: unknown) => (value instanceof Date ? formatTimestamp(value) : '-');
+
+type Prioritized<Row> = Column<Row> & {priority?: number};
+
+/**
+ * On a terminal: plain aligned columns that fit its width (least important columns dropped first, never
+ * wrapped), so the overview reads at 80x24; elsewhere the shared printer (TSV, CSV).
+ */
+function printRows<Row>(rows: readonly Row[], columns: ReadonlyArray<Prioritized<Row>>, format: OutputFormat, out: NodeJS.WritableStream = process.stdout): void {
+	if (format !== 'table') return printOutputRows(rows, columns, format, out);
+	const text = (row: Row, column: Prioritized<Row>) => (column.format ? column.format(row[column.key], row) : when(row[column.key]) === '-' ? String(row[column.key] ?? '') : when(row[column.key]));
+	const width = (out as {columns?: number}).columns ?? process.stdout.columns ?? 80;
+	const layout = layoutColumns(
+		columns.map(column => ({key: column.key, header: column.header, value: (row: Row) => text(row, column), align: column.align, priority: column.priority, maxWidth: 60})),
+		rows,
+		width,
+	);
+	const line = (cells: string[]) => `  ${cells.join(' ')}`.trimEnd();
+	out.write(`${line(layout.map(({column, width: w}) => fit(column.header.toUpperCase(), w, column.align)))}\n`);
+	for (const row of rows) out.write(`${line(layout.map(({column, width: w}) => fit(column.value(row), w, column.align)))}\n`);
+}
 
 function heading(text: string, format: OutputFormat, out: NodeJS.WritableStream) {
 	if (format === 'table') out.write(`\n${colorEnabled() ? `\u001B[1m${text}\u001B[22m` : text}\n`);
@@ -25,24 +47,24 @@ export function printHealth(health: MaintenanceHealth, format: OutputFormat, {al
 	heading('Materialized views', format, out);
 	printRows(health.matviews, [
 		{key: 'view', header: 'view'},
-		{key: 'lastRefreshAt', header: 'last refresh', format: when},
+		{key: 'lastRefreshAt', header: 'last refresh', format: v => (format === 'table' && v instanceof Date ? `${formatSeconds((Date.now() - v.getTime()) / 1000)} ago` : when(v)), priority: 2},
 		{key: 'lastDurationMs', header: 'took', align: 'right', format: v => (typeof v === 'number' ? formatDuration(v) : '-')},
-		{key: 'ageSeconds', header: 'age', align: 'right', format: v => formatSeconds(v as number | null)},
+		{key: 'ageSeconds', header: 'age', align: 'right', format: v => formatSeconds(v as number | null), priority: 5},
 		{key: 'stale', header: 'stale', format: (v, m) => (v ? `STALE (>${formatSeconds(m.maxAgeSeconds)})` : 'ok')},
 		{key: 'totalBytes', header: 'size', align: 'right', format: v => formatBytes(v as number)},
 	], format, out);
 	heading(`Needs attention (${health.issues.length})`, format, out);
 	if (health.issues.length === 0) out.write('nothing\n');
-	else printRows(health.issues, [{key: 'severity', header: 'level'}, {key: 'subject', header: 'what'}, {key: 'message', header: 'problem'}, {key: 'fix', header: 'fix', format: v => (v as string | null) ?? ''}], format, out);
+	else printRows(health.issues, [{key: 'severity', header: 'level'}, {key: 'subject', header: 'what'}, {key: 'message', header: 'problem'}, {key: 'fix', header: 'fix', format: v => (v as string | null) ?? '', priority: 5}], format, out);
 	heading('Tables (largest first)', format, out);
 	printRows(all ? health.tables : health.tables.slice(0, 12), [
 		{key: 'table', header: 'table'},
 		{key: 'totalBytes', header: 'total', align: 'right', format: v => formatBytes(v as number)},
-		{key: 'indexBytes', header: 'indexes', align: 'right', format: v => formatBytes(v as number)},
-		{key: 'liveTuples', header: 'live', align: 'right', format: v => formatNumber(v as number)},
+		{key: 'indexBytes', header: 'indexes', align: 'right', format: v => formatBytes(v as number), priority: 4},
+		{key: 'liveTuples', header: 'live', align: 'right', format: v => formatNumber(v as number), priority: 5},
 		{key: 'deadTuples', header: 'dead', align: 'right', format: v => formatNumber(v as number)},
-		{key: 'lastAutovacuum', header: 'last vacuum', format: (_, t) => latest(t.lastVacuum, t.lastAutovacuum)},
-		{key: 'lastAutoanalyze', header: 'last analyze', format: (_, t) => latest(t.lastAnalyze, t.lastAutoanalyze)},
+		{key: 'lastAutovacuum', header: 'vacuumed', format: (_, t) => latest(t.lastVacuum, t.lastAutovacuum, format), priority: 2},
+		{key: 'lastAutoanalyze', header: 'analyzed', format: (_, t) => latest(t.lastAnalyze, t.lastAutoanalyze, format), priority: 3},
 	], format, out);
 	const indexes = all ? health.indexes : health.indexes.filter(i => i.problem !== 'unused' || (i.bytes ?? 0) >= 1024 * 1024);
 	heading(`Index problems (${indexes.length}${all ? '' : '; unused under 1 MB hidden, --all shows them'})`, format, out);
@@ -61,9 +83,10 @@ export function printHealth(health: MaintenanceHealth, format: OutputFormat, {al
 	], format, out);
 }
 
-function latest(a: Date | null, b: Date | null): string {
+function latest(a: Date | null, b: Date | null, format: OutputFormat): string {
 	const d = a && b ? (a > b ? a : b) : a ?? b;
-	return d ? formatTimestamp(d) : 'never';
+	if (!d) return 'never';
+	return format === 'table' ? `${formatSeconds((Date.now() - d.getTime()) / 1000)} ago` : formatTimestamp(d);
 }
 
 export async function printStatus(request: ConnectionRequest & {json?: boolean; csv?: boolean}, healthOptions: HealthOptions, {check = false, all = false}: {check?: boolean; all?: boolean}): Promise<number> {
