@@ -58,7 +58,9 @@ export type BenchOptions = {
 
 async function prepareDatabase(sql: Sql, scale: BenchScale, seed: number, log: (message: string) => void): Promise<number | null> {
 	const status = await migrationStatus(sql);
-	if (status.some(file => file.status !== 'applied')) {
+	const changed = status.filter(file => file.status === 'changed').map(file => file.name);
+	if (changed.length > 0) log(`warning: ${changed.join(', ')} changed since applied: measuring the schema as it was applied`);
+	else if (status.some(file => file.status !== 'applied')) {
 		log('migrating');
 		await migrate(sql, {});
 	}

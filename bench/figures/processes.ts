@@ -142,17 +142,33 @@ async function openConsole(context: BenchContext): Promise<PtySession> {
 	return session;
 }
 
-/** Types a `:` command as a person does: the colon (it opens the command line), the words once it is open, then enter. */
+/**
+ * Types a `:` command as a person does: the colon (it opens the command line), then the words once it is open,
+ * then enter. A loaded machine can drop keys typed before the prompt listens: escape and type again (3 tries).
+ */
 async function runCommand(session: PtySession, command: string): Promise<void> {
-	const since = (offset: number) => () => visibleText(session.output().slice(offset));
-	let offset = session.output().length;
-	session.write(':');
-	// The command line is open when its completion list is drawn.
-	await session.waitFor(() => /\borgs\b.*\bvehicles\b/.test(since(offset)()));
-	offset = session.output().length;
-	session.write(command);
-	await session.waitFor(() => since(offset)().replaceAll(/[_█▌|]/g, '').includes(command.split(' ').at(-1)!));
-	session.write('\r');
+	const since = (offset: number) => visibleText(session.output().slice(offset));
+	let lastError: unknown;
+	for (let attempt = 0; attempt < 3; attempt++) {
+		try {
+			let offset = session.output().length;
+			session.write(':');
+			// The command line is open when its completion list is drawn.
+			await session.waitFor(() => /\borgs\b.*\bvehicles\b/.test(since(offset)), 5000);
+			await new Promise(resolve => setTimeout(resolve, 100));
+			offset = session.output().length;
+			session.write(command);
+			const last = command.split(' ').at(-1)!;
+			await session.waitFor(() => since(offset).replaceAll(/[_█▌|]/g, '').includes(last), 5000);
+			session.write('\r');
+			return;
+		} catch (error) {
+			lastError = error;
+			session.write('\u001B');
+			await new Promise(resolve => setTimeout(resolve, 500));
+		}
+	}
+	throw lastError;
 }
 
 /** Memory while paging down, as fast as keys repeat, through one vehicle's history of `pagingRows` rows. */
