@@ -4,6 +4,13 @@
 import fs from 'node:fs';
 
 process.env.NODE_ENV ??= 'production';
+// With no terminal at all (cron, CI, `evfleet orgs --json > file`), Ink asks terminal-size for a width on every
+// render, and it spawns `tput` twice and `resize` to find none: ~60 ms per command. Piped output does not
+// depend on a width, so answer from the environment, as terminal-size itself would if these were set.
+if (!process.stdout.isTTY && !process.stderr.isTTY) {
+	process.env.COLUMNS ??= '80';
+	process.env.LINES ??= '24';
+}
 const entry = new URL('../dist/cli.js', import.meta.url);
 if (!fs.existsSync(entry)) {
 	process.stderr.write('evfleet is not built: run `npm run build` (or `npm run dev -- …` to run from source)\n');
