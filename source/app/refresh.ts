@@ -255,8 +255,9 @@ export function describeRefresh(state: RefreshState<unknown>, now: number): {tex
 	if (state.error) {
 		const seconds = state.retryAt === undefined ? undefined : Math.max(0, Math.ceil((state.retryAt - now) / 1000));
 		const retry = state.inFlight ? 'retrying now' : state.paused || seconds === undefined ? 'paused' : `retrying in ${seconds} s`;
-		const what = state.connectionLost ? 'connection lost' : `refresh failed: ${firstLine(state.error.message)}`;
-		return {text: `${what} — ${retry}`, tone: 'error'};
+		// The countdown comes before the server's message, which may be long: a narrow terminal cuts the end.
+		const text = state.connectionLost ? `connection lost — ${retry}` : `refresh failed, ${retry}: ${firstLine(state.error.message)}`;
+		return {text, tone: 'error'};
 	}
 	if (state.updatedAt === undefined) return {text: 'loading…', tone: 'normal'};
 	const age = Math.max(0, Math.floor((now - state.updatedAt) / 1000));

@@ -47,6 +47,15 @@ export function useNow(everyMs = 1000, clock: Pick<Clock, 'now'> = Date): number
 	return clock.now();
 }
 
+/** Tells the shell (header indicator, banner) when a refresh failed because the connection is gone. */
+export function useReportConnectionLoss(state: RefreshState<unknown>, reportError: ((error: unknown) => void) | undefined): void {
+	useEffect(() => {
+		if (state.error && state.connectionLost) reportError?.(state.error);
+		// Once per failure: the shell ignores repeats while it reconnects.
+		// eslint-disable-next-line react-hooks/exhaustive-deps
+	}, [state.error]);
+}
+
 /** The keys every live view shares (space, r, +, -), with handlers, for useKeyBindings. */
 export function refreshBindings(controls: RefreshControls, paused: boolean): KeyBinding[] {
 	return [

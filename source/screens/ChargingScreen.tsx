@@ -10,7 +10,7 @@ import {Spinner} from '../components/Spinner.js';
 import {truncate} from '../components/text.js';
 import {formatBar, formatNumber, formatSeconds} from '../format.js';
 import {colorEnabled} from '../terminal.js';
-import {refreshBindings, refreshKeys, useNow, useRefresh} from '../hooks/useRefresh.js';
+import {refreshBindings, refreshKeys, useNow, useRefresh, useReportConnectionLoss} from '../hooks/useRefresh.js';
 import {connectorStatusCycle, nextInCycle, type Area, type ChargingData, type ChargingSessionRow, type ChargingSnapshot, type ConnectorStatus, type StationBoardRow} from './live-data.js';
 import type {ScreenProps} from './screen-props.js';
 
@@ -78,6 +78,7 @@ export default function ChargingScreen(props: ChargingScreenProps) {
 	filter.current = connectorStatus;
 	const [state, controls] = useRefresh(() => data.snapshot({fleetId, near, connectorStatus: filter.current, sessionLimit: 200, stationLimit: 100}), {intervalMs, clock});
 	const now = useNow(1000, clock);
+	useReportConnectionLoss(state, props.reportError);
 	const color = colorEnabled();
 	const ascii = !color;
 	const snapshot = state.data;

@@ -10,7 +10,7 @@ import {Spinner} from '../components/Spinner.js';
 import {truncate} from '../components/text.js';
 import {formatBar, formatNumber, formatSeconds} from '../format.js';
 import {colorEnabled} from '../terminal.js';
-import {refreshBindings, refreshKeys, useNow, useRefresh} from '../hooks/useRefresh.js';
+import {refreshBindings, refreshKeys, useNow, useRefresh, useReportConnectionLoss} from '../hooks/useRefresh.js';
 import {connectivityCycle, nextInCycle, vehicleStatusCycle, type Connectivity, type LiveVehicleRow, type LiveVehiclesData, type LiveVehiclesSnapshot, type VehicleStatus} from './live-data.js';
 import type {ScreenProps} from './screen-props.js';
 
@@ -72,6 +72,7 @@ export default function LiveVehiclesScreen(props: LiveVehiclesScreenProps) {
 	filter.current = {status, connectivity};
 	const [state, controls] = useRefresh(() => data.snapshot({...filter.current, fleetId, limit}), {intervalMs, clock});
 	const now = useNow(1000, clock);
+	useReportConnectionLoss(state, props.reportError);
 	const color = colorEnabled();
 	const snapshot = state.data;
 	const rows = snapshot?.rows ?? [];

@@ -10,7 +10,7 @@ import {Spinner} from '../components/Spinner.js';
 import {truncate} from '../components/text.js';
 import {formatBar, formatNumber, formatSeconds} from '../format.js';
 import {colorEnabled} from '../terminal.js';
-import {refreshBindings, refreshKeys, useNow, useRefresh} from '../hooks/useRefresh.js';
+import {refreshBindings, refreshKeys, useNow, useRefresh, useReportConnectionLoss} from '../hooks/useRefresh.js';
 import type {RouteRow, RoutesData, RoutesSnapshot} from './live-data.js';
 import type {ScreenProps} from './screen-props.js';
 
@@ -59,6 +59,7 @@ export default function RoutesScreen(props: RoutesScreenProps) {
 	const {data, width, height, isActive, navigate, intervalMs, fleetId, clock} = props;
 	const [state, controls] = useRefresh(() => data.snapshot({fleetId, limit: 200}), {intervalMs, clock});
 	const now = useNow(1000, clock);
+	useReportConnectionLoss(state, props.reportError);
 	const color = colorEnabled();
 	const ascii = !color;
 	const snapshot = state.data;

@@ -12,9 +12,9 @@ afterEach(() => {
 	cleanup = [];
 });
 
-function show(data: ReturnType<typeof fakeLive>, props: {width?: number; height?: number; navigate?: (view: string, arg?: string) => void} = {}) {
+function show(data: ReturnType<typeof fakeLive>, props: {width?: number; height?: number; navigate?: (view: string, arg?: string) => void; reportError?: (error: unknown) => void} = {}) {
 	const app = render(
-		<LiveVehiclesScreen data={data} width={props.width ?? 120} height={props.height ?? 20} isActive navigate={props.navigate ?? noop} intervalMs={60_000}/>,
+		<LiveVehiclesScreen data={data} width={props.width ?? 120} height={props.height ?? 20} isActive navigate={props.navigate ?? noop} reportError={props.reportError} intervalMs={60_000}/>,
 	);
 	cleanup.push(app.unmount);
 	return app;
@@ -100,12 +100,15 @@ describe('LiveVehiclesScreen', () => {
 	it('keeps the last rows and shows the banner when the connection is lost', async () => {
 		const lost = Object.assign(new Error('terminating connection due to administrator command'), {code: '57P01'});
 		const data = fakeLive([liveSnapshot([liveVehicle({plate: 'CAI 1'})]), lost]);
-		const {lastFrame, stdin} = show(data);
+		const reported: unknown[] = [];
+		const {lastFrame, stdin} = show(data, {reportError: error => reported.push(error)});
 		await waitForFrame(lastFrame, f => f.includes('CAI 1'));
 		stdin.write('r');
 		const frame = await waitForFrame(lastFrame, f => f.includes('connection lost'));
 		expect(frame).toMatch(/connection lost — retrying in 1 s/);
 		expect(frame).toContain('CAI 1');
+		// the shell is told too (its header indicator and reconnect banner)
+		expect(reported).toEqual([lost]);
 	});
 
 	it('draws SoC as a bar, in ASCII without color', () => {

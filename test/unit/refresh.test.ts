@@ -128,7 +128,7 @@ describe('Refresher', () => {
 		refresher.start();
 		await vi.advanceTimersByTimeAsync(0);
 		expect(refresher.state.connectionLost).toBe(false);
-		expect(describeRefresh(refresher.state, Date.now()).text).toBe('refresh failed: relation "vehicle_live_state" does not exist — retrying in 1 s');
+		expect(describeRefresh(refresher.state, Date.now()).text).toBe('refresh failed, retrying in 1 s: relation "vehicle_live_state" does not exist');
 	});
 
 	it('stops loading while paused and loads at once on resume', async () => {
