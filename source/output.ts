@@ -9,6 +9,8 @@ export type Column<Row> = {
 	/** Text for table, TSV and CSV; JSON always carries the raw value. */
 	format?: (value: Row[keyof Row], row: Row) => string;
 	align?: 'left' | 'right';
+	/** Which columns a narrow terminal keeps (higher stays longer); without it a column is never dropped. */
+	priority?: number;
 };
 
 export type OutputFormat = 'table' | 'tsv' | 'json' | 'csv';
@@ -55,7 +57,22 @@ export type RenderOptions = {
 	color?: boolean;
 	/** Tables without a rule between rows: twice the rows on a screen. */
 	compact?: boolean;
+	/** Terminal width: a table drops columns by priority (lowest first) rather than wrap. */
+	width?: number;
 };
+
+/** The columns that fit in width as a table (borders included), dropping droppable ones lowest priority first. */
+export function fitColumns<Row>(rows: readonly Row[], columns: ReadonlyArray<Column<Row>>, width: number): Array<Column<Row>> {
+	const widths = new Map(columns.map(column => [column, Math.max([...column.header].length, ...rows.map(row => [...cell(row, column)].length))]));
+	const kept = [...columns];
+	const total = () => kept.reduce((sum, column) => sum + widths.get(column)! + 3, 1);
+	while (total() > width) {
+		const droppable = kept.filter(column => column.priority !== undefined).sort((a, b) => a.priority! - b.priority!)[0];
+		if (!droppable) break;
+		kept.splice(kept.indexOf(droppable), 1);
+	}
+	return kept;
+}
 
 const compactChars = {mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': ''};
 
@@ -68,6 +85,7 @@ export function renderRows<Row>(rows: readonly Row[], columns: ReadonlyArray<Col
 		case 'tsv':
 			return [columns.map(column => column.header), ...rows.map(row => columns.map(column => tsvField(cell(row, column))))].map(line => line.join('\t')).join('\n');
 		case 'table': {
+			if (options.width) columns = fitColumns(rows, columns, options.width);
 			const color = options.color ?? colorEnabled();
 			const table = new Table({
 				head: columns.map(column => column.header),

@@ -41,14 +41,14 @@ export default function Fleets({options}: Props) {
 					);
 					if (format === 'json') return printJson(page.rows);
 					printRows(page.rows, [
-						...(organization ? [] : [{key: 'organizationSlug' as const, header: 'organization'}]),
+						...(organization ? [] : [{key: 'organizationSlug' as const, header: 'organization', priority: 3}]),
 						{key: 'name', header: 'fleet'},
-						{key: 'depotAddress', header: 'depot'},
+						{key: 'depotAddress', header: 'depot', priority: 1},
 						{key: 'vehicles', header: 'vehicles', align: 'right'},
-						{key: 'vehiclesByStatus', header: 'by status', format: value => formatByStatus(value as Record<string, number>)},
+						{key: 'vehiclesByStatus', header: 'by status', format: value => formatByStatus(value as Record<string, number>), priority: 2},
 						{key: 'avgSocPct', header: 'avg SoC', align: 'right', format: value => (value === null ? '-' : `${formatNumber(value as number)}%`)},
 						{key: 'onlineShare', header: 'online', align: 'right', format: value => (value === null ? '-' : `${formatNumber((value as number) * 100)}%`)},
-					], format, process.stdout, {compact: true});
+					], format, process.stdout, {compact: true, width: process.stdout.columns});
 					if (page.nextCursor) process.stderr.write(`showing ${page.rows.length} of ${page.totalIsExact ? '' : '~'}${page.estimatedTotal}; raise --limit for more\n`);
 				});
 			}}

@@ -31,13 +31,13 @@ export default function Orgs({options}: Props) {
 					if (format === 'json') return printJson(page.rows);
 					printRows(page.rows, [
 						{key: 'slug', header: 'slug'},
-						{key: 'name', header: 'name'},
-						{key: 'plan', header: 'plan'},
+						{key: 'name', header: 'name', priority: 5},
+						{key: 'plan', header: 'plan', priority: 2},
 						{key: 'fleets', header: 'fleets', align: 'right'},
 						{key: 'vehicles', header: 'vehicles', align: 'right'},
 						{key: 'onlineNow', header: 'online', align: 'right'},
-						{key: 'users', header: 'users', align: 'right'},
-					], format, process.stdout, {compact: true});
+						{key: 'users', header: 'users', align: 'right', priority: 3},
+					], format, process.stdout, {compact: true, width: process.stdout.columns});
 					if (page.nextCursor) process.stderr.write(`showing ${page.rows.length} of ${page.totalIsExact ? '' : '~'}${page.estimatedTotal}; raise --limit for more\n`);
 				});
 			}}

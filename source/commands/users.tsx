@@ -38,15 +38,16 @@ export default function Users({options}: Props) {
 					printRows(page.rows, [
 						{key: 'fullName', header: 'name'},
 						{key: 'email', header: 'email'},
-						{key: 'phone', header: 'phone'},
-						{key: 'roles', header: 'roles'},
-						{key: 'status', header: 'status'},
+						{key: 'phone', header: 'phone', priority: 4},
+						{key: 'roles', header: 'roles', priority: 3},
+						{key: 'status', header: 'status', priority: 2},
 						{
 							key: 'lastLoginAt',
 							header: 'last login',
+							priority: 5,
 							format: value => (value ? (format === 'table' ? `${formatAge(value as Date)} ago` : (value as Date).toISOString()) : 'never'),
 						},
-					], format, process.stdout, {compact: true});
+					], format, process.stdout, {compact: true, width: process.stdout.columns});
 					if (page.nextCursor) process.stderr.write(`showing ${page.rows.length} of ${page.totalIsExact ? '' : '~'}${page.estimatedTotal}; raise --limit for more\n`);
 				});
 			}}

@@ -71,29 +71,30 @@ export default function Vehicle({args: [ref], options}: Props) {
 						return;
 					}
 					if (format === 'csv' && history) {
-						printRows(history.rows, telematicsColumns(format), format, process.stdout, {compact: true});
+						printRows(history.rows, telematicsColumns(format), format, process.stdout, {compact: true, width: process.stdout.columns});
 						return;
 					}
-					printRows(describe(detail, format), [
+					if (format === 'table') process.stdout.write(formatFields(describe(detail, format), process.stdout.columns || 80));
+					else printRows(describe(detail, format), [
 						{key: 'field', header: 'field'},
 						{key: 'value', header: 'value'},
-					], format, process.stdout, {compact: true});
+					], format);
 					if (format === 'csv') return;
 					if (detail.nearestConnectors.length > 0) {
 						process.stdout.write(format === 'table' ? '\nnearest available connectors\n' : '\n');
 						printRows(detail.nearestConnectors, [
-							{key: 'distanceM', header: 'distance', align: 'right', format: value => `${formatNumber((value as number) / 1000, 1)} km`},
+							{key: 'distanceM', header: 'distance', align: 'right', format: value => ((value as number) < 1000 ? `${Math.round(value as number)} m` : `${formatNumber((value as number) / 1000, 1)} km`)},
 							{key: 'stationName', header: 'station'},
-							{key: 'operatorName', header: 'operator'},
+							{key: 'operatorName', header: 'operator', priority: 1},
 							{key: 'connectorNumber', header: '#', align: 'right'},
 							{key: 'connectorType', header: 'type'},
 							{key: 'maxPowerKw', header: 'kW', align: 'right'},
-							{key: 'pricePerKwh', header: 'per kWh', align: 'right', format: (value, row) => `${formatNumber(value as number, 2)} ${row.currency}`},
-						], format, process.stdout, {compact: true});
+							{key: 'pricePerKwh', header: 'per kWh', align: 'right', format: (value, row) => `${formatNumber(value as number, 2)} ${row.currency}`, priority: 2},
+						], format, process.stdout, {compact: true, width: process.stdout.columns});
 					}
 					if (history) {
 						process.stdout.write(format === 'table' ? `\ntelematics, newest first (${history.rows.length} of ${history.totalIsExact ? '' : '~'}${history.estimatedTotal}${since ? ` since ${formatTimestamp(since)}` : ''})\n` : '\n');
-						printRows(history.rows, telematicsColumns(format), format, process.stdout, {compact: true});
+						printRows(history.rows, telematicsColumns(format), format, process.stdout, {compact: true, width: process.stdout.columns});
 						if (history.nextCursor) process.stderr.write(`showing ${history.rows.length} of ${history.totalIsExact ? '' : '~'}${history.estimatedTotal}; raise --limit or narrow --since/--until\n`);
 					}
 				});
@@ -116,7 +117,9 @@ function describe({vehicle: v, state: s, chargingSession: c, routeAssignment: r,
 		['plate', v.plate ?? '-'],
 		['id', v.id],
 		['vehicle', `${v.make} ${v.model}${v.modelYear ? ` (${v.modelYear})` : ''}, ${v.status}`],
-		['fleet', `${v.fleetName} of ${v.organizationName} (${v.organizationSlug})${v.depotAddress ? `, depot ${v.depotAddress}` : ''}`],
+		['organization', `${v.organizationName} (${v.organizationSlug})`],
+		['fleet', v.fleetName],
+		['depot', v.depotAddress ?? '-'],
 		[
 			'battery',
 			`${dashed(v.batteryCapacityKwh, ' kWh')} (usable ${dashed(v.usableCapacityKwh, ' kWh')}), AC ${dashed(v.maxAcChargeKw, ' kW')}, DC ${dashed(v.maxDcChargeKw, ' kW')}, ${v.connectorTypes.join('/') || 'no connectors'}${v.v2gCapable ? ', V2G' : ''}`,
@@ -155,6 +158,29 @@ function describe({vehicle: v, state: s, chargingSession: c, routeAssignment: r,
 	return rows.map(([field, value]) => ({field, value}));
 }
 
+/** "field   value" lines for a terminal, values wrapped at the terminal's width under their own column. */
+function formatFields(rows: Array<{field: string; value: string}>, width: number): string {
+	const labelWidth = Math.max(...rows.map(row => row.field.length)) + 2;
+	const room = Math.max(20, width - labelWidth - 1);
+	const lines: string[] = [];
+	for (const {field, value} of rows) {
+		const words = value.split(' ');
+		let line = '';
+		const out: string[] = [];
+		for (const word of words) {
+			if (line && line.length + 1 + word.length > room) {
+				out.push(line);
+				line = word;
+			} else {
+				line = line ? `${line} ${word}` : word;
+			}
+		}
+		out.push(line);
+		out.forEach((text, i) => lines.push(`${(i === 0 ? field : '').padEnd(labelWidth)}${text}`));
+	}
+	return `${lines.join('\n')}\n`;
+}
+
 function telematicsColumns(format: OutputFormat) {
 	// Tables show "-" for nothing; TSV and CSV leave the field empty, as scripts expect.
 	const dash = (value: unknown, unit = '') => (format === 'table' ? dashed(value, unit) : formatValue(value));
@@ -163,9 +189,9 @@ function telematicsColumns(format: OutputFormat) {
 		{key: 'socPct' as const, header: 'SoC', align: 'right' as const, format: (value: unknown) => dash(value, '%')},
 		{key: 'speedKmh' as const, header: 'km/h', align: 'right' as const, format: (value: unknown) => dash(value)},
 		{key: 'powerKw' as const, header: 'kW', align: 'right' as const, format: (value: unknown) => dash(value)},
-		{key: 'packTempC' as const, header: '°C', align: 'right' as const, format: (value: unknown) => dash(value)},
-		{key: 'latitude' as const, header: 'position', format: (_value: unknown, row: Telematics) => (row.latitude === null || row.longitude === null ? (format === 'table' ? '-' : '') : `${row.latitude.toFixed(5)},${row.longitude.toFixed(5)}`)},
-		{key: 'odometerKm' as const, header: 'odometer', align: 'right' as const, format: (value: unknown) => dash(value)},
+		{key: 'packTempC' as const, header: '°C', align: 'right' as const, format: (value: unknown) => dash(value), priority: 3},
+		{key: 'latitude' as const, header: 'position', priority: 1, format: (_value: unknown, row: Telematics) => (row.latitude === null || row.longitude === null ? (format === 'table' ? '-' : '') : `${row.latitude.toFixed(5)},${row.longitude.toFixed(5)}`)},
+		{key: 'odometerKm' as const, header: 'odometer', align: 'right' as const, format: (value: unknown) => dash(value), priority: 2},
 		{
 			key: 'secondsToNewer' as const,
 			header: 'gap',

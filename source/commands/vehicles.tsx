@@ -61,21 +61,22 @@ export default function Vehicles({options}: Props) {
 					const rows: PrintedVehicle[] = page.rows.map(row => ({...row, location: describeLocation(row)}));
 					const columns: Array<Column<PrintedVehicle>> = [
 						{key: 'vin', header: 'VIN'},
-						{key: 'plate', header: 'plate'},
-						{key: 'model', header: 'model', format: (_value, row) => `${row.make} ${row.model}`},
-						{key: 'status', header: 'status'},
-						{key: 'socPct', header: 'SoC', align: 'right', format: value => (value === null ? '-' : `${Math.round(value as number)}%`)},
-						{key: 'connectivity', header: 'conn'},
+						{key: 'plate', header: 'plate', priority: 9},
+						{key: 'model', header: 'model', format: (_value, row) => `${row.make} ${row.model}`, priority: 3},
+						{key: 'status', header: 'status', priority: 6},
+						{key: 'socPct', header: 'SoC', align: 'right', format: value => (value === null ? '-' : `${Math.round(value as number)}%`), priority: 8},
+						{key: 'connectivity', header: 'conn', priority: 7},
 						{
 							key: 'lastSeenAt',
 							header: 'last seen',
+							priority: 7,
 							format: value => (value ? (format === 'table' ? formatAge(value as Date) : (value as Date).toISOString()) : '-'),
 						},
-						{key: 'location', header: 'location'},
-						{key: 'fleetName', header: 'fleet'},
+						{key: 'location', header: 'location', priority: 4},
+						{key: 'fleetName', header: 'fleet', priority: 2},
 					];
-					if (!organization && !fleetId) columns.push({key: 'organizationName', header: 'organization'});
-					printRows(rows, columns, format, process.stdout, {compact: true});
+					if (!organization && !fleetId) columns.push({key: 'organizationName', header: 'organization', priority: 1});
+					printRows(rows, columns, format, process.stdout, {compact: true, width: process.stdout.columns});
 					if (page.nextCursor) process.stderr.write(`showing ${page.rows.length} of ${page.totalIsExact ? '' : '~'}${page.estimatedTotal}; raise --limit for more\n`);
 				});
 			}}
