@@ -213,7 +213,10 @@ export function MaintenanceScreen({data, width, height, isActive, arg, reportErr
 		}},
 		...(tab === 'overview' ? [
 			{key: 'c', label: 'create partitions', handler: () => start({action: 'partitions.create', ahead: 3, table: current().table})},
-			...(selectedTable ? [{key: 'd', label: 'detach old', handler: () => start({action: 'partitions.detach', olderThanMonths: 12, table: current().table})}] : []),
+			...(selectedTable ? [{key: 'd', label: 'detach old', handler: () => {
+				const table = current().table;
+				if (table) start({action: 'partitions.detach', olderThanMonths: 12, table});
+			}}] : []),
 			{key: 'f', label: selectedView ? 'refresh view' : 'refresh views', handler: () => start({action: 'refresh', view: current().view ?? 'all'})},
 		] : []),
 		...(selectedTable && tab === 'tables' ? [
