@@ -35,7 +35,7 @@ export default function Orgs({options}: Props) {
 						{key: 'plan', header: 'plan', priority: 2},
 						{key: 'fleets', header: 'fleets', align: 'right'},
 						{key: 'vehicles', header: 'vehicles', align: 'right'},
-						{key: 'onlineNow', header: 'online', align: 'right'},
+						{key: 'onlineNow', header: 'online', align: 'right', priority: 4},
 						{key: 'users', header: 'users', align: 'right', priority: 3},
 					], format, process.stdout, {compact: true, width: process.stdout.columns});
 					if (page.nextCursor) process.stderr.write(`showing ${page.rows.length} of ${page.totalIsExact ? '' : '~'}${page.estimatedTotal}; raise --limit for more\n`);
