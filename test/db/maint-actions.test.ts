@@ -109,7 +109,8 @@ describe('partitions create', () => {
 		});
 		await isLocked;
 		try {
-			const result = await runPlan(targetFor(), plan, {lockTimeoutMs: 1500, pollMs: 50});
+			// A slow poll: the holder is named from pg_locks after the timeout, not only when the poller saw the wait.
+			const result = await runPlan(targetFor(), plan, {lockTimeoutMs: 1500, pollMs: 60_000});
 			expect(result.outcome).toBe('failed');
 			expect(result.error).toMatch(/could not lock vehicle_telematics within lock_timeout \(1\.5 s\)/);
 			expect(result.error).toMatch(/held by pid \d+/);

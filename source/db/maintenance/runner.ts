@@ -51,6 +51,17 @@ async function describeBackend(sql: Sql, pid: number): Promise<string> {
 	return `pid ${pid} ${row.usename ?? '?'}${row.applicationName ? ` (${row.applicationName})` : ''}${row.clientAddr ? ` from ${row.clientAddr}` : ''}: ${row.query ?? ''}`;
 }
 
+/** After a lock timeout the poller may not have seen the wait: who holds a lock on the object (or its parent) now. */
+async function findLockHolder(sql: Sql, object: string, ourPid: number): Promise<string | null> {
+	const [row] = await sql<{pid: number}[]>`
+		select l.pid from pg_locks l join pg_class c on c.oid = l.relation
+		where l.granted and l.pid <> ${ourPid} and c.relnamespace = 'public'::regnamespace
+		  and (c.relname = ${object} or c.oid in (select i.inhparent from pg_inherits i join pg_class p on p.oid = i.inhrelid where p.relname = ${object}))
+		order by l.mode = 'AccessExclusiveLock' desc
+		limit 1`;
+	return row ? describeBackend(sql, row.pid) : null;
+}
+
 type ProgressRow = {
 	waitEventType: string | null;
 	blockedBy: number[];
@@ -219,6 +230,7 @@ export async function runPlan(target: ConnectionTarget, plan: ActionPlan, option
 				message = `${interrupted?.sql} stopped by statement_timeout (${formatDuration(statementTimeoutMs)})${atomicNote}; raise it with --statement-timeout`;
 			} else if (error.code === '55P03') {
 				outcome = 'failed';
+				if (!waitingFor && interrupted) waitingFor = await findLockHolder(control, interrupted.object, pid).catch(() => null);
 				message = `could not lock ${interrupted?.object} within lock_timeout (${formatDuration(lockTimeoutMs)})${waitingFor ? `; held by ${waitingFor}` : ': another session holds a conflicting lock'}${atomicNote}`;
 			} else {
 				outcome = 'failed';
