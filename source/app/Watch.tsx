@@ -40,10 +40,10 @@ export function watchRegistry(props: WatchProps, fleetId: string | undefined): V
 					return <LiveVehiclesScreen {...screenProps(ctx)} data={ctx.data.live} intervalMs={props.intervalMs} fleetId={fleetId} status={props.status} connectivity={props.connectivity} limit={props.limit}/>;
 				}
 				if (props.kind === 'charging' && ctx.data.charging) {
-					return <ChargingScreen {...screenProps(ctx)} data={ctx.data.charging} intervalMs={props.intervalMs} fleetId={fleetId} near={props.near} connectorStatus={props.connectorStatus}/>;
+					return <ChargingScreen {...screenProps(ctx)} data={ctx.data.charging} intervalMs={props.intervalMs} fleetId={fleetId} near={props.near} connectorStatus={props.connectorStatus} limit={props.limit}/>;
 				}
 				if (props.kind === 'routes' && ctx.data.routes) {
-					return <RoutesScreen {...screenProps(ctx)} data={ctx.data.routes} intervalMs={props.intervalMs} fleetId={fleetId}/>;
+					return <RoutesScreen {...screenProps(ctx)} data={ctx.data.routes} intervalMs={props.intervalMs} fleetId={fleetId} limit={props.limit}/>;
 				}
 				return <NotAvailable title={view.title} width={ctx.width}/>;
 			},

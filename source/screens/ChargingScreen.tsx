@@ -27,6 +27,8 @@ export type ChargingScreenProps = ScreenProps<ChargingData> & {
 	readonly fleetId?: string | null;
 	readonly near?: Area | null;
 	readonly connectorStatus?: ConnectorStatus | null;
+	/** Sessions and stations per refresh. */
+	readonly limit?: number;
 	readonly clock?: Clock;
 };
 
@@ -71,12 +73,12 @@ function stationFingerprint(row: StationBoardRow): string {
 }
 
 export default function ChargingScreen(props: ChargingScreenProps) {
-	const {data, width, height, isActive, navigate, intervalMs, fleetId, near, clock} = props;
+	const {data, width, height, isActive, navigate, intervalMs, fleetId, near, limit = 200, clock} = props;
 	const [connectorStatus, setConnectorStatus] = useState<ConnectorStatus | null>(props.connectorStatus ?? null);
 	const [focus, setFocus] = useState<'sessions' | 'stations'>('sessions');
 	const filter = useRef(connectorStatus);
 	filter.current = connectorStatus;
-	const [state, controls] = useRefresh(() => data.snapshot({fleetId, near, connectorStatus: filter.current, sessionLimit: 200, stationLimit: 100}), {intervalMs, clock});
+	const [state, controls] = useRefresh(() => data.snapshot({fleetId, near, connectorStatus: filter.current, sessionLimit: limit, stationLimit: limit}), {intervalMs, clock});
 	const now = useNow(1000, clock);
 	useReportConnectionLoss(state, props.reportError);
 	const color = colorEnabled();

@@ -19,6 +19,8 @@ export const keys: KeyBinding[] = [...listKeys, {key: 'enter', label: 'inspect t
 export type RoutesScreenProps = ScreenProps<RoutesData> & {
 	readonly intervalMs?: number;
 	readonly fleetId?: string | null;
+	/** Assignments per refresh. */
+	readonly limit?: number;
 	readonly clock?: Clock;
 };
 
@@ -56,8 +58,8 @@ function fingerprint(row: RouteRow): string {
 }
 
 export default function RoutesScreen(props: RoutesScreenProps) {
-	const {data, width, height, isActive, navigate, intervalMs, fleetId, clock} = props;
-	const [state, controls] = useRefresh(() => data.snapshot({fleetId, limit: 200}), {intervalMs, clock});
+	const {data, width, height, isActive, navigate, intervalMs, fleetId, limit = 200, clock} = props;
+	const [state, controls] = useRefresh(() => data.snapshot({fleetId, limit}), {intervalMs, clock});
 	const now = useNow(1000, clock);
 	useReportConnectionLoss(state, props.reportError);
 	const color = colorEnabled();

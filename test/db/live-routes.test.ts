@@ -111,3 +111,16 @@ describe('liveRoutes', () => {
 		expect(after).toMatchObject({waypointsDone: 3, nextWaypointSequence: 4});
 	});
 });
+
+describe('liveRoutes plan', () => {
+	it('reads live state and route tables, never the telematics history (EXPLAIN)', async () => {
+		const texts: string[] = [];
+		const spy = db.connect({max: 1});
+		(spy as unknown as {options: {debug: unknown}}).options.debug = (_c: number, query: string, parameters: unknown[]) => texts.push(JSON.stringify({query, parameters}));
+		await liveRoutes(spy, {fleetId, limit: 10});
+		const {query, parameters} = JSON.parse(texts.at(-1)!) as {query: string; parameters: unknown[]};
+		const plan = (await db.sql.unsafe(`explain ${query}`, parameters as never[])).map(row => Object.values(row)[0]).join('\n');
+		expect(plan).toContain('vehicle_live_state');
+		expect(plan).not.toMatch(/vehicle_telematics/);
+	});
+});

@@ -36,7 +36,7 @@ export default function WatchCharging({options}: Props) {
 	}
 	return (
 		<React.Suspense fallback={null}>
-			<LazyWatch kind="charging" request={options} fleet={options.fleet} intervalMs={intervalMs} near={near} connectorStatus={options.status} debug={options.debug}/>
+			<LazyWatch kind="charging" request={options} fleet={options.fleet} intervalMs={intervalMs} near={near} connectorStatus={options.status} limit={limit} debug={options.debug}/>
 		</React.Suspense>
 	);
 }
