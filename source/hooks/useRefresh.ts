@@ -66,6 +66,13 @@ export function refreshBindings(controls: RefreshControls, paused: boolean): Key
 	];
 }
 
+/** Moving in a live list (documentation; the rows are the latest snapshot, there are no pages to load). */
+export const liveListKeys: KeyBinding[] = [
+	{key: '↑↓ j/k', label: 'move'},
+	{key: 'g/G', label: 'top / bottom'},
+	{key: 'PgUp/PgDn', label: 'page up / down'},
+];
+
 /** The same keys as documentation, for a screen's exported key table (help overlay). */
 export const refreshKeys: KeyBinding[] = [
 	{key: 'space', label: 'pause / resume the refresh'},

@@ -4,18 +4,18 @@ import React, {useEffect, useMemo, useRef, useState} from 'react';
 import {Box, Text} from 'ink';
 import {useKeyBindings, type KeyBinding} from '../app/keys.js';
 import {changedKeys, type Clock} from '../app/refresh.js';
-import {DataTable, listKeys, useListNavigation, type Column} from '../components/DataTable.js';
+import {DataTable, useListNavigation, type Column} from '../components/DataTable.js';
 import {RefreshLine} from '../components/RefreshLine.js';
 import {Spinner} from '../components/Spinner.js';
 import {truncate} from '../components/text.js';
 import {formatBar, formatNumber, formatSeconds} from '../format.js';
 import {colorEnabled} from '../terminal.js';
-import {refreshBindings, refreshKeys, useNow, useRefresh, useReportConnectionLoss} from '../hooks/useRefresh.js';
+import {liveListKeys, refreshBindings, refreshKeys, useNow, useRefresh, useReportConnectionLoss} from '../hooks/useRefresh.js';
 import {connectorStatusCycle, nextInCycle, type Area, type ChargingData, type ChargingSessionRow, type ChargingSnapshot, type ConnectorStatus, type StationBoardRow} from './live-data.js';
 import type {ScreenProps} from './screen-props.js';
 
 export const keys: KeyBinding[] = [
-	...listKeys,
+	...liveListKeys,
 	{key: 'tab', label: 'move between sessions and stations'},
 	{key: 'enter', label: 'inspect the vehicle of the selected session'},
 	...refreshKeys,

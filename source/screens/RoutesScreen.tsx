@@ -4,17 +4,17 @@ import React, {useMemo} from 'react';
 import {Box, Text} from 'ink';
 import {useKeyBindings, type KeyBinding} from '../app/keys.js';
 import {changedKeys, type Clock} from '../app/refresh.js';
-import {DataTable, listKeys, useListNavigation, type Column} from '../components/DataTable.js';
+import {DataTable, useListNavigation, type Column} from '../components/DataTable.js';
 import {RefreshLine} from '../components/RefreshLine.js';
 import {Spinner} from '../components/Spinner.js';
 import {truncate} from '../components/text.js';
 import {formatBar, formatNumber, formatSeconds} from '../format.js';
 import {colorEnabled} from '../terminal.js';
-import {refreshBindings, refreshKeys, useNow, useRefresh, useReportConnectionLoss} from '../hooks/useRefresh.js';
+import {liveListKeys, refreshBindings, refreshKeys, useNow, useRefresh, useReportConnectionLoss} from '../hooks/useRefresh.js';
 import type {RouteRow, RoutesData, RoutesSnapshot} from './live-data.js';
 import type {ScreenProps} from './screen-props.js';
 
-export const keys: KeyBinding[] = [...listKeys, {key: 'enter', label: 'inspect the vehicle'}, ...refreshKeys];
+export const keys: KeyBinding[] = [...liveListKeys, {key: 'enter', label: 'inspect the vehicle'}, ...refreshKeys];
 
 export type RoutesScreenProps = ScreenProps<RoutesData> & {
 	readonly intervalMs?: number;
