@@ -7,10 +7,13 @@ create extension if not exists postgis;
 create extension if not exists btree_gist;
 
 do $$
+declare
+  -- NULL when this role may not read it (managed servers): then just try, and tolerate failure.
+  preload text := (select setting from pg_settings where name = 'shared_preload_libraries');
 begin
-  -- timescaledb and pg_cron only work when preloaded; nothing in evfleet depends on them.
+  -- timescaledb and pg_cron only work when preloaded (pg_cron only in cron.database_name); nothing in evfleet depends on them.
   if exists (select 1 from pg_available_extensions where name = 'timescaledb')
-     and current_setting('shared_preload_libraries') ~ '\mtimescaledb\M' then
+     and (preload is null or preload ~ '\mtimescaledb\M') then
     begin
       create extension if not exists timescaledb;
     exception when others then
@@ -18,12 +21,11 @@ begin
     end;
   end if;
   if exists (select 1 from pg_available_extensions where name = 'pg_cron')
-     and current_setting('shared_preload_libraries') ~ '\mpg_cron\M'
-     and current_database() = coalesce(current_setting('cron.database_name', true), 'postgres') then
+     and (preload is null or preload ~ '\mpg_cron\M') then
     begin
       create extension if not exists pg_cron;
     exception when others then
-      raise notice 'pg_cron is available but could not be created: %', sqlerrm;
+      raise notice 'pg_cron is available but could not be created here: %', sqlerrm;
     end;
   end if;
 end
