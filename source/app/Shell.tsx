@@ -169,7 +169,10 @@ export function Shell(props: ShellProps) {
 		}
 		const target = findView(command, registry);
 		if (!target) return setMessage({kind: 'error', text: `unknown command ":${word}" — :help lists them`});
-		navigate(target.name, arg);
+		if (target.argument?.required && !arg) return setMessage({kind: 'error', text: `:${target.name} needs ${target.argument.name}`});
+		// A ":" jump starts a new trail, as in k9s: the crumbs never pile up across views.
+		setMessage(undefined);
+		setStack(previous => (previous.length === 1 && previous[0]!.view === target.name && previous[0]!.arg === arg ? previous : [crumbFor(target.name, arg)]));
 	};
 
 	const quit = (force = false) => {

@@ -47,6 +47,18 @@ describe('Shell', () => {
 		await waitForFrame(lastFrame, f => f.includes('Fleets  ·'));
 	});
 
+	it('starts a new breadcrumb trail on a : jump instead of piling crumbs up', async () => {
+		const {data} = world();
+		const {lastFrame, stdin} = open(data);
+		await waitForFrame(lastFrame, f => f.includes('Acme Mobility') && f.includes('enter fleets'));
+		stdin.write('\r');
+		await waitForFrame(lastFrame, f => f.includes('Organizations › Acme Mobility'));
+		stdin.write(':vehicles\r');
+		await waitForFrame(lastFrame, f => f.includes('WVWZZZ1KZAW000001'));
+		expect(lastFrame()).not.toContain('Organizations › Acme Mobility');
+		expect(lastLine(lastFrame()!)).not.toContain('esc back');
+	});
+
 	it('handles keys that arrive in one chunk in order (j j enter opens the third row)', async () => {
 		const {data, north} = world();
 		const {lastFrame, stdin} = open(data, {initialView: 'vehicles', initialArg: `fleet:${north.id}`});
