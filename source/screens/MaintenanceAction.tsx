@@ -40,22 +40,33 @@ function errorParts(error: unknown): {message: string; hint: string | null; exit
 	return {message: e?.message ?? String(error), hint: e?.hint ?? null, exitCode: typeof e?.exitCode === 'number' ? e.exitCode : 1};
 }
 
-/** The plan, cut to `height` lines: notes, SQL, then affected objects, each list shortened with "… N more". */
+/** The plan, cut to `height` lines: notes, SQL (both wrapped), then affected objects; lists end with "… N more". */
 export function PlanView({plan, width, height}: {readonly plan: ActionPlan; readonly width: number; readonly height: number}) {
-	const budget = Math.max(6, height);
-	const notes = plan.notes.slice(0, Math.max(1, Math.floor(budget / 4)));
-	const room = Math.max(2, budget - notes.length - 2);
-	const sqlRoom = Math.max(1, Math.min(plan.steps.length, Math.ceil(room / 2)));
-	const affectRoom = Math.max(1, room - sqlRoom);
-	const list = <T,>(items: readonly T[], max: number): [T[], number] => (items.length <= max ? [[...items], 0] : [items.slice(0, max - 1), items.length - max + 1]);
-	const [steps, moreSteps] = list(plan.steps, sqlRoom);
-	const [affects, moreAffects] = list(plan.affects, affectRoom);
+	const cost = (text: string) => Math.max(1, Math.ceil(text.length / Math.max(1, width)));
+	let budget = Math.max(6, height) - 2; // the "SQL" and "Affects" headings
+	const take = <T,>(items: readonly T[], text: (item: T) => string, room: number): [T[], number] => {
+		const kept: T[] = [];
+		let used = 0;
+		for (const [i, item] of items.entries()) {
+			const more = i < items.length - 1 ? 1 : 0; // keep a line for "… N more" unless this is the last
+			if (used + cost(text(item)) + more > room) break;
+			kept.push(item);
+			used += cost(text(item));
+		}
+		if (kept.length === 0 && items.length > 0) kept.push(items[0]!);
+		return [kept, items.length - kept.length];
+	};
+	const [notes] = take(plan.notes, note => note, Math.floor(budget / 2));
+	budget -= notes.reduce((sum, note) => sum + cost(note), 0);
+	const [steps, moreSteps] = take(plan.steps, step => `  ${step.sql};`, Math.max(2, Math.ceil(budget / 2)));
+	budget -= steps.reduce((sum, step) => sum + cost(`  ${step.sql};`), 0) + (moreSteps > 0 ? 1 : 0);
+	const [affects, moreAffects] = take(plan.affects, () => 'x', Math.max(1, budget));
 	const color = colorEnabled();
 	return (
 		<Box flexDirection="column" width={width}>
 			{notes.map(note => (
-				<Text key={note} dimColor wrap="truncate">
-					{truncate(note, width)}
+				<Text key={note} dimColor wrap="wrap">
+					{note}
 				</Text>
 			))}
 			<Text bold>SQL</Text>
@@ -84,6 +95,8 @@ export function MaintenanceAction({data, request, yes = false, width, height, is
 	const finished = useRef(false);
 	const mounted = useRef(true);
 	const startedAt = useRef(0);
+	// What earlier steps of a two-step action did (detach before drop), repeated in the final report.
+	const earlier = useRef<string[]>([]);
 
 	const finish = (outcome: FlowOutcome) => {
 		if (finished.current) return;
@@ -109,7 +122,7 @@ export function MaintenanceAction({data, request, yes = false, width, height, is
 				result => {
 					controller.current = null;
 					onRunningChange?.(false);
-					const lines = describeResult(plan, result);
+					const lines = [...earlier.current, ...describeResult(plan, result)];
 					if (!mounted.current) {
 						// Unmounted mid-run (Ctrl-C): the person still learns what was and was not done.
 						process.stderr.write(`${lines.join('\n')}\n`);
@@ -117,6 +130,7 @@ export function MaintenanceAction({data, request, yes = false, width, height, is
 						return;
 					}
 					if (result.outcome === 'done' && plan.followUp) {
+						earlier.current = lines;
 						if (yes) run(plan.followUp);
 						else setState({kind: 'confirm', plan: plan.followUp});
 						return;
@@ -203,6 +217,7 @@ export function MaintenanceAction({data, request, yes = false, width, height, is
 			const verb = plan.action === 'partitions.drop' ? 'Drop' : plan.action === 'partitions.detach' ? 'Detach' : 'Run';
 			return (
 				<ConfirmDialog
+					key={plan.action}
 					title={plan.title}
 					confirmText={plan.destructive ? plan.confirmText : null}
 					action={verb}
@@ -210,7 +225,7 @@ export function MaintenanceAction({data, request, yes = false, width, height, is
 					isActive={isActive}
 					onConfirm={() => run(plan)}
 					onCancel={() => {
-						const lines = [`not run: ${plan.title} (answered no; nothing was changed)`];
+						const lines = [...earlier.current, `not run: ${plan.title} (answered no${earlier.current.length > 0 ? '' : '; nothing was changed'})`];
 						data.refuse(plan, 'answered no').then(
 							logged => finish({exitCode: 1, lines: logged ? lines : [...lines, 'the refusal could not be written to maintenance_log'], outcome: 'refused'}),
 							() => finish({exitCode: 1, lines, outcome: 'refused'}),

@@ -147,7 +147,7 @@ export async function planDetach(sql: Sql, request: DetachRequest): Promise<Acti
 	const names = candidates.map(c => c.name);
 	const plan = basePlan({
 		action: 'partitions.detach',
-		title: request.partition ? `evfleet maint partitions detach --partition ${names[0]}` : `evfleet maint partitions detach --older-than ${request.olderThanMonths}mo${request.table ? ` --table ${bareName(request.table)}` : ''}`,
+		title: `${request.partition ? `evfleet maint partitions detach --partition ${names[0]}` : `evfleet maint partitions detach --older-than ${request.olderThanMonths}mo${request.table ? ` --table ${bareName(request.table)}` : ''}`}${request.drop ? ' --drop' : ''}`,
 		target: names.join(',') || (request.table ?? 'all'),
 		steps,
 		affects,
