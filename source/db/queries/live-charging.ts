@@ -105,7 +105,6 @@ export async function liveCharging(sql: Sql, filter: ChargingFilter = {}): Promi
 	const radiusM = near ? near.radiusKm * 1000 : 0;
 	// In an area every station filter goes through the GiST index (st_dwithin); without one, no station filter.
 	const stationInArea = (alias: string) => (near ? sql`st_dwithin(${sql(alias)}.location, ${point}, ${radiusM}::float8)` : sql`true`);
-	const connectorInArea = (alias: string) => (near ? sql`${sql(alias)}.station_id in (select id from area)` : sql`true`);
 	const fleet = filter.fleetId ? sql`and v.fleet_id = ${filter.fleetId}::uuid` : sql``;
 	const stale = (alias: string) => sql`(${sql(alias)}.last_heartbeat_at is null or ${sql(alias)}.last_heartbeat_at < now() - make_interval(secs => ${staleHeartbeatSeconds}))`;
 	const withStatus = filter.connectorStatus
@@ -136,6 +135,10 @@ export async function liveCharging(sql: Sql, filter: ChargingFilter = {}): Promi
 		with area as materialized (
 			select st.id from charging_stations st where ${near ? stationInArea('st') : sql`false`}
 		),
+		-- the area's connectors, probed once (station_id leads the connector number index) for the counts and sessions
+		area_connectors as materialized (
+			select c.id, c.status from area join charging_connectors c on c.station_id = area.id
+		),
 		board as materialized (
 			select st.id, st.name, st.operator_name, st.organization_id, st.status, st.last_heartbeat_at, ${stale('st')} as stale,
 			       k.connectors, k.available, k.occupied, k.reserved, k.faulted, k.offline,
@@ -159,7 +162,7 @@ export async function liveCharging(sql: Sql, filter: ChargingFilter = {}): Promi
 			select cs.id, cs.started_at, cs.is_v2g
 			from charging_sessions cs
 			join vehicles v on v.id = cs.vehicle_id
-			${near ? sql`join charging_connectors c on c.id = cs.connector_id and ${connectorInArea('c')}` : sql``}
+			${near ? sql`join area_connectors ac on ac.id = cs.connector_id` : sql``}
 			where cs.status = 'active' ${fleet}
 		)
 		select now() as at,
@@ -173,7 +176,7 @@ export async function liveCharging(sql: Sql, filter: ChargingFilter = {}): Promi
 		             'available', count(*) filter (where c.status = 'available'), 'occupied', count(*) filter (where c.status = 'occupied'),
 		             'reserved', count(*) filter (where c.status = 'reserved'), 'faulted', count(*) filter (where c.status = 'faulted'),
 		             'offline', count(*) filter (where c.status = 'offline'))
-		           from charging_connectors c where ${connectorInArea('c')})
+		           from ${near ? sql`area_connectors c` : sql`charging_connectors c`})
 		       ) as summary,
 		       (select coalesce(json_agg(json_build_object(
 		          'sessionId', s.session_id, 'vehicleId', s.vehicle_id, 'vin', s.vin, 'plate', s.plate,
