@@ -1,7 +1,7 @@
 // `evfleet watch vehicles|charging|routes` on a terminal: the console shell opened on one live view, with the
 // command's options (interval, fleet, filters, area) applied to it. enter, esc, :, ? and q work as in the console.
 import React, {useEffect, useState} from 'react';
-import {Text, useApp} from 'ink';
+import {useApp} from 'ink';
 import {resolveTarget, type ConnectionRequest, type ConnectionTarget} from '../db/connection.js';
 import {withBrowseSql} from '../db/scope.js';
 import {exitCodeFor, formatError} from '../errors.js';
@@ -75,6 +75,7 @@ export default function Watch(props: WatchProps) {
 		};
 		// eslint-disable-next-line react-hooks/exhaustive-deps
 	}, []);
-	if (!ready) return <Text dimColor>connecting …</Text>;
+	// Nothing on the main screen while the fleet resolves: it would stay there after the console exits.
+	if (!ready) return null;
 	return <Console target={ready.target} org={props.request.org} initialView={viewName[props.kind]} registry={ready.registry} debug={props.debug}/>;
 }
