@@ -171,7 +171,7 @@ select
   c.connector_number,
   c.connector_type,
   cs.started_at,
-  extract(epoch from now() - cs.started_at)::double precision as elapsed_seconds,
+  date_part('epoch', now() - cs.started_at) as elapsed_seconds,
   coalesce(m.energy_kwh, cs.energy_kwh) as energy_kwh,
   coalesce(m.power_kw, 0) as current_power_kw,
   coalesce(m.direction, 'from_grid') as direction,
