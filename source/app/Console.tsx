@@ -25,7 +25,9 @@ export type ConsoleProps = {
 
 type Connected = {sql: Sql; data: ConsoleData; org?: string};
 
-const poolOptions = {readOnly: true, max: 4, onNotice: () => {}};
+// jit off: the console runs short queries every few seconds (live views); JIT compiling them costs more than it
+// saves (measured: 0.8 s of JIT for a 90 ms live-routes query on the large seed).
+const poolOptions = {readOnly: true, max: 4, onNotice: () => {}, parameters: {jit: 'off'}};
 
 async function open(target: ConnectionTarget, org: string | undefined): Promise<Connected> {
 	if (org) {

@@ -113,7 +113,8 @@ export async function withBrowseSql<T>(
 	work: (sql: Sql, organization: OrganizationRef | null, target: ConnectionTarget) => Promise<T>,
 ): Promise<T> {
 	const target = resolveTarget(request);
-	const options: ConnectOptions = {readOnly: true, max: 2};
+	// jit off: browse queries are short; compiling them costs more than it saves (see app/Console.tsx).
+	const options: ConnectOptions = {readOnly: true, max: 2, parameters: {jit: 'off'}};
 	const opened = request.org ? await openScoped(target, request.org, options) : {sql: await connect(target, options), organization: null, target};
 	try {
 		return await work(opened.sql, opened.organization, target);
