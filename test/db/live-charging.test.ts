@@ -110,3 +110,10 @@ describe('liveCharging', () => {
 		expect(plan).not.toMatch(/vehicle_telematics/);
 	});
 });
+
+describe('liveCharging board filter', () => {
+	it('finds stations with an available connector even when nothing is wrong with them', async () => {
+		const snapshot = await liveCharging(db.sql, {connectorStatus: 'available'});
+		expect(snapshot.stations.map(s => s.name).sort()).toEqual(['Alexandria', 'Maadi public', 'Tahrir hub', 'Zamalek public']);
+	});
+});

@@ -114,30 +114,48 @@ export async function liveCharging(sql: Sql, filter: ChargingFilter = {}): Promi
 	// bounded set of those that need a look: oldest heartbeats, most faulted/offline connectors, busy ones.
 	const candidates = near
 		? sql`
-			select st.id from charging_stations st
-			where st.status <> 'decommissioned' and ${stationInArea('st')} and ${withStatus}
-			order by st.location <-> ${point}, st.id
-			limit ${stationLimit}`
+			select n.id from (
+				-- KNN: the GiST index hands out stations nearest first and stops after the limit
+				select st.id, st.location from charging_stations st
+				where st.status <> 'decommissioned' and ${withStatus}
+				order by st.location <-> ${point}
+				limit ${stationLimit}
+			) n
+			where ${stationInArea('n')}`
 		: sql`
 			(select st.id from charging_stations st
-			 where st.status <> 'decommissioned' and ${withStatus} and ${stale('st')}
+			 where st.status <> 'decommissioned' and ${stale('st')}
 			 order by st.last_heartbeat_at nulls first limit ${stationLimit})
 			union
-			(select c.station_id from charging_connectors c
-			 where c.status in ('faulted', 'offline') group by c.station_id order by count(*) desc limit ${stationLimit})
+			(select b.station_id from connector_stats k, unnest(k.bad_stations) as b(station_id)
+			 group by b.station_id order by count(*) desc limit ${stationLimit})
 			union
-			(select c.station_id from charging_connectors c where c.status = 'occupied' limit ${stationLimit})`;
+			(select u.station_id from connector_stats k, unnest(k.busy_stations[1:${stationLimit}]) as u(station_id))
+			${filter.connectorStatus ? sql`union (select c.station_id from charging_connectors c where c.status = ${filter.connectorStatus} limit ${stationLimit})` : sql``}`;
 	// json_agg does not keep a CTE's order: the order is given on the board's columns.
 	const boardOrder = near
 		? sql`order by b.distance_m, b.id`
 		: sql`order by b.stale desc, b.faulted + b.offline desc, b.occupied desc, b.name collate "C", b.id`;
 	const [row] = await sql<{at: Date; summary: Json; sessions: Json[]; stations: Json[]}[]>`
 		with area as materialized (
-			select st.id from charging_stations st where ${near ? stationInArea('st') : sql`false`}
+			select st.id, st.status, st.last_heartbeat_at from charging_stations st where ${near ? stationInArea('st') : sql`false`}
 		),
-		-- the area's connectors, probed once (station_id leads the connector number index) for the counts and sessions
-		area_connectors as materialized (
-			select c.id, c.status from area join charging_connectors c on c.station_id = area.id
+		-- ONE pass over the connectors in scope (the area's through the station_id index, else all of them):
+		-- counts by status, and the stations with faulted/offline or busy connectors for the board
+		connector_stats as materialized (
+			select (count(*) filter (where c.status = 'available'))::int as available,
+			       (count(*) filter (where c.status = 'occupied'))::int as occupied,
+			       (count(*) filter (where c.status = 'reserved'))::int as reserved,
+			       (count(*) filter (where c.status = 'faulted'))::int as faulted,
+			       (count(*) filter (where c.status = 'offline'))::int as offline,
+			       array_agg(c.station_id) filter (where c.status in ('faulted', 'offline')) as bad_stations,
+			       array_agg(c.station_id) filter (where c.status = 'occupied') as busy_stations
+			from ${near ? sql`area join charging_connectors c on c.station_id = area.id` : sql`charging_connectors c`}
+		),
+		station_stats as materialized (
+			select count(*)::int as stations, (count(*) filter (where ${stale('st')}))::int as stale
+			from ${near ? sql`area st` : sql`charging_stations st`}
+			where st.status <> 'decommissioned'
 		),
 		board as materialized (
 			select st.id, st.name, st.operator_name, st.organization_id, st.status, st.last_heartbeat_at, ${stale('st')} as stale,
@@ -158,25 +176,27 @@ export async function liveCharging(sql: Sql, filter: ChargingFilter = {}): Promi
 			order by ${near ? sql`st.location <-> ${point}, st.id` : sql`${stale('st')} desc, k.faulted + k.offline desc, k.occupied desc, st.name collate "C", st.id`}
 			limit ${stationLimit}
 		),
-		active as materialized (
-			select cs.id, cs.started_at, cs.is_v2g
+		-- sessions in progress (partial index), then their stations by primary key: never a probe per area connector
+		active_all as materialized (
+			select cs.id, cs.started_at, cs.is_v2g, cs.connector_id
 			from charging_sessions cs
 			join vehicles v on v.id = cs.vehicle_id
-			${near ? sql`join area_connectors ac on ac.id = cs.connector_id` : sql``}
 			where cs.status = 'active' ${fleet}
+		),
+		active as materialized (
+			select a.id, a.started_at, a.is_v2g
+			from active_all a
+			-- a scalar subquery stays per row (two primary-key probes); as a join the planner, misled by the area's
+			-- row estimate, may compare every session with every connector of the area
+			${near ? sql`where st_dwithin((select st.location from charging_connectors c join charging_stations st on st.id = c.station_id where c.id = a.connector_id), ${point}, ${radiusM}::float8)` : sql``}
 		)
 		select now() as at,
 		       json_build_object(
 		         'activeSessions', (select count(*) from active),
 		         'v2gSessions', (select count(*) from active where is_v2g),
-		         'stations', (select count(*) from charging_stations st where st.status <> 'decommissioned' and ${near ? sql`st.id in (select id from area)` : sql`true`}),
-		         'staleStations', (select count(*) from charging_stations st where st.status <> 'decommissioned' and ${near ? sql`st.id in (select id from area)` : sql`true`} and ${stale('st')}),
-		         'connectors', (
-		           select json_build_object(
-		             'available', count(*) filter (where c.status = 'available'), 'occupied', count(*) filter (where c.status = 'occupied'),
-		             'reserved', count(*) filter (where c.status = 'reserved'), 'faulted', count(*) filter (where c.status = 'faulted'),
-		             'offline', count(*) filter (where c.status = 'offline'))
-		           from ${near ? sql`area_connectors c` : sql`charging_connectors c`})
+		         'stations', (select stations from station_stats),
+		         'staleStations', (select stale from station_stats),
+		         'connectors', (select json_build_object('available', available, 'occupied', occupied, 'reserved', reserved, 'faulted', faulted, 'offline', offline) from connector_stats)
 		       ) as summary,
 		       (select coalesce(json_agg(json_build_object(
 		          'sessionId', s.session_id, 'vehicleId', s.vehicle_id, 'vin', s.vin, 'plate', s.plate,
