@@ -80,7 +80,7 @@ describe('charging sessions', () => {
 		await session(await vehicle(), c, '2026-01-14 10:00Z', '2026-01-14 11:00Z');
 		await session(await vehicle(), c, '2026-01-14 11:00Z', '2026-01-14 12:00Z');
 		await session(await vehicle(), c, '2026-01-14 11:30Z', '2026-01-14 11:45Z', 'cancelled');
-		const [{n}] = (await db.sql<Array<{n: number}>>`select count(*)::int as n from charging_sessions where connector_id = ${c}`) as [{n: number}];
+		const [{n}] = (await db.sql<Array<{n: number}>>`select count(*)::int as n from charging_sessions where connector_id = ${c}`) as unknown as [{n: number}];
 		expect(n).toBe(3);
 	});
 

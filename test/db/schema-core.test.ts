@@ -92,7 +92,7 @@ describe('objects after migrate', () => {
 			select r.name, count(rp.permission_id)::int as permissions from roles r left join role_permissions rp on rp.role_id = r.id
 			group by r.name order by r.name`;
 		expect(rows.map(r => r.name)).toEqual(['Analyst', 'Driver', 'FleetManager', 'OrgAdmin', 'SuperAdmin']);
-		const [{total}] = (await db.sql<Array<{total: number}>>`select count(*)::int as total from permissions`) as [{total: number}];
+		const [{total}] = (await db.sql<Array<{total: number}>>`select count(*)::int as total from permissions`) as unknown as [{total: number}];
 		expect(rows.find(r => r.name === 'SuperAdmin')!.permissions).toBe(total);
 		for (const row of rows) expect(row.permissions, row.name).toBeGreaterThan(0);
 	});

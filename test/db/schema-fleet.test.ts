@@ -124,7 +124,7 @@ describe('telematics constraints', () => {
 		});
 		const v = await vehicle();
 		await expect(db.sql`insert into vehicle_telematics (vehicle_id, organization_id, recorded_at) values (${v}, ${otherOrg}, now())`).rejects.toMatchObject({code: '23503'});
-		const [{n}] = (await db.sql<Array<{n: number}>>`select count(*)::int as n from vehicle_telematics where vehicle_id = ${v}`) as [{n: number}];
+		const [{n}] = (await db.sql<Array<{n: number}>>`select count(*)::int as n from vehicle_telematics where vehicle_id = ${v}`) as unknown as [{n: number}];
 		expect(n).toBe(0);
 	});
 
@@ -172,7 +172,7 @@ describe('live state', () => {
 		await pipeline(Readable.from([line(a, minutesAgo(9), 10), line(a, minutesAgo(2), 12), line(b, minutesAgo(4), 30), line(a, minutesAgo(6), 11)]), stream);
 		expect((await liveState(a))!.socPct).toBe(12);
 		expect((await liveState(b))!.socPct).toBe(30);
-		const [{n}] = (await db.sql<Array<{n: number}>>`select count(*)::int as n from vehicle_telematics where vehicle_id in (${a}, ${b})`) as [{n: number}];
+		const [{n}] = (await db.sql<Array<{n: number}>>`select count(*)::int as n from vehicle_telematics where vehicle_id in (${a}, ${b})`) as unknown as [{n: number}];
 		expect(n).toBe(4);
 	});
 });
@@ -233,7 +233,7 @@ describe('query plans on history', () => {
 			select v.id, v.organization_id, now() - make_interval(mins => 10 * k), 50
 			from vehicles v, generate_series(1, 300) k where v.fleet_id = ${fleet!.id}`;
 		await db.sql`analyze vehicle_telematics`;
-		const [{id: v}] = (await db.sql<Array<{id: string}>>`select id from vehicles where fleet_id = ${fleet!.id} limit 1`) as [{id: string}];
+		const [{id: v}] = (await db.sql<Array<{id: string}>>`select id from vehicles where fleet_id = ${fleet!.id} limit 1`) as unknown as [{id: string}];
 		const text = await explain(`select * from vehicle_telematics where vehicle_id = '${v}' order by recorded_at desc limit 100`);
 		expect(text).toContain('Index Scan Backward using');
 		expect(text).not.toMatch(/^\s*->\s*Sort/m);
