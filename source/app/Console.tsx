@@ -19,6 +19,8 @@ export type ConsoleProps = {
 	/** The first view, e.g. "vehicles" or "vehicle WVW…" (default: organizations, or fleets when scoped). */
 	readonly initialView?: string;
 	readonly debug?: boolean;
+	/** No maintenance actions at all (k9s --readonly): for support staff and shared screens. */
+	readonly readOnly?: boolean;
 	/** Views to use instead of the default registry (e.g. `evfleet watch` opens a live view with its options). */
 	readonly registry?: readonly ViewDefinition[];
 };
@@ -29,16 +31,16 @@ type Connected = {sql: Sql; data: ConsoleData; org?: string};
 // saves (measured: 0.8 s of JIT for a 90 ms live-routes query on the large seed).
 const poolOptions = {readOnly: true, max: 4, onNotice: () => {}, parameters: {jit: 'off'}};
 
-async function open(target: ConnectionTarget, org: string | undefined): Promise<Connected> {
+async function open(target: ConnectionTarget, org: string | undefined, readOnly: boolean): Promise<Connected> {
 	if (org) {
 		const scoped = await openScoped(target, org, poolOptions);
-		return {sql: scoped.sql, data: createConsoleData(scoped.sql, target), org: scoped.organization.slug};
+		return {sql: scoped.sql, data: createConsoleData(scoped.sql, target, {readOnly}), org: scoped.organization.slug};
 	}
 	const sql = await connect(target, poolOptions);
-	return {sql, data: createConsoleData(sql, target)};
+	return {sql, data: createConsoleData(sql, target, {readOnly})};
 }
 
-export default function Console({target, org, initialView, debug = false, registry}: ConsoleProps) {
+export default function Console({target, org, initialView, debug = false, readOnly = false, registry}: ConsoleProps) {
 	const {exit} = useApp();
 	useAlternateScreen(true, process.stdout, () => exit());
 	const [connected, setConnected] = useState<Connected | undefined>(undefined);
@@ -54,7 +56,7 @@ export default function Console({target, org, initialView, debug = false, regist
 
 	useEffect(() => {
 		let cancelled = false;
-		open(target, org).then(
+		open(target, org, readOnly).then(
 			async opened => {
 				if (cancelled) return void opened.sql.end({timeout: 1});
 				current.current = opened;
@@ -76,7 +78,7 @@ export default function Console({target, org, initialView, debug = false, regist
 	if (!connected) return <Text dimColor>connecting to {describeTarget(target)} …</Text>;
 
 	const [viewName = org ? 'fleets' : 'orgs', ...rest] = (initialView ?? '').trim().split(/\s+/).filter(Boolean);
-	const session: SessionInfo = {location: `${target.host.startsWith('/') ? 'socket' : target.host}:${target.port}/${target.database}`, user: target.user, version, readOnly: true};
+	const session: SessionInfo = {location: `${target.host.startsWith('/') ? 'socket' : target.host}:${target.port}/${target.database}`, user: target.user, version, readOnly: true, actionsOff: readOnly};
 	return (
 		<Shell
 			data={connected.data}
@@ -86,7 +88,7 @@ export default function Console({target, org, initialView, debug = false, regist
 			registry={registry}
 			initialArg={rest.join(' ') || undefined}
 			onOrgChange={async next => {
-				const opened = await open(target, next);
+				const opened = await open(target, next, readOnly);
 				const previous = current.current;
 				current.current = opened;
 				setConnected(opened);

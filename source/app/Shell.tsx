@@ -12,7 +12,8 @@ import {findBinding, KeyRegistryProvider, useKeypress, matchesKey, type KeyBindi
 import {findView, views as defaultViews, type ConsoleData, type ViewContext, type ViewDefinition} from './views.js';
 import HelpScreen, {type HelpSection} from '../screens/HelpScreen.js';
 
-export type SessionInfo = {location: string; user: string; version?: string; readOnly: boolean};
+/** readOnly: browsing runs in read-only transactions; actionsOff: --readonly, no maintenance actions either. */
+export type SessionInfo = {location: string; user: string; version?: string; readOnly: boolean; actionsOff?: boolean};
 
 export type ShellProps = {
 	readonly data: ConsoleData;
@@ -229,7 +230,7 @@ export function Shell(props: ShellProps) {
 	];
 	const argumentWords = (command: string) => (command === 'org' ? orgSlugs : []);
 
-	const badges = [session.readOnly ? 'READ-ONLY' : 'READ-WRITE', org ? `org ${org}` : 'all orgs'];
+	const badges = [session.readOnly ? 'READ-ONLY' : 'READ-WRITE', ...(session.actionsOff ? ['NO ACTIONS'] : []), org ? `org ${org}` : 'all orgs'];
 	const bannerText = reconnecting
 		? `connection lost (${connection.error ?? 'no answer'}) — reconnecting, attempt ${connection.attempt}, next in ${Math.round(connection.retryInMs / 1000)}s`
 		: undefined;

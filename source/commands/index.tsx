@@ -9,6 +9,7 @@ import {isInteractive} from '../terminal.js';
 export const description = 'Open the interactive console (organizations, fleets, vehicles, telematics; ? for help)';
 
 export const options = connectionOptions.merge(scopeOptions).extend({
+	readonly: zod.boolean().default(false).describe('No maintenance actions, only browsing and health (like k9s --readonly)'),
 	view: zod.string().optional().describe('First view: orgs, fleets, vehicles, users, live, charging, routes, battery, maint, or "vehicle <VIN|plate|id>"'),
 });
 
@@ -28,7 +29,7 @@ export default function Index({options}: Props) {
 	}
 	return (
 		<React.Suspense fallback={null}>
-			<LazyConsole target={target} org={options.org} initialView={options.view} debug={options.debug}/>
+			<LazyConsole target={target} org={options.org} initialView={options.view} debug={options.debug} readOnly={options.readonly}/>
 		</React.Suspense>
 	);
 }

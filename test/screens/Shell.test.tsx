@@ -59,6 +59,13 @@ describe('Shell', () => {
 		expect(lastLine(lastFrame()!)).not.toContain('esc back');
 	});
 
+	it('shows NO ACTIONS in the header of a --readonly console', async () => {
+		const {data} = world();
+		const {lastFrame} = open(data, {session: {...session, actionsOff: true}});
+		await waitForFrame(lastFrame, f => f.includes('Acme Mobility'));
+		expect(lastFrame()!.split('\n')[0]).toContain('NO ACTIONS');
+	});
+
 	it('handles keys that arrive in one chunk in order (j j enter opens the third row)', async () => {
 		const {data, north} = world();
 		const {lastFrame, stdin} = open(data, {initialView: 'vehicles', initialArg: `fleet:${north.id}`});
