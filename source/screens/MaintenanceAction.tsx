@@ -214,7 +214,7 @@ export function MaintenanceAction({data, request, yes = false, width, height, is
 			return <Text wrap="truncate">{`nothing to do: ${state.plan.nothingToDo}`}</Text>;
 		case 'confirm': {
 			const plan = state.plan;
-			const verb = plan.action === 'partitions.drop' ? 'Drop' : plan.action === 'partitions.detach' ? 'Detach' : 'Run';
+			const verb = plan.action === 'partitions.drop' ? 'Drop' : plan.action === 'partitions.detach' ? 'Detach' : plan.action === 'cancel' ? 'Cancel query' : plan.action === 'terminate' ? 'Terminate' : 'Run';
 			return (
 				<ConfirmDialog
 					key={plan.action}

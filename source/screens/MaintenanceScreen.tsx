@@ -26,6 +26,8 @@ export const keys: KeyBinding[] = [
 	{key: 'v', label: 'VACUUM the selected table'},
 	{key: 'a', label: 'ANALYZE the selected table'},
 	{key: 'i', label: 'REINDEX CONCURRENTLY the selected table or index'},
+	{key: 'C', label: 'activity: cancel the selected backend\'s query (pg_cancel_backend)'},
+	{key: 'K', label: 'activity: terminate the selected backend (pg_terminate_backend); asks for the pid'},
 	{key: 'r', label: 'reload'},
 	{key: 'esc', label: 'while an action runs: cancel it on the server'},
 ];
@@ -200,10 +202,11 @@ export function MaintenanceScreen({data, width, height, isActive, arg, reportErr
 			table: tab === 'tables' ? (row as TableRow | undefined)?.table : overview?.kind === 'partitions' ? overview.name : undefined,
 			view: overview?.kind === 'matview' ? (overview.name as (typeof matviewArgs)[number]) : undefined,
 			index: tab === 'indexes' ? (row as IndexRow | undefined)?.index : undefined,
+			pid: tab === 'activity' ? (row as ActivityRow | undefined)?.pid : undefined,
 		};
 	};
 	const current = () => selectionAt(nav.current());
-	const {table: selectedTable, view: selectedView, index: selectedIndex} = selectionAt(nav.selected);
+	const {table: selectedTable, view: selectedView, index: selectedIndex, pid: selectedPid} = selectionAt(nav.selected);
 
 	const bindings: KeyBinding[] = [
 		...nav.bindings,
@@ -225,6 +228,16 @@ export function MaintenanceScreen({data, width, height, isActive, arg, reportErr
 			{key: 'i', label: 'reindex', handler: () => start({action: 'reindex', name: current().table!})},
 		] : []),
 		...(selectedIndex ? [{key: 'i', label: 'reindex', handler: () => start({action: 'reindex', name: current().index!})}] : []),
+		...(selectedPid !== undefined ? [
+			{key: 'C', label: 'cancel query', handler: () => {
+				const pid = current().pid;
+				if (pid !== undefined) start({action: 'cancel', pid});
+			}},
+			{key: 'K', label: 'terminate', handler: () => {
+				const pid = current().pid;
+				if (pid !== undefined) start({action: 'terminate', pid});
+			}},
+		] : []),
 		{key: 'r', label: 'reload', handler: () => setGeneration(g => g + 1)},
 	];
 	// While an action is on screen it owns the keyboard (its dialog, esc to cancel); the shell's keys wait.

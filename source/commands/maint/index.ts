@@ -1,1 +1,1 @@
-export const description = 'Maintenance: health, partitions, view refreshes, vacuum/analyze/reindex, audit log, schedule';
+export const description = 'Maintenance: health, partitions, view refreshes, vacuum/analyze/reindex, cancel/terminate backends, audit log, schedule';

@@ -19,6 +19,7 @@ export async function dryRun(request: MaintenanceRequest, options: HeadlessOptio
 		for (const p of [plan, ...(plan.followUp ? [plan.followUp] : [])]) {
 			out.write(`${planLines(p).join('\n')}\n`);
 			if (p.nothingToDo) out.write(`nothing to do: ${p.nothingToDo}\n`);
+			if (p.refusal) out.write(`would be refused: ${p.refusal.message}\n`);
 			for (const missing of await missingPrivileges(sql, p)) out.write(`would be refused: ${missing.message}\n  ${missing.hint}\n`);
 			out.write(`lock_timeout ${formatDuration(options.lockTimeoutMs)}, statement_timeout ${options.statementTimeoutMs ? formatDuration(options.statementTimeoutMs) : 'none'}\n`);
 			await recordWithoutRunning(target, p, 'dry_run', null);

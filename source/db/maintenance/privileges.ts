@@ -52,6 +52,20 @@ export async function missingPrivileges(sql: Sql, plan: ActionPlan, session?: Se
 				}
 				break;
 			}
+			case 'signal': {
+				const what = need.verb === 'cancel' ? `cancel pid ${need.pid}'s query` : `terminate pid ${need.pid}`;
+				if (need.roleIsSuperuser) {
+					missing.push({need, message: `only a superuser can ${what}: it runs as superuser "${need.role}"; "${me.user}" has ${describeRoles(me)}`, hint: 'connect as a superuser (pg_signal_backend does not cover superuser sessions)'});
+					break;
+				}
+				const [row] = await sql<{same: boolean; signal: boolean}[]>`
+					select coalesce((select pg_has_role(oid, 'USAGE') from pg_roles where rolname = ${need.role}), false) as same,
+					       pg_has_role('pg_signal_backend', 'USAGE') as signal`;
+				if (!row!.same && !row!.signal) {
+					missing.push({need, message: `${plan.title} needs superuser, the role "${need.role}" (whose session it is), or membership in pg_signal_backend; "${me.user}" has ${describeRoles(me)}`, hint: `a DBA grants it with: GRANT pg_signal_backend TO ${quoteIdent(me.user)};`});
+				}
+				break;
+			}
 			case 'log': {
 				const [row] = await sql<{ok: boolean}[]>`
 					select has_table_privilege('public.maintenance_log', 'INSERT') and has_table_privilege('public.maintenance_log', 'UPDATE') as ok`;

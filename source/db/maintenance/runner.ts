@@ -205,7 +205,8 @@ export async function runPlan(target: ConnectionTarget, plan: ActionPlan, option
 					if (cancelled) break;
 					current = step;
 						report();
-					await action.unsafe(step.sql);
+					const rows = await action.unsafe(step.sql);
+					if (step.expectTrue && Object.values((rows[0] ?? {}) as Record<string, unknown>)[0] !== true) throw new Error(step.expectTrue);
 					completed.push(step);
 				}
 			}

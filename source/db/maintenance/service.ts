@@ -1,11 +1,12 @@
 // One entry point per maintenance request: plan it, check privileges (logging a refusal), run it.
 import type {Sql} from 'postgres';
-import {PrivilegeError} from '../../errors.js';
+import {PrivilegeError, UsageError} from '../../errors.js';
 import {createSql, type ConnectionTarget} from '../connection.js';
 import type {MatviewName} from '../queries/maintenance.js';
 import {recordOutcome, type Who} from './audit.js';
 import {planAnalyze, planCreatePartitions, planDetach, planDropDetached, planRefresh, planReindex, planVacuum} from './plan.js';
 import {checkPrivileges} from './privileges.js';
+import {planSignal} from './signal.js';
 import type {ActionPlan, Outcome} from './types.js';
 
 export type MaintenanceRequest =
@@ -15,7 +16,9 @@ export type MaintenanceRequest =
 	| {action: 'refresh'; view?: MatviewName | 'all'}
 	| {action: 'vacuum'; table?: string; analyze?: boolean}
 	| {action: 'analyze'; table?: string}
-	| {action: 'reindex'; name: string};
+	| {action: 'reindex'; name: string}
+	| {action: 'cancel'; pid: number}
+	| {action: 'terminate'; pid: number};
 
 export async function planAction(sql: Sql, request: MaintenanceRequest): Promise<ActionPlan> {
 	switch (request.action) {
@@ -33,6 +36,9 @@ export async function planAction(sql: Sql, request: MaintenanceRequest): Promise
 			return planAnalyze(sql, request);
 		case 'reindex':
 			return planReindex(sql, request);
+		case 'cancel':
+		case 'terminate':
+			return planSignal(sql, {pid: request.pid, verb: request.action});
 	}
 }
 
@@ -63,6 +69,11 @@ export async function prepareAction(sql: Sql, target: ConnectionTarget, request:
 			if (!(error instanceof PrivilegeError)) throw error;
 			const logged = await recordWithoutRunning(target, p, 'refused', error.message);
 			throw logged ? error : new PrivilegeError(error.message, `${error.hint ?? ''}${error.hint ? ' ' : ''}(this refusal could not be written to maintenance_log: no INSERT privilege)`.trim());
+		}
+		// Refusals found while planning (an idle backend to cancel) come after the privilege check, and are logged too.
+		if (p.refusal) {
+			await recordWithoutRunning(target, p, 'refused', p.refusal.message);
+			throw new UsageError(p.refusal.message, p.refusal.hint ?? undefined);
 		}
 	}
 	return plan;

@@ -1,7 +1,7 @@
 // The shapes of a maintenance action: its plan (exact SQL + what it affects), its progress and its outcome.
 // Screens import these as types only.
 
-export type ActionKind = 'partitions.create' | 'partitions.detach' | 'partitions.drop' | 'refresh' | 'vacuum' | 'analyze' | 'reindex' | 'schedule';
+export type ActionKind = 'partitions.create' | 'partitions.detach' | 'partitions.drop' | 'refresh' | 'vacuum' | 'analyze' | 'reindex' | 'schedule' | 'cancel' | 'terminate';
 
 /** Which pg_stat_progress_* view reports on a step; 'none' shows elapsed time. */
 export type ProgressSource = 'vacuum' | 'analyze' | 'create_index' | 'none';
@@ -12,6 +12,8 @@ export type ActionStep = {
 	/** The object the step works on (a table, partition, view or index). */
 	object: string;
 	progress: ProgressSource;
+	/** The statement returns one boolean (pg_cancel_backend): false fails the step with this message. */
+	expectTrue?: string;
 };
 
 export type Affected = {
@@ -26,7 +28,9 @@ export type Affected = {
 export type PrivilegeNeed =
 	| {kind: 'function'; signature: string; role: string}
 	| {kind: 'owner'; relation: string; alsoDatabaseOwner: boolean}
-	| {kind: 'log'};
+	| {kind: 'log'}
+	/** pg_cancel_backend / pg_terminate_backend: superuser, the backend's role (or a member of it), or pg_signal_backend. */
+	| {kind: 'signal'; pid: number; role: string; roleIsSuperuser: boolean; verb: 'cancel' | 'terminate'};
 
 export type ActionPlan = {
 	action: ActionKind;
@@ -50,6 +54,11 @@ export type ActionPlan = {
 	nothingToDo: string | null;
 	/** A second, separately confirmed plan (drop after detach). */
 	followUp: ActionPlan | null;
+	/**
+	 * Found while planning but reported only after the privilege check (so a role that may not act at all
+	 * hears that first): the action is refused, logged as refused, exit 2. Cancel/terminate of an idle backend.
+	 */
+	refusal?: {message: string; hint: string | null} | null;
 };
 
 export type ActionProgress = {
