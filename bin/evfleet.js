@@ -11,6 +11,11 @@ if (!process.stdout.isTTY && !process.stderr.isTTY) {
 	process.env.COLUMNS ??= '80';
 	process.env.LINES ??= '24';
 }
+// Ink writes no frame until exit when CI is set (it assumes a log, not a screen); a person at a terminal
+// (stdin and stdout both TTYs) always gets the live console, whatever the environment says.
+if (process.stdin.isTTY && process.stdout.isTTY) {
+	for (const name of ['CI', 'CONTINUOUS_INTEGRATION']) if (name in process.env) process.env[name] = 'false';
+}
 const entry = new URL('../dist/cli.js', import.meta.url);
 if (!fs.existsSync(entry)) {
 	process.stderr.write('evfleet is not built: run `npm run build` (or `npm run dev -- …` to run from source)\n');

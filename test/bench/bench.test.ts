@@ -23,11 +23,14 @@ describe('npm run bench (tiny scale)', () => {
 		// @ts-expect-error plain ES module script without types
 		const {build} = (await import('../../scripts/build.mjs')) as {build: (options: {outDir: string; quiet: boolean}) => Promise<string[]>};
 		await build({outDir: path.join(root, 'dist'), quiet: true});
+		// The shipped entry (bin/evfleet.js) in front of the fresh build, as users run it.
+		fs.mkdirSync(path.join(root, 'bin'));
+		fs.copyFileSync(path.join(repo, 'bin/evfleet.js'), path.join(root, 'bin/evfleet.js'));
 		report = await runBenchmark({
 			url: db.url,
 			scale: 'tiny',
 			seed: 7,
-			cli: [path.join(root, 'dist/cli.js')],
+			cli: [path.join(root, 'bin/evfleet.js')],
 			workload: {runs: 2, slowBaselineRuns: 1, pagingSeconds: 2, watchSeconds: 2},
 		});
 		const file = path.join(root, 'results/latest.json');
