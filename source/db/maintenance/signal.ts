@@ -113,9 +113,8 @@ export async function planSignal(sql: Sql, {pid, verb}: {pid: number; verb: Sign
 	const application = b.application ? b.application : 'no application_name';
 	const notes =
 		verb === 'cancel'
-			? [`${fn} stops the statement pid ${pid} is running; the session stays connected (an open transaction is aborted, the client sees "canceling statement due to user request")`]
-			: [`${fn} ends the session of pid ${pid}: its open transaction is rolled back, its locks are released, and the client loses its connection`];
-	notes.push('the pid is checked when planning; a statement that finishes before you confirm is not affected, but the session\'s next one is');
+			? [`${fn} stops the running statement; the session stays connected (an open transaction is aborted)`, 'if it ends before you confirm, what the session runs then is cancelled instead']
+			: [`${fn} ends the session: its transaction is rolled back, its locks released, its client disconnected`];
 	return {
 		action: verb,
 		title: `evfleet maint ${verb} ${pid}`,
