@@ -28,6 +28,12 @@ create table if not exists charging_stations (
 );
 create index if not exists charging_stations_location_gist on charging_stations using gist (location);
 create index if not exists charging_stations_organization_id on charging_stations (organization_id);
+-- Live charging: the stalest heartbeats first (order by last_heartbeat_at nulls first limit N, a range scan
+-- instead of reading every station), and the station / stale counts as an index-only scan of this narrow
+-- index instead of the wide heap (large seed, 50 000 stations: 1 589 -> 138 buffers). Costs HOT on heartbeat
+-- updates (an indexed column changes): one more index entry per heartbeat.
+create index if not exists charging_stations_heartbeat on charging_stations (last_heartbeat_at nulls first)
+  where status <> 'decommissioned';
 create or replace trigger charging_stations_set_updated_at before update on charging_stations
   for each row execute function set_updated_at();
 
@@ -64,6 +70,10 @@ create table if not exists charging_connectors (
 create index if not exists charging_connectors_available on charging_connectors (station_id, connector_type)
   include (connector_number, max_power_kw, price_per_kwh, price_per_minute, currency) where status = 'available';
 create index if not exists charging_connectors_organization_id on charging_connectors (organization_id);
+-- Connector counts by status: per station (the live board, "stations with a connector in status X") and over
+-- all connectors, index-only instead of the heap (large seed: 2 841 -> 466 buffers). Status is already in
+-- charging_connectors_available's predicate, so status changes were not HOT before either.
+create index if not exists charging_connectors_station_status on charging_connectors (station_id, status);
 create or replace trigger charging_connectors_set_updated_at before update on charging_connectors
   for each row execute function set_updated_at();
 
