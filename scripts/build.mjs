@@ -63,8 +63,66 @@ export async function readPackageUp() { return {packageJson, path: ''}; }`,
 			if (patched === text) throw new Error('yoga-layout changed: the fetch probe to skip was not found (update scripts/build.mjs)');
 			return {contents: patched, loader: 'js'};
 		});
+		// conf imports ajv + ajv-formats (~250 KiB) for its `schema` option and semver for its `migrations`
+		// option; evfleet passes neither (source/db/profiles.ts), so every command parsed them for nothing.
+		// The stand-ins throw if conf ever does reach for them.
+		build.onResolve({filter: /^(ajv\/dist\/2020\.js|ajv-formats|semver)$/}, args =>
+			/[\/]node_modules[\/]conf[\/]/.test(args.importer) ? {path: args.path, namespace: 'evfleet-conf-stub'} : undefined);
+		build.onLoad({filter: /.*/, namespace: 'evfleet-conf-stub'}, args => ({
+			contents: `const unused = () => { throw new Error('evfleet build: conf used ${args.path}, which the build left out (scripts/build.mjs)'); };
+export class Ajv2020 { constructor() { unused(); } }
+export default {default: unused, eq: unused};`,
+			loader: 'js',
+		}));
+		// Pastel imports the command files one after another (an await per file, each a read of the file and
+		// of the chunks it needs): start every import at once, then assemble the same command tree in the same order.
+		build.onLoad({filter: /[\/]pastel[\/]build[\/]read-commands\.js$/}, async args => {
+			const text = await fs.promises.readFile(args.path, 'utf8');
+			for (const expected of ["if (file.startsWith('_app'))", 'const m = (await import(fileUrl.href));', "indexCommand.name = file;", 'component: m.default,'])
+				if (!text.includes(expected)) throw new Error(`pastel changed: read-commands.js no longer has ${expected} (update scripts/build.mjs)`);
+			return {contents: parallelReadCommands, loader: 'js'};
+		});
 	},
 };
+
+const parallelReadCommands = `import fs from 'node:fs';
+import path from 'node:path';
+import {pathToFileURL} from 'node:url';
+import decamelize from 'decamelize';
+const start = directory => fs.readdirSync(directory).flatMap(file => {
+	if (file.startsWith('_app')) return [];
+	const filePath = path.join(directory, file);
+	if (fs.statSync(filePath).isDirectory()) return [{file, entries: start(filePath)}];
+	if (!/\\.(js|ts)x?$/.test(file) || file.endsWith('.d.ts')) return [];
+	const module = import(pathToFileURL(filePath).href);
+	module.catch(() => {});
+	return [{file, module}];
+});
+const assemble = async entries => {
+	const commands = new Map();
+	for (const {file, entries: inner, module} of entries) {
+		if (inner) {
+			const subCommands = await assemble(inner);
+			const indexCommand = subCommands.get('index');
+			if (indexCommand) {
+				indexCommand.name = file;
+				indexCommand.commands = subCommands;
+				subCommands.delete('index');
+				commands.set(file, indexCommand);
+				continue;
+			}
+			commands.set(file, {name: file, isDefault: false, commands: subCommands});
+			continue;
+		}
+		const m = await module;
+		const name = decamelize(file.replace(/\\.(js|ts)x?$/, ''), {separator: '-'});
+		commands.set(name, {name, description: m.description, isDefault: m.isDefault ?? false, alias: m.alias, options: m.options, args: m.args, component: m.default});
+	}
+	return commands;
+};
+const readCommands = async directory => assemble(start(directory));
+export default readCommands;
+`;
 
 function resolveMetaUrls(outDir, outputFile, text) {
 	return text.replace(new RegExp(`"${metaUrlMarker}([^"]+)"`, 'g'), (_, relative) => {
