@@ -1,5 +1,6 @@
 import React from 'react';
 import zod from 'zod';
+import {useApp} from 'ink';
 import {reportError} from '../app/Task.js';
 import {resolveTarget} from '../db/connection.js';
 import {UsageError} from '../errors.js';
@@ -15,21 +16,36 @@ export const options = connectionOptions.merge(scopeOptions).extend({
 
 type Props = {options: zod.infer<typeof options>};
 
-// The console module (Ink screens, query modules) is loaded only when the console really opens.
-const LazyConsole = React.lazy(() => import('../app/Console.js'));
+type ConsoleModule = typeof import('../app/Console.js');
+
+// The console module (Ink screens, query modules) is loaded only when the console really opens. Not with
+// React.lazy + Suspense: React holds back revealing a suspended boundary for 300 ms after its fallback was
+// committed (FALLBACK_THROTTLE_MS), which delayed the console's first frame by ~260 ms.
+function useConsoleModule(wanted: boolean, debug: boolean): ConsoleModule | undefined {
+	const {exit} = useApp();
+	const [loaded, setLoaded] = React.useState<ConsoleModule>();
+	React.useEffect(() => {
+		if (!wanted) return;
+		import('../app/Console.js').then(setLoaded, (error: unknown) => {
+			process.exitCode = reportError(error, debug);
+			exit();
+		});
+	}, []);
+	return loaded;
+}
 
 export default function Index({options}: Props) {
-	let target;
-	try {
-		if (!isInteractive()) throw new UsageError('the console needs a terminal (stdin and stdout a TTY)', 'use the commands for scripts: evfleet --help lists them');
-		target = resolveTarget(options);
-	} catch (error) {
-		process.exitCode = reportError(error, options.debug);
-		return null;
-	}
-	return (
-		<React.Suspense fallback={null}>
-			<LazyConsole target={target} org={options.org} initialView={options.view} debug={options.debug} readOnly={options.readonly}/>
-		</React.Suspense>
-	);
+	const [resolved] = React.useState(() => {
+		try {
+			if (!isInteractive()) throw new UsageError('the console needs a terminal (stdin and stdout a TTY)', 'use the commands for scripts: evfleet --help lists them');
+			return {target: resolveTarget(options)};
+		} catch (error) {
+			process.exitCode = reportError(error, options.debug);
+			return undefined;
+		}
+	});
+	const loaded = useConsoleModule(resolved !== undefined, options.debug);
+	if (!resolved || !loaded) return null;
+	const Console = loaded.default;
+	return <Console target={resolved.target} org={options.org} initialView={options.view} debug={options.debug} readOnly={options.readonly}/>;
 }
