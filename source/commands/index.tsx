@@ -1,7 +1,7 @@
 import React from 'react';
 import zod from 'zod';
-import {useApp} from 'ink';
 import {reportError} from '../app/Task.js';
+import {useLazyModule} from '../app/use-lazy-module.js';
 import {resolveTarget} from '../db/connection.js';
 import {UsageError} from '../errors.js';
 import {connectionOptions, scopeOptions} from '../options.js';
@@ -16,24 +16,6 @@ export const options = connectionOptions.merge(scopeOptions).extend({
 
 type Props = {options: zod.infer<typeof options>};
 
-type ConsoleModule = typeof import('../app/Console.js');
-
-// The console module (Ink screens, query modules) is loaded only when the console really opens. Not with
-// React.lazy + Suspense: React holds back revealing a suspended boundary for 300 ms after its fallback was
-// committed (FALLBACK_THROTTLE_MS), which delayed the console's first frame by ~260 ms.
-function useConsoleModule(wanted: boolean, debug: boolean): ConsoleModule | undefined {
-	const {exit} = useApp();
-	const [loaded, setLoaded] = React.useState<ConsoleModule>();
-	React.useEffect(() => {
-		if (!wanted) return;
-		import('../app/Console.js').then(setLoaded, (error: unknown) => {
-			process.exitCode = reportError(error, debug);
-			exit();
-		});
-	}, []);
-	return loaded;
-}
-
 export default function Index({options}: Props) {
 	const [resolved] = React.useState(() => {
 		try {
@@ -44,7 +26,8 @@ export default function Index({options}: Props) {
 			return undefined;
 		}
 	});
-	const loaded = useConsoleModule(resolved !== undefined, options.debug);
+	// The console module (Ink screens, query modules) is loaded only when the console really opens.
+	const loaded = useLazyModule(() => import('../app/Console.js'), {enabled: resolved !== undefined, debug: options.debug});
 	if (!resolved || !loaded) return null;
 	const Console = loaded.default;
 	return <Console target={resolved.target} org={options.org} initialView={options.view} debug={options.debug} readOnly={options.readonly}/>;

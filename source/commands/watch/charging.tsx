@@ -1,9 +1,8 @@
 import React from 'react';
 import zod from 'zod';
-import Task, {reportError} from '../../app/Task.js';
-import {parseInterval, parseLimit, parseNear, parseRadius, requireTerminalUnlessOnce, watchOptions} from '../../app/watch-options.js';
+import WatchCommand from '../../app/WatchCommand.js';
+import {parseNear, parseRadius, watchOptions} from '../../app/watch-options.js';
 import {UsageError} from '../../errors.js';
-import {isInteractive} from '../../terminal.js';
 
 export const description = 'Charging sessions in progress and the station board (connectors, 24 h utilisation, stale heartbeats)';
 
@@ -15,28 +14,12 @@ export const options = watchOptions.extend({
 
 type Props = {options: zod.infer<typeof options>};
 
-const LazyWatch = React.lazy(() => import('../../app/Watch.js'));
-
 export default function WatchCharging({options}: Props) {
-	let intervalMs: number;
-	let limit: number;
-	let near;
-	try {
-		intervalMs = parseInterval(options.interval);
-		limit = parseLimit(options.limit, options.once ? 100 : 200);
+	const filters = () => {
 		if (options.radius !== undefined && options.near === undefined) throw new UsageError('--radius needs --near LAT,LON');
-		near = options.near === undefined ? undefined : {...parseNear(options.near), radiusKm: parseRadius(options.radius ?? '10')};
-		requireTerminalUnlessOnce(options.once, isInteractive());
-	} catch (error) {
-		process.exitCode = reportError(error, options.debug);
-		return null;
-	}
-	if (options.once) {
-		return <Task debug={options.debug} run={async () => (await import('../../app/watch-once.js')).runWatchOnce('charging', {...options, status: undefined, limit, near, connectorStatus: options.status})}/>;
-	}
-	return (
-		<React.Suspense fallback={null}>
-			<LazyWatch kind="charging" request={options} fleet={options.fleet} intervalMs={intervalMs} near={near} connectorStatus={options.status} limit={limit} debug={options.debug}/>
-		</React.Suspense>
-	);
+		const near = options.near === undefined ? undefined : {...parseNear(options.near), radiusKm: parseRadius(options.radius ?? '10')};
+		// --status here is a connector status, not a vehicle status.
+		return {status: undefined, near, connectorStatus: options.status};
+	};
+	return <WatchCommand kind="charging" options={options} filters={filters}/>;
 }
