@@ -1,28 +1,15 @@
 // The maint commands as scripts run them: stdin not a terminal, exit codes, --yes, --dry-run, status --check.
-import {spawn} from 'node:child_process';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {addMonths, currentMonth} from '../../source/db/queries/maintenance.js';
+import {runCli, type CliResult} from '../helpers/cli.js';
 import {createTestDatabase, type TestDatabase} from '../helpers/db.js';
 
 let db: TestDatabase;
 let far: string;
 
-type Run = {code: number | null; stdout: string; stderr: string};
-
-function evfleet(args: string[]): Promise<Run> {
-	const env: Record<string, string | undefined> = {...process.env, DATABASE_URL: db.url, NO_COLOR: '1'};
-	for (const name of ['PGHOST', 'PGPORT', 'PGDATABASE', 'PGUSER']) delete env[name];
-	return new Promise((resolve, reject) => {
-		// stdin is a pipe, not a terminal: what cron and scripts give the command.
-		const child = spawn(process.execPath, ['--import', 'tsx', 'source/cli.tsx', ...args], {env, stdio: ['pipe', 'pipe', 'pipe']});
-		let stdout = '';
-		let stderr = '';
-		child.stdout.on('data', chunk => (stdout += chunk));
-		child.stderr.on('data', chunk => (stderr += chunk));
-		child.on('error', reject);
-		child.on('close', code => resolve({code, stdout, stderr}));
-		child.stdin.end();
-	});
+// stdin is a pipe, not a terminal: what cron and scripts give the command.
+function evfleet(args: string[]): Promise<CliResult> {
+	return runCli(args, {env: {DATABASE_URL: db.url, NO_COLOR: '1', PGHOST: undefined, PGPORT: undefined, PGDATABASE: undefined, PGUSER: undefined}});
 }
 
 async function exists(name: string): Promise<boolean> {

@@ -1,5 +1,4 @@
 // Cancel / terminate a backend (pg_activity's C and K) against a real database: plan, privileges, run, audit, CLI.
-import {spawn} from 'node:child_process';
 import {randomBytes} from 'node:crypto';
 import React from 'react';
 import {render} from 'ink-testing-library';
@@ -10,6 +9,7 @@ import {runPlan} from '../../source/db/maintenance/runner.js';
 import {prepareAction} from '../../source/db/maintenance/service.js';
 import {MaintenanceAction, type FlowOutcome} from '../../source/screens/MaintenanceAction.js';
 import {NotFoundError, PrivilegeError, UsageError} from '../../source/errors.js';
+import {runCli, type CliResult} from '../helpers/cli.js';
 import {createTestDatabase, type TestDatabase} from '../helpers/db.js';
 import {waitForFrame} from '../helpers/fakes.js';
 
@@ -59,21 +59,9 @@ async function lastLog(action: string) {
 	return row;
 }
 
-type Run = {code: number | null; stdout: string; stderr: string};
-
-function evfleet(args: string[]): Promise<Run> {
-	const env: Record<string, string | undefined> = {...process.env, DATABASE_URL: db.url, NO_COLOR: '1'};
-	for (const name of ['PGHOST', 'PGPORT', 'PGDATABASE', 'PGUSER']) delete env[name];
-	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, ['--import', 'tsx', 'source/cli.tsx', ...args], {env, stdio: ['pipe', 'pipe', 'pipe']});
-		let stdout = '';
-		let stderr = '';
-		child.stdout.on('data', chunk => (stdout += chunk));
-		child.stderr.on('data', chunk => (stderr += chunk));
-		child.on('error', reject);
-		child.on('close', code => resolve({code, stdout, stderr}));
-		child.stdin.end();
-	});
+// stdin is a pipe, not a terminal: what cron and scripts give the command.
+function evfleet(args: string[]): Promise<CliResult> {
+	return runCli(args, {env: {DATABASE_URL: db.url, NO_COLOR: '1', PGHOST: undefined, PGPORT: undefined, PGDATABASE: undefined, PGUSER: undefined}});
 }
 
 beforeAll(async () => {
