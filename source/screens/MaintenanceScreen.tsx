@@ -208,12 +208,8 @@ export function MaintenanceScreen({data, width, height, isActive, arg, reportErr
 	const current = () => selectionAt(nav.current());
 	const {table: selectedTable, view: selectedView, index: selectedIndex, pid: selectedPid} = selectionAt(nav.selected);
 
-	const bindings: KeyBinding[] = [
-		...nav.bindings,
-		{key: 'tab', label: 'section', match: ['tab'], handler: () => {
-			setTab(t => tabs[(tabs.indexOf(t) + 1) % tabs.length]!);
-			nav.select(0);
-		}},
+	// With --readonly (data.readOnly) no action key is offered at all: the footer only shows what works.
+	const actionBindings: KeyBinding[] = data.readOnly ? [] : [
 		...(tab === 'overview' ? [
 			{key: 'c', label: 'create partitions', handler: () => start({action: 'partitions.create', ahead: 3, table: current().table})},
 			...(selectedTable ? [{key: 'd', label: 'detach old', handler: () => {
@@ -238,6 +234,14 @@ export function MaintenanceScreen({data, width, height, isActive, arg, reportErr
 				if (pid !== undefined) start({action: 'terminate', pid});
 			}},
 		] : []),
+	];
+	const bindings: KeyBinding[] = [
+		...nav.bindings,
+		{key: 'tab', label: 'section', match: ['tab'], handler: () => {
+			setTab(t => tabs[(tabs.indexOf(t) + 1) % tabs.length]!);
+			nav.select(0);
+		}},
+		...actionBindings,
 		{key: 'r', label: 'reload', handler: () => setGeneration(g => g + 1)},
 	];
 	// While an action is on screen it owns the keyboard (its dialog, esc to cancel); the shell's keys wait.

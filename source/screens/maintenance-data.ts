@@ -16,6 +16,8 @@ export type MaintenanceActions = {
 };
 
 export type MaintenanceData = MaintenanceActions & {
+	/** Actions are off (`evfleet --readonly`): the screen offers no action keys. */
+	readOnly?: boolean;
 	health(): Promise<MaintenanceHealth>;
 	log(limit: number): Promise<LogEntry[]>;
 };

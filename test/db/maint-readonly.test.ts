@@ -15,6 +15,7 @@ describe('console --readonly', () => {
 
 	it('refuses every maintenance action before any SQL, while health still reads', async () => {
 		const data = createMaintenanceData(parseConnectionUrl(db.url, 'test'), db.sql, {readOnly: true});
+		expect(data.readOnly).toBe(true);
 		await expect(data.prepare({action: 'partitions.create', ahead: 3})).rejects.toBeInstanceOf(UsageError);
 		await expect(data.prepare({action: 'refresh', view: 'all'})).rejects.toThrow(/--readonly/);
 		const health = await data.health();

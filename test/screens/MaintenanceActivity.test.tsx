@@ -71,6 +71,19 @@ function open(data: MaintenanceData) {
 }
 
 describe('MaintenanceScreen activity: cancel and terminate', () => {
+	it('offers no action keys at all when actions are off (--readonly), and C does nothing', async () => {
+		const {data, requests} = fakeData([backend(4242)]);
+		const {lastFrame, stdin, keys} = open({...data, readOnly: true});
+		await waitForFrame(lastFrame, f => f.includes('4242'));
+		await vi.waitFor(() => expect(keys()).toContain('r'));
+		expect(keys()).not.toEqual(expect.arrayContaining(['C']));
+		expect(keys()).not.toContain('K');
+		stdin.write('C');
+		stdin.write('r');
+		await vi.waitFor(() => expect(keys()).toContain('r'));
+		expect(requests).toEqual([]);
+	});
+
 	it('C on the selected backend shows the plan with y/N; n refuses (logged) and runs nothing', async () => {
 		const {data, requests, refusals, runs} = fakeData([backend(4242), backend(5151, {user: 'bob'})]);
 		const {lastFrame, stdin, keys} = open(data);

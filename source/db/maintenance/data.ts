@@ -19,6 +19,7 @@ export type MaintenanceDataOptions = {
 
 export function createMaintenanceData(target: ConnectionTarget, sql: Sql, options: MaintenanceDataOptions = {}): MaintenanceData {
 	return {
+		readOnly: options.readOnly ?? false,
 		health: () => maintenanceHealth(sql, options.health),
 		log: limit => recentLog(sql, {limit}),
 		prepare: request =>
