@@ -2,10 +2,8 @@
 import type {Sql} from 'postgres';
 import {clampLimit, countOrEstimate, type Cursor, type Page} from './paging.js';
 
-export type TelematicsRow = {
-	/** The vehicle's id (rows are unique per vehicle and recorded_at). */
-	id: string;
-	recordedAt: Date;
+/** What a vehicle reports: one telematics row, and its live state (vehicles.ts) carries the same. */
+export type TelematicsReading = {
 	socPct: number | null;
 	sohPct: number | null;
 	speedKmh: number | null;
@@ -17,6 +15,12 @@ export type TelematicsRow = {
 	packCurrentA: number | null;
 	packTempC: number | null;
 	powerKw: number | null;
+};
+
+export type TelematicsRow = TelematicsReading & {
+	/** The vehicle's id (rows are unique per vehicle and recorded_at). */
+	id: string;
+	recordedAt: Date;
 	/** Seconds until the vehicle's next newer row (on any page, even outside since/until); null for its newest row. */
 	secondsToNewer: number | null;
 	/** The vehicle went silent for longer than the gap threshold after this row. */

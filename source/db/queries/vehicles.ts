@@ -4,6 +4,7 @@ import type {Sql} from 'postgres';
 import {nearestAvailableConnectors, type NearestConnectorRow} from './charging.js';
 import {escapeLike, isUuid} from './organizations.js';
 import {clampLimit, countOrEstimate, keyset, toPage, type Fragment, type Page, type PageRequest} from './paging.js';
+import type {TelematicsReading} from './telematics.js';
 
 export const vehicleStatuses = ['active', 'charging', 'idle', 'maintenance', 'offline', 'retired'] as const;
 export type VehicleStatus = (typeof vehicleStatuses)[number];
@@ -255,22 +256,11 @@ export type VehicleIdentity = {
 	depotLongitude: number | null;
 };
 
-export type VehicleLiveState = {
+export type VehicleLiveState = TelematicsReading & {
 	recordedAt: Date;
 	receivedAt: Date;
 	secondsSinceReport: number;
 	connectivity: Connectivity;
-	socPct: number | null;
-	sohPct: number | null;
-	speedKmh: number | null;
-	headingDeg: number | null;
-	latitude: number | null;
-	longitude: number | null;
-	odometerKm: number | null;
-	packVoltageV: number | null;
-	packCurrentA: number | null;
-	packTempC: number | null;
-	powerKw: number | null;
 	depotDistanceM: number | null;
 	depotBearingDeg: number | null;
 };
