@@ -109,3 +109,22 @@ describe('liveVehicles', () => {
 		expect(plan).not.toMatch(/vehicle_telematics/);
 	});
 });
+
+describe('liveVehicles connectivity', () => {
+	it("agrees with the schema's connectivity_status() on both sides of the 5-minute and 1-hour thresholds", async () => {
+		const {sql} = db;
+		const edge = await fleet(sql, orgA, 'Threshold edge');
+		for (const [name, secondsAgo] of [['E290', 290], ['E310', 310], ['E3590', 3590], ['E3610', 3610]] as const) {
+			const v = await vehicle(sql, orgA, edge, {status: 'active', plate: name});
+			await report(sql, orgA, v.id, {secondsAgo, soc: 50});
+		}
+		const snapshot = await liveVehicles(sql, {fleetId: edge});
+		const fromSchema = await sql<{plate: string; connectivity: string}[]>`
+			select v.plate, connectivity_status(date_part('epoch', now() - s.recorded_at)) as connectivity
+			from vehicles v join vehicle_live_state s on s.vehicle_id = v.id where v.fleet_id = ${edge}`;
+		const expected = Object.fromEntries(fromSchema.map(row => [row.plate, row.connectivity]));
+		expect(expected).toEqual({E290: 'online', E310: 'stale', E3590: 'stale', E3610: 'offline'});
+		expect(Object.fromEntries(snapshot.rows.map(row => [row.plate, row.connectivity]))).toEqual(expected);
+		expect(snapshot.counts.byConnectivity).toEqual({online: 1, stale: 2, offline: 1});
+	});
+});

