@@ -1,12 +1,11 @@
 // Live vehicles: counts by status and connectivity plus one page of vehicles sorted by what needs attention,
 // in ONE query from vehicles + vehicle_live_state (never telematics history).
 import type {Sql} from 'postgres';
-import {connectivityThresholdSeconds} from './vehicles.js';
+import {connectivityThresholdSeconds, type Connectivity, type VehicleStatus as AnyVehicleStatus} from './vehicles.js';
 
-export const vehicleStatuses = ['active', 'charging', 'idle', 'maintenance', 'offline'] as const;
-export type VehicleStatus = (typeof vehicleStatuses)[number];
-export const connectivities = ['online', 'stale', 'offline'] as const;
-export type Connectivity = (typeof connectivities)[number];
+export type {Connectivity};
+/** The statuses of vehicles in service: the live views leave retired vehicles out. */
+export type VehicleStatus = Exclude<AnyVehicleStatus, 'retired'>;
 
 /** Below this state of charge a vehicle needs attention. */
 export const lowSocPct = 20;
