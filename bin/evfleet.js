@@ -1,8 +1,13 @@
 #!/usr/bin/env node
-// The shipped console: dist/ is one esbuild bundle (scripts/build.mjs) with React's production build
+// The shipped console: dist/evfleet.cjs is one esbuild bundle (scripts/build.mjs) with React's production build
 // compiled in; NODE_ENV is set too, for anything that still reads it at run time.
 import fs from 'node:fs';
+import {createRequire} from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
 import v8 from 'node:v8';
+import vm from 'node:vm';
 
 process.env.NODE_ENV ??= 'production';
 // With no terminal at all (cron, CI, `evfleet orgs --json > file`), Ink asks terminal-size for a width on every
@@ -12,6 +17,7 @@ if (!process.stdout.isTTY && !process.stderr.isTTY) {
 	process.env.COLUMNS ??= '80';
 	process.env.LINES ??= '24';
 }
+let flavour = 'pipe';
 // Ink writes no frame until exit when CI is set (it assumes a log, not a screen); a person at a terminal
 // (stdin and stdout both TTYs) always gets the live console, whatever the environment says.
 if (process.stdin.isTTY && process.stdout.isTTY) {
@@ -23,10 +29,56 @@ if (process.stdin.isTTY && process.stdout.isTTY) {
 	// Scripted runs (a pipe) are short and keep V8's defaults.
 	v8.setFlagsFromString('--semi-space-growth-factor=1');
 	v8.setFlagsFromString('--optimize-for-size');
+	flavour = 'tty'; // V8 refuses code cached under other flags: each flavour has its own cache file.
 }
-const entry = new URL('../dist/cli.js', import.meta.url);
-if (!fs.existsSync(entry)) {
+
+const bundle = fileURLToPath(new URL('../dist/evfleet.cjs', import.meta.url));
+let source;
+try {
+	source = fs.readFileSync(bundle, 'utf8');
+} catch {
 	process.stderr.write('evfleet is not built: run `npm run build` (or `npm run dev -- …` to run from source)\n');
 	process.exit(1);
 }
-await import(entry.href);
+
+// V8's code cache (what Node 22's module.enableCompileCache keeps for modules, done here for Node 20): the
+// first run compiles the bundle and, as it exits, saves the compiled code of every function it ran; later
+// runs start from it instead of parsing and compiling 1.6 MB again. The file is keyed by the bundle's size
+// and time, Node's version and the flavour; V8 checks the source and its own version and flags too, and
+// rejects a stale cache (the next exit writes a fresh one). EVFLEET_COMPILE_CACHE=0 turns it off.
+const cacheFile = compileCachePath();
+let cachedData;
+if (cacheFile) {
+	try {
+		cachedData = fs.readFileSync(cacheFile);
+	} catch {}
+}
+const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {filename: bundle, cachedData});
+if (cacheFile && (cachedData === undefined || script.cachedDataRejected)) {
+	process.once('exit', () => {
+		try {
+			fs.mkdirSync(path.dirname(cacheFile), {recursive: true, mode: 0o700});
+			const temporary = `${cacheFile}.${process.pid}`;
+			fs.writeFileSync(temporary, script.createCachedData(), {mode: 0o600});
+			fs.renameSync(temporary, cacheFile);
+		} catch {} // A cache that cannot be written costs the next start its compile time, nothing else.
+	});
+}
+const module = {exports: {}};
+script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, path.dirname(bundle));
+await module.exports;
+
+/** Where this user keeps the compiled bundle: their own cache directory only (code is loaded from it), or none. */
+function compileCachePath() {
+	if (process.env.EVFLEET_COMPILE_CACHE === '0') return undefined;
+	const base = process.env.XDG_CACHE_HOME || (os.homedir() && path.join(os.homedir(), '.cache'));
+	if (!base || !path.isAbsolute(base)) return undefined;
+	let stat;
+	try {
+		stat = fs.statSync(bundle);
+	} catch {
+		return undefined;
+	}
+	const key = `${process.version}-${process.arch}-${flavour}-${stat.size.toString(36)}-${Math.round(stat.mtimeMs).toString(36)}`;
+	return path.join(base, 'evfleet', `${key}.v8cache`);
+}

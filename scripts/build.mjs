@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// Builds the shipped evfleet: one esbuild bundle, an entry point per command (Pastel still finds
-// dist/commands/**) and the code they share in chunks, so startup reads a handful of files
-// instead of hundreds, and React's production build is the only one included.
+// Builds the shipped evfleet: ONE CommonJS file, dist/evfleet.cjs, with every command in it (found here,
+// in source/commands/, as Pastel would find them) and React's production build the only one included.
+// One classic script rather than ES modules because Node 20 can keep V8's compiled code for a script
+// (vm.Script cachedData) but not for modules: bin/evfleet.js loads it with a code cache, so a second
+// start skips parsing and compiling (Node 22's module.enableCompileCache does the same for modules).
 import fs from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
@@ -12,17 +14,6 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const sourceDir = path.join(root, 'source');
 const defaultOutDir = path.join(root, 'dist');
 const metaUrlMarker = '__EVFLEET_SOURCE_URL__:';
-
-/** Every command file, found afresh on each build, so a command added later is built without touching this script. */
-export function commandEntryPoints(directory = path.join(sourceDir, 'commands')) {
-	const entries = [];
-	for (const entry of fs.readdirSync(directory, {withFileTypes: true})) {
-		const file = path.join(directory, entry.name);
-		if (entry.isDirectory()) entries.push(...commandEntryPoints(file));
-		else if (/\.(ts|tsx|js|jsx)$/.test(entry.name) && !entry.name.endsWith('.d.ts') && !/\.test\.tsx?$/.test(entry.name)) entries.push(file);
-	}
-	return entries.sort();
-}
 
 // Code that finds files next to itself (`new URL('../../sql', import.meta.url)`) must keep seeing its
 // source layout after it moves into a chunk: mark each use with its path under source/, then point the
@@ -74,35 +65,100 @@ export class Ajv2020 { constructor() { unused(); } }
 export default {default: unused, eq: unused};`,
 			loader: 'js',
 		}));
-		// Pastel imports the command files one after another (an await per file, each a read of the file and
-		// of the chunks it needs): start every import at once, then assemble the same command tree in the same order.
+		// Pastel imports every file of its commands directory at run time; here that directory is read at
+		// build time instead and each command imported statically, in the tree Pastel's reader builds.
 		build.onLoad({filter: /[\/]pastel[\/]build[\/]read-commands\.js$/}, async args => {
 			const text = await fs.promises.readFile(args.path, 'utf8');
 			for (const expected of ["if (file.startsWith('_app'))", 'const m = (await import(fileUrl.href));', "indexCommand.name = file;", 'component: m.default,'])
 				if (!text.includes(expected)) throw new Error(`pastel changed: read-commands.js no longer has ${expected} (update scripts/build.mjs)`);
-			return {contents: parallelReadCommands, loader: 'js'};
+			return {contents: staticReadCommands(path.join(sourceDir, 'commands')), loader: 'js', resolveDir: path.dirname(args.path)};
+		});
+		// Its custom-app lookup reads the same directory; evfleet has no commands/_app.tsx (checked here).
+		build.onLoad({filter: /[\/]pastel[\/]build[\/]read-custom-app\.js$/}, () => {
+			if (fs.readdirSync(path.join(sourceDir, 'commands')).some(file => file.startsWith('_app')))
+				throw new Error('source/commands/_app.* exists: teach scripts/build.mjs to bundle it');
+			return {contents: 'export default async function readCustomApp() { return undefined; }', loader: 'js'};
+		});
+		// Ink's reconciler awaits React DevTools at its top level when DEV=true (react-devtools-core, not a dependency
+		// of ours): a script cannot await there, and the shipped console has no DevTools hook.
+		build.onLoad({filter: /[\/]ink[\/]build[\/]reconciler\.js$/}, async args => {
+			const text = await fs.promises.readFile(args.path, 'utf8');
+			const patched = text.replace("await import('./devtools.js');", 'void 0;').replace('? await loadPackageJson()', '? {name: undefined, version: undefined}');
+			if (patched.includes("await import('./devtools.js')") || patched.includes('? await loadPackageJson()') || patched.length === text.length) throw new Error('ink changed: reconciler.js top-level awaits not found as expected (update scripts/build.mjs)');
+			return {contents: patched, loader: 'js'};
+		});
+		// string-width (four copies), slice-ansi and ansi-tokenize each build an Intl.Segmenter when loaded; the first
+		// one loads ICU's break-iterator data (~17 ms here), on every start, even for `orgs --json`, which never
+		// measures a string. Build each on its first use instead: they are only ever asked to .segment().
+		build.onLoad({filter: /[\/]node_modules[\/](string-width[\/]index|slice-ansi[\/]tokenize-ansi|@alcalzone[\/]ansi-tokenize[\/]build[\/]tokenize)\.js$/}, async args => {
+			const text = await fs.promises.readFile(args.path, 'utf8');
+			const declaration = /^const (\w+) = new Intl\.Segmenter\(([^)]*)\);$/m.exec(text);
+			if (!declaration) {
+				if (text.includes('Intl.Segmenter')) throw new Error(`${args.path} changed: its Intl.Segmenter is not the declaration expected (update scripts/build.mjs)`);
+				return undefined;
+			}
+			const [line, name, parameters] = declaration;
+			const uses = text.split(line)[1].replace(/\/\/.*$/gm, '').match(new RegExp(`\\b${name}\\b(\\.\\w+)?`, 'g')) ?? [];
+			if (uses.some(use => use !== `${name}.segment`)) throw new Error(`${args.path} uses ${name} other than .segment() (update scripts/build.mjs)`);
+			let contents = text.replace(line, `let ${name}Instance;\nconst ${name} = {segment: text => (${name}Instance ??= new Intl.Segmenter(${parameters})).segment(text)};`);
+			// string-width 8's emoji test, /^\p{RGI_Emoji}$/v, is a set of strings V8 builds from ICU when the literal
+			// is first evaluated (~10 ms): evaluate it on first use too. It is only ever asked to .test().
+			const emoji = 'const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;';
+			if (contents.includes(emoji)) {
+				const emojiUses = contents.split(emoji)[1].replace(/\/\/.*$/gm, '').match(/\brgiEmojiRegex\b(\.\w+)?/g) ?? [];
+				if (emojiUses.some(use => use !== 'rgiEmojiRegex.test')) throw new Error(`${args.path} uses rgiEmojiRegex other than .test() (update scripts/build.mjs)`);
+				contents = contents.replace(emoji, 'let rgiEmojiRegexInstance;\nconst rgiEmojiRegex = {test: text => (rgiEmojiRegexInstance ??= /^\\p{RGI_Emoji}$/v).test(text)};');
+			}
+			return {contents, loader: 'js'};
+		});
+		// yoga-layout instantiates its WebAssembly with a top-level await, which a script cannot have. Export
+		// the same object, filled in when the instance is ready; the bundle's entry waits for `yogaReady`
+		// before it runs anything (Ink reads Yoga only when it lays out a frame).
+		build.onLoad({filter: /[\/]yoga-layout[\/]dist[\/]src[\/]index\.js$/}, async args => {
+			const text = await fs.promises.readFile(args.path, 'utf8');
+			if (!text.includes('const Yoga = wrapAssembly(await loadYoga());')) throw new Error('yoga-layout changed: its top-level await was not found (update scripts/build.mjs)');
+			return {
+				contents: `import loadYoga from '../binaries/yoga-wasm-base64-esm.js';
+import wrapAssembly from './wrapAssembly.js';
+const Yoga = {};
+export const yogaReady = loadYoga().then(lib => { Object.assign(Yoga, wrapAssembly(lib)); });
+export default Yoga;
+export * from './generated/YGEnums.js';`,
+				loader: 'js',
+				resolveDir: path.dirname(args.path),
+			};
 		});
 	},
 };
 
-const parallelReadCommands = `import fs from 'node:fs';
-import path from 'node:path';
-import {pathToFileURL} from 'node:url';
-import decamelize from 'decamelize';
-const start = directory => fs.readdirSync(directory).flatMap(file => {
-	if (file.startsWith('_app')) return [];
-	const filePath = path.join(directory, file);
-	if (fs.statSync(filePath).isDirectory()) return [{file, entries: start(filePath)}];
-	if (!/\\.(js|ts)x?$/.test(file) || file.endsWith('.d.ts')) return [];
-	const module = import(pathToFileURL(filePath).href);
-	module.catch(() => {});
-	return [{file, module}];
-});
-const assemble = async entries => {
+/** The command files in the bundle, relative to source/commands/ (written to dist/commands.json for tools). */
+function commandFiles(directory = path.join(sourceDir, 'commands'), prefix = '') {
+	return fs.readdirSync(directory, {withFileTypes: true}).flatMap(entry => {
+		if (entry.isDirectory()) return commandFiles(path.join(directory, entry.name), `${prefix}${entry.name}/`);
+		return /\.(js|ts)x?$/.test(entry.name) && !entry.name.endsWith('.d.ts') && !/\.test\.tsx?$/.test(entry.name) && !entry.name.startsWith('_app') ? [`${prefix}${entry.name}`] : [];
+	}).sort();
+}
+
+/** Pastel's read-commands.js, with the directory walk done now: the same Map of commands, in the same order. */
+function staticReadCommands(directory) {
+	const imports = [];
+	const walk = folder => fs.readdirSync(folder, {withFileTypes: true}).sort((a, b) => (a.name < b.name ? -1 : 1)).flatMap(entry => {
+		if (entry.name.startsWith('_app')) return [];
+		const file = path.join(folder, entry.name);
+		if (entry.isDirectory()) return [`{file: ${JSON.stringify(entry.name)}, entries: [${walk(file).join(', ')}]}`];
+		if (!/\.(js|ts)x?$/.test(entry.name) || entry.name.endsWith('.d.ts') || /\.test\.tsx?$/.test(entry.name)) return [];
+		imports.push(`import * as command${imports.length} from ${JSON.stringify(file)};`);
+		return [`{file: ${JSON.stringify(entry.name)}, module: command${imports.length - 1}}`];
+	});
+	const tree = walk(directory);
+	return `import decamelize from 'decamelize';
+${imports.join('\n')}
+const tree = [${tree.join(', ')}];
+const assemble = entries => {
 	const commands = new Map();
-	for (const {file, entries: inner, module} of entries) {
+	for (const {file, entries: inner, module: m} of entries) {
 		if (inner) {
-			const subCommands = await assemble(inner);
+			const subCommands = assemble(inner);
 			const indexCommand = subCommands.get('index');
 			if (indexCommand) {
 				indexCommand.name = file;
@@ -114,67 +170,61 @@ const assemble = async entries => {
 			commands.set(file, {name: file, isDefault: false, commands: subCommands});
 			continue;
 		}
-		const m = await module;
-		const name = decamelize(file.replace(/\\.(js|ts)x?$/, ''), {separator: '-'});
+		const name = decamelize(file.replace(/\.(js|ts)x?$/, ''), {separator: '-'});
 		commands.set(name, {name, description: m.description, isDefault: m.isDefault ?? false, alias: m.alias, options: m.options, args: m.args, component: m.default});
 	}
 	return commands;
 };
-const readCommands = async directory => assemble(start(directory));
-export default readCommands;
+export default async function readCommands() { return assemble(tree); }
 `;
+}
 
 function resolveMetaUrls(outDir, outputFile, text) {
 	return text.replace(new RegExp(`"${metaUrlMarker}([^"]+)"`, 'g'), (_, relative) => {
 		let target = path.relative(path.dirname(outputFile), path.join(outDir, relative)).split(path.sep).join('/');
 		if (!target.startsWith('.')) target = `./${target}`;
-		return `new URL(${JSON.stringify(target)}, import.meta.url).href`;
+		return `new URL(${JSON.stringify(target)}, require("node:url").pathToFileURL(__filename)).href`;
 	});
 }
 
-/** What `evfleet --help` loads: every entry point and the chunks they import statically (dynamic imports excluded). */
-function startupReport(metafile, entryPoints) {
-	const explicit = new Set(entryPoints.map(file => path.relative(root, file).split(path.sep).join('/')));
-	const outputs = metafile.outputs;
-	const loaded = new Set();
-	const visit = file => {
-		if (loaded.has(file)) return;
-		loaded.add(file);
-		for (const imported of outputs[file]?.imports ?? []) if (imported.kind === 'import-statement' && !imported.external) visit(imported.path);
-	};
-	for (const [file, output] of Object.entries(outputs)) if (output.entryPoint && explicit.has(output.entryPoint)) visit(file);
-	const rows = [...loaded].map(file => [file, outputs[file].bytes]).sort((a, b) => b[1] - a[1]);
-	const total = rows.reduce((sum, [, bytes]) => sum + bytes, 0);
-	const biggest = file => Object.entries(outputs[file].inputs).sort((a, b) => b[1].bytesInOutput - a[1].bytesInOutput).slice(0, 3).map(([input]) => input.replace(/^node_modules\//, '')).join(', ');
-	return `\nloaded at startup (--help): ${(total / 1024).toFixed(0)} KiB in ${rows.length} files\n${rows.map(([file, bytes]) => `  ${(bytes / 1024).toFixed(0).padStart(5)} KiB  ${file}  (${biggest(file)})`).join('\n')}\n`;
-}
+// The bundle's entry: start compiling Yoga's WebAssembly (V8 does it off the main thread), load the CLI's modules
+// meanwhile (none of them touches Yoga when it loads), and run the CLI once both are ready.
+const bundleEntry = {
+	name: 'bundle-entry',
+	setup(build) {
+		build.onResolve({filter: /^evfleet:entry$/}, () => ({path: 'entry', namespace: 'evfleet-entry'}));
+		build.onLoad({filter: /.*/, namespace: 'evfleet-entry'}, () => ({
+			contents: `import {yogaReady} from 'yoga-layout';
+module.exports = Promise.all([import(${JSON.stringify(path.join(sourceDir, 'cli.tsx'))}), yogaReady]).then(([cli]) => cli.run());`,
+			loader: 'js',
+			resolveDir: root,
+		}));
+	},
+};
 
 /** Bundles source/ into outDir (default dist/, emptied first); resolves to the list of files written. */
 export async function build({analyze = false, outDir = defaultOutDir, quiet = false} = {}) {
 	const started = performance.now();
-	const entryPoints = [path.join(sourceDir, 'cli.tsx'), ...commandEntryPoints()];
 	const result = await esbuild.build({
 		absWorkingDir: root,
-		entryPoints,
-		outbase: sourceDir,
+		entryPoints: {evfleet: 'evfleet:entry'},
 		outdir: outDir,
+		outExtension: {'.js': '.cjs'},
 		bundle: true,
-		splitting: true,
-		format: 'esm',
+		format: 'cjs',
 		platform: 'node',
 		target: 'node20',
+		// Node 20's V8 has RegExp set notation (/v); without this esbuild turns such literals into `new RegExp(…)`, which
+		// compiles each pattern when its module loads (string-width's Unicode-property classes: ~15 ms per start).
+		supported: {'regexp-set-notation': true, 'regexp-unicode-property-escapes': true},
 		jsx: 'automatic',
 		// Whitespace and syntax only: stack traces under --debug keep readable names.
 		minifyWhitespace: !process.env.EVFLEET_BUILD_READABLE,
 		minifySyntax: true,
 		legalComments: 'none',
-		chunkNames: 'chunks/[name]-[hash]',
 		define: {'process.env.NODE_ENV': '"production"'},
-		// Only loaded when DEV=true (Ink's devtools hook); not a dependency of ours.
-		external: ['react-devtools-core', ...(process.env.EVFLEET_BUILD_EXTERNAL ? process.env.EVFLEET_BUILD_EXTERNAL.split(',') : [])],
-		// Bundled CommonJS (commander, cli-table3 …) calls require() for Node built-ins.
-		banner: {js: "import {createRequire as __evfleetCreateRequire} from 'node:module';const require=__evfleetCreateRequire(import.meta.url);"},
-		plugins: [sourceMetaUrl, trimDependencies],
+		external: [...(process.env.EVFLEET_BUILD_EXTERNAL ? process.env.EVFLEET_BUILD_EXTERNAL.split(',') : [])],
+		plugins: [bundleEntry, sourceMetaUrl, trimDependencies],
 		metafile: true,
 		write: false,
 		logLevel: 'warning',
@@ -184,12 +234,10 @@ export async function build({analyze = false, outDir = defaultOutDir, quiet = fa
 		fs.mkdirSync(path.dirname(file.path), {recursive: true});
 		fs.writeFileSync(file.path, resolveMetaUrls(outDir, file.path, file.text));
 	}
-	if (analyze) {
-		process.stdout.write(await esbuild.analyzeMetafile(result.metafile));
-		process.stdout.write(startupReport(result.metafile, entryPoints));
-	}
+	fs.writeFileSync(path.join(outDir, 'commands.json'), `${JSON.stringify(commandFiles(), null, '\t')}\n`);
+	if (analyze) process.stdout.write(await esbuild.analyzeMetafile(result.metafile));
 	const bytes = result.outputFiles.reduce((sum, file) => sum + file.contents.length, 0);
-	if (!quiet) process.stdout.write(`built ${result.outputFiles.length} files (${(bytes / 1024).toFixed(0)} KiB) into ${path.relative(root, outDir) || '.'}/ in ${Math.round(performance.now() - started)} ms\n`);
+	if (!quiet) process.stdout.write(`built ${result.outputFiles.map(file => path.relative(root, file.path)).join(', ')} (${(bytes / 1024).toFixed(0)} KiB) in ${Math.round(performance.now() - started)} ms\n`);
 	return result.outputFiles.map(file => file.path);
 }
 

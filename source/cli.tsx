@@ -21,5 +21,11 @@ commandPrototype.parse = function (...args) {
 	return parse.apply(this, args);
 };
 
-const app = new Pastel({importMeta: import.meta, name: 'evfleet', description: 'Admin console for the evfleet PostgreSQL database'});
-await app.run();
+/** Parses the command line and runs the command. The built bundle calls it once Yoga is ready (scripts/build.mjs). */
+export async function run(): Promise<void> {
+	const app = new Pastel({importMeta: {url: import.meta.url} as ImportMeta, name: 'evfleet', description: 'Admin console for the evfleet PostgreSQL database'});
+	await app.run();
+}
+
+// Run directly (`npm run dev`, tsx): start now.
+if (process.argv[1] && /[\\/]cli\.tsx$/.test(process.argv[1])) void run();

@@ -10,11 +10,13 @@ import {median, summarize} from '../lib/stats.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 
-/** Whether the built CLI has this command (dist/commands/<name>.js, or index.js for the console). */
+/** Whether the built CLI has this command: dist/commands.json lists the bundle's command files ('index' is the console). */
 function builtCommand(context: BenchContext, name: string): boolean {
 	const bin = context.cli.at(-1)!;
-	const dist = path.resolve(path.dirname(bin), '../dist/commands');
-	return fs.existsSync(path.join(dist, `${name}.js`)) || fs.existsSync(path.join(dist, name, 'index.js'));
+	const manifest = path.resolve(path.dirname(bin), '../dist/commands.json');
+	if (!fs.existsSync(manifest)) return false;
+	const files = JSON.parse(fs.readFileSync(manifest, 'utf8')) as string[];
+	return files.some(file => file.replace(/\.(js|ts)x?$/, '') === name || file.replace(/\.(js|ts)x?$/, '') === `${name}/index`);
 }
 
 const productionEnv = () => ({...process.env, NODE_ENV: 'production', NO_COLOR: '1'});

@@ -1,4 +1,5 @@
-// The shipped build: every command file is bundled, Pastel still finds them all, and the bundle runs without node_modules.
+// The shipped build: every command file is bundled, Pastel still finds them all, the bundle runs without node_modules,
+// and bin/evfleet.js keeps V8's compiled code for it between runs.
 import {execFile} from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,7 +12,7 @@ const run = promisify(execFile);
 const repo = path.resolve(import.meta.dirname, '../..');
 const commandsDir = path.join(repo, 'source/commands');
 
-type Built = {root: string; cli: string};
+type Built = {root: string; cli: string; cache: string};
 
 /** Command names as Pastel derives them from files: folders are subcommands, index files name the folder. */
 function commandPaths(directory = commandsDir, prefix: string[] = []): string[][] {
@@ -28,9 +29,13 @@ function commandPaths(directory = commandsDir, prefix: string[] = []): string[][
 	return paths;
 }
 
-async function evfleet(built: Built, args: string[]) {
+async function evfleet(built: Built, args: string[], env: Record<string, string> = {}) {
 	// Run from a directory with no package.json and no node_modules: the bundle must carry everything.
-	return run(process.execPath, [built.cli, ...args], {cwd: built.root, env: {...process.env, NODE_ENV: 'production', NO_COLOR: '1'}, timeout: 20_000});
+	return run(process.execPath, [built.cli, ...args], {cwd: built.root, env: {...process.env, NODE_ENV: 'production', NO_COLOR: '1', XDG_CACHE_HOME: built.cache, ...env}, timeout: 20_000});
+}
+
+function cacheFiles(directory: string): string[] {
+	return fs.existsSync(directory) ? fs.readdirSync(directory).filter(file => file.endsWith('.v8cache')) : [];
 }
 
 describe('npm run build', () => {
@@ -44,7 +49,11 @@ describe('npm run build', () => {
 		// @ts-expect-error plain ES module script without types
 		const {build} = (await import('../../scripts/build.mjs')) as {build: (options: {outDir: string; quiet: boolean}) => Promise<string[]>};
 		await build({outDir: path.join(root, 'dist'), quiet: true});
-		built = {root, cli: path.join(root, 'dist/cli.js')};
+		// The launcher as shipped, next to the dist/ it loads.
+		fs.mkdirSync(path.join(root, 'bin'));
+		fs.copyFileSync(path.join(repo, 'bin/evfleet.js'), path.join(root, 'bin/evfleet.js'));
+		fs.writeFileSync(path.join(root, 'package.json'), JSON.stringify({type: 'module'}));
+		built = {root, cli: path.join(root, 'bin/evfleet.js'), cache: path.join(root, 'cache')};
 		db = await createTestDatabase();
 	});
 
@@ -53,13 +62,30 @@ describe('npm run build', () => {
 		if (built) fs.rmSync(built.root, {recursive: true, force: true});
 	});
 
-	it('builds one entry point per command file, shared code in chunks', () => {
-		expect(fs.existsSync(path.join(built.root, 'dist/chunks'))).toBe(true);
-		const files = fs.readdirSync(commandsDir, {recursive: true, encoding: 'utf8'}).filter(file => /\.tsx?$/.test(file));
+	it('builds one bundle and lists every command file in it', () => {
+		expect(fs.readdirSync(path.join(built.root, 'dist')).sort()).toEqual(['commands.json', 'evfleet.cjs']);
+		const files = fs.readdirSync(commandsDir, {recursive: true, encoding: 'utf8'}).filter(file => /\.tsx?$/.test(file)).map(file => file.split(path.sep).join('/'));
 		expect(files.length).toBeGreaterThan(0);
-		for (const file of files) {
-			expect(fs.existsSync(path.join(built.root, 'dist/commands', file.replace(/\.tsx?$/, '.js'))), file).toBe(true);
-		}
+		const listed = JSON.parse(fs.readFileSync(path.join(built.root, 'dist/commands.json'), 'utf8')) as string[];
+		expect([...listed].sort()).toEqual([...files].sort());
+	});
+
+	it('keeps a code cache per user, rejects a damaged one and rewrites it, and can be told not to', async () => {
+		const directory = path.join(built.cache, 'evfleet');
+		fs.rmSync(built.cache, {recursive: true, force: true});
+		const first = await evfleet(built, ['--version']);
+		const [file] = cacheFiles(directory);
+		expect(file).toMatch(/-pipe-.*\.v8cache$/);
+		expect(fs.statSync(path.join(directory, file!)).size).toBeGreaterThan(100_000);
+		expect(fs.statSync(directory).mode & 0o077).toBe(0);
+		// A warm start gives the same answer; a cache of garbage is refused by V8, the run still works, and it is rewritten.
+		expect((await evfleet(built, ['--version'])).stdout).toBe(first.stdout);
+		fs.writeFileSync(path.join(directory, file!), 'not a code cache');
+		expect((await evfleet(built, ['--version'])).stdout).toBe(first.stdout);
+		expect(fs.statSync(path.join(directory, file!)).size).toBeGreaterThan(100_000);
+		fs.rmSync(built.cache, {recursive: true, force: true});
+		expect((await evfleet(built, ['--version'], {EVFLEET_COMPILE_CACHE: '0'})).stdout).toBe(first.stdout);
+		expect(cacheFiles(directory)).toEqual([]);
 	});
 
 	it('lists every top-level command in --help', async () => {
