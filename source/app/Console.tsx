@@ -9,6 +9,7 @@ import {serverInfo} from '../db/queries/server.js';
 import {openScoped} from '../db/scope.js';
 import {exitCodeFor, formatError} from '../errors.js';
 import {leaveAlternateScreen, useAlternateScreen} from './alternate-screen.js';
+import {markInterrupted, useInterrupt} from './interrupt.js';
 import {Shell, type SessionInfo} from './Shell.js';
 import {findView, type ConsoleData, type ViewDefinition} from './views.js';
 
@@ -46,6 +47,12 @@ export default function Console({target, org, initialView, debug = false, readOn
 	const [connected, setConnected] = useState<Connected | undefined>(undefined);
 	const [version, setVersion] = useState<string | undefined>(undefined);
 	const current = useRef<Connected | undefined>(undefined);
+	// Ctrl-C: exit 130. Ink unmounts the console itself (the pool ends in the effect below, the terminal is
+	// given back, a running maintenance action is cancelled on the server by its own cleanup).
+	useInterrupt(inkExits => {
+		markInterrupted();
+		if (!inkExits) exit();
+	});
 
 	const fail = (error: unknown) => {
 		leaveAlternateScreen();

@@ -10,6 +10,7 @@ import LiveVehiclesScreen from '../screens/LiveVehiclesScreen.js';
 import RoutesScreen from '../screens/RoutesScreen.js';
 import type {Area, Connectivity, ConnectorStatus, VehicleStatus} from '../screens/live-data.js';
 import Console from './Console.js';
+import {markInterrupted, useInterrupt} from './interrupt.js';
 import {NotAvailable, screenProps, views, type ViewDefinition} from './views.js';
 import {resolveFleetId, type WatchKind} from './watch-once.js';
 
@@ -54,6 +55,12 @@ export function watchRegistry(props: WatchProps, fleetId: string | undefined): V
 export default function Watch(props: WatchProps) {
 	const {exit} = useApp();
 	const [ready, setReady] = useState<{target: ConnectionTarget; registry: ViewDefinition[]} | undefined>(undefined);
+	// Ctrl-C while the fleet is still being resolved; once the console is up, it handles Ctrl-C itself.
+	useInterrupt(inkExits => {
+		if (ready) return;
+		markInterrupted();
+		if (!inkExits) exit();
+	});
 	useEffect(() => {
 		let cancelled = false;
 		(async () => {

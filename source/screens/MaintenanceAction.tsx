@@ -3,6 +3,8 @@
 // Used by the `evfleet maint …` commands on a terminal and by the maintenance screen.
 import React, {useEffect, useRef, useState} from 'react';
 import {Box, Text, useInput} from 'ink';
+import {leaveAlternateScreen} from '../app/alternate-screen.js';
+import {interruptedExitCode, wasInterrupted} from '../app/interrupt.js';
 import {ConfirmDialog} from '../components/ConfirmDialog.js';
 import {Progress} from '../components/Progress.js';
 import {Spinner} from '../components/Spinner.js';
@@ -41,6 +43,16 @@ function errorParts(error: unknown): {message: string; hint: string | null; exit
 }
 
 /** The plan, cut to `height` lines: notes, SQL (both wrapped), then affected objects; lists end with "… N more". */
+// After the screen is gone the terminal is back in cooked mode: a second Ctrl-C is a SIGINT, and quits at once
+// (as `evfleet maint … --yes` does); the statement was already cancelled on the server.
+const quitNow = () => process.exit(interruptedExitCode);
+function waitForSecondInterrupt() {
+	process.on('SIGINT', quitNow);
+}
+function stopWaitingForSecondInterrupt() {
+	process.off('SIGINT', quitNow);
+}
+
 export function PlanView({plan, width, height}: {readonly plan: ActionPlan; readonly width: number; readonly height: number}) {
 	const cost = (text: string) => Math.max(1, Math.ceil(text.length / Math.max(1, width)));
 	let budget = Math.max(6, height) - 2; // the "SQL" and "Affects" headings
@@ -95,6 +107,7 @@ export function MaintenanceAction({data, request, yes = false, width, height, is
 	const finished = useRef(false);
 	const mounted = useRef(true);
 	const startedAt = useRef(0);
+	const runningTitle = useRef('');
 	// What earlier steps of a two-step action did (detach before drop), repeated in the final report.
 	const earlier = useRef<string[]>([]);
 
@@ -107,6 +120,7 @@ export function MaintenanceAction({data, request, yes = false, width, height, is
 	const run = (plan: ActionPlan) => {
 		const abort = new AbortController();
 		controller.current = abort;
+		runningTitle.current = plan.title;
 		startedAt.current = Date.now();
 		setElapsedMs(0);
 		setState({kind: 'running', plan, progress: null, cancelling: false});
@@ -124,9 +138,10 @@ export function MaintenanceAction({data, request, yes = false, width, height, is
 					onRunningChange?.(false);
 					const lines = [...earlier.current, ...describeResult(plan, result)];
 					if (!mounted.current) {
-						// Unmounted mid-run (Ctrl-C): the person still learns what was and was not done.
+						// Unmounted mid-run (Ctrl-C, or q answered y): the person still learns what was and was not done.
+						stopWaitingForSecondInterrupt();
 						process.stderr.write(`${lines.join('\n')}\n`);
-						process.exitCode = resultExitCode(result);
+						if (!wasInterrupted()) process.exitCode = resultExitCode(result);
 						return;
 					}
 					if (result.outcome === 'done' && plan.followUp) {
@@ -142,8 +157,9 @@ export function MaintenanceAction({data, request, yes = false, width, height, is
 					onRunningChange?.(false);
 					const parts = errorParts(error);
 					if (!mounted.current) {
+						stopWaitingForSecondInterrupt();
 						process.stderr.write(`evfleet: ${parts.message}\n`);
-						process.exitCode = parts.exitCode;
+						if (!wasInterrupted()) process.exitCode = parts.exitCode;
 						return;
 					}
 					setState({kind: 'error', ...parts});
@@ -166,7 +182,13 @@ export function MaintenanceAction({data, request, yes = false, width, height, is
 		);
 		return () => {
 			mounted.current = false;
-			controller.current?.abort();
+			if (!controller.current) return;
+			// The screen is going away (Ctrl-C, quit) while a statement runs: cancel it on the server, say so on
+			// the person's own screen, and wait for the outcome (printed above) unless Ctrl-C is pressed again.
+			controller.current.abort();
+			leaveAlternateScreen();
+			process.stderr.write(`cancelling on the server: ${runningTitle.current} … (Ctrl-C again quits at once)\n`);
+			waitForSecondInterrupt();
 		};
 		// One request per mount.
 		// eslint-disable-next-line react-hooks/exhaustive-deps

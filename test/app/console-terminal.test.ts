@@ -1,0 +1,79 @@
+// The console and `evfleet watch` in a real pseudo-terminal: what Ctrl-C does (exit 130, terminal given back,
+// a running maintenance action cancelled on the server and audited).
+import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
+import {createTestDatabase, type TestDatabase} from '../helpers/db.js';
+import {runCliInPty, type PtyRun} from '../helpers/pty.js';
+
+const enterAlternate = '\u001B[?1049h';
+const leaveAlternate = '\u001B[?1049l';
+
+let db: TestDatabase;
+let runs: PtyRun[] = [];
+beforeAll(async () => {
+	db = await createTestDatabase();
+});
+afterAll(async () => {
+	await db?.close();
+});
+afterEach(() => {
+	for (const run of runs) run.kill();
+	runs = [];
+});
+
+function open(args: string[], env: Record<string, string | undefined> = {}): PtyRun {
+	const run = runCliInPty([...args, '--url', db.url], {env});
+	runs.push(run);
+	return run;
+}
+
+/** The terminal is given back: the alternate screen was left after it was last entered. */
+function leftAlternateScreen(output: string): boolean {
+	return output.lastIndexOf(leaveAlternate) > output.lastIndexOf(enterAlternate) && output.includes(enterAlternate);
+}
+
+describe('Ctrl-C', () => {
+	it('leaves the console with exit code 130 and gives the terminal back', async () => {
+		const run = open([]);
+		await run.waitFor(text => text.includes('Organizations') && text.includes('q quit'));
+		run.write('\u0003');
+		expect(await run.exited).toBe(130);
+		expect(leftAlternateScreen(run.output())).toBe(true);
+	});
+
+	it('leaves evfleet watch with exit code 130', async () => {
+		const run = open(['watch', 'vehicles']);
+		await run.waitFor(text => text.includes('Live vehicles') && text.includes('q quit'));
+		run.write('\u0003');
+		expect(await run.exited).toBe(130);
+		expect(leftAlternateScreen(run.output())).toBe(true);
+	});
+
+	it('still exits 0 on q', async () => {
+		const run = open([]);
+		await run.waitFor(text => text.includes('q quit'));
+		run.write('q');
+		expect(await run.exited).toBe(0);
+	});
+
+	it('cancels a running maintenance action on the server, prints and audits its outcome, then exits 130', async () => {
+		// A refresh that runs until it is cancelled (this database is the test's own).
+		await db.sql.unsafe(`create or replace function refresh_battery_health_trends() returns matview_refresh_log
+			language plpgsql as $$ begin perform pg_sleep(600); return null; end $$`);
+		const run = open(['--view', 'maint battery_health_trends']);
+		await run.waitFor(text => text.includes('Run? [y/N]'));
+		run.write('y');
+		await run.waitFor(text => text.includes('esc or Ctrl-C cancels'));
+		run.write('\u0003');
+		expect(await run.exited).toBe(130);
+		const output = run.output();
+		expect(leftAlternateScreen(output)).toBe(true);
+		// Said after the console is gone, on the person's own screen.
+		const after = output.slice(output.lastIndexOf(leaveAlternate));
+		expect(after).toContain('cancelling on the server: evfleet maint refresh battery_health_trends');
+		expect(after).toMatch(/cancelled/);
+		const [row] = await db.sql<{outcome: string}[]>`select outcome from maintenance_log where action = 'refresh' order by id desc limit 1`;
+		expect(row?.outcome).toBe('cancelled');
+		const [running] = await db.sql<{n: number}[]>`select count(*)::int as n from pg_stat_activity where query like '%pg_sleep(600)%' and pid <> pg_backend_pid() and state = 'active'`;
+		expect(running?.n).toBe(0);
+	});
+});
