@@ -33,40 +33,47 @@ if (process.stdin.isTTY && process.stdout.isTTY) {
 }
 
 const bundle = fileURLToPath(new URL('../dist/evfleet.cjs', import.meta.url));
-let source;
-try {
-	source = fs.readFileSync(bundle, 'utf8');
-} catch {
-	process.stderr.write('evfleet is not built: run `npm run build` (or `npm run dev -- …` to run from source)\n');
-	process.exit(1);
-}
 
 // V8's code cache (what Node 22's module.enableCompileCache keeps for modules, done here for Node 20): the
 // first run compiles the bundle and, as it exits, saves the compiled code of every function it ran; later
 // runs start from it instead of parsing and compiling 1.6 MB again. The file is keyed by the bundle's size
 // and time, Node's version and the flavour; V8 checks the source and its own version and flags too, and
 // rejects a stale cache (the next exit writes a fresh one). EVFLEET_COMPILE_CACHE=0 turns it off.
-const cacheFile = compileCachePath();
-let cachedData;
-if (cacheFile) {
-	try {
-		cachedData = fs.readFileSync(cacheFile);
-	} catch {}
-}
-const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {filename: bundle, cachedData});
-if (cacheFile && (cachedData === undefined || script.cachedDataRejected)) {
-	process.once('exit', () => {
-		try {
-			fs.mkdirSync(path.dirname(cacheFile), {recursive: true, mode: 0o700});
-			const temporary = `${cacheFile}.${process.pid}`;
-			fs.writeFileSync(temporary, script.createCachedData(), {mode: 0o600});
-			fs.renameSync(temporary, cacheFile);
-		} catch {} // A cache that cannot be written costs the next start its compile time, nothing else.
-	});
-}
 const module = {exports: {}};
-script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, path.dirname(bundle));
+compile().runInThisContext()(module.exports, createRequire(bundle), module, bundle, path.dirname(bundle));
 await module.exports;
+
+/** The bundle as a function of (exports, require, module, __filename, __dirname), compiled with the code cache if
+ * there is one. Only V8's Script outlives this call (the source text and the cache bytes are garbage after it). */
+function compile() {
+	let source;
+	try {
+		source = fs.readFileSync(bundle, 'utf8');
+	} catch {
+		process.stderr.write('evfleet is not built: run `npm run build` (or `npm run dev -- …` to run from source)\n');
+		process.exit(1);
+	}
+	const cacheFile = compileCachePath();
+	let cachedData;
+	if (cacheFile) {
+		try {
+			cachedData = fs.readFileSync(cacheFile);
+		} catch {}
+	}
+	// The bundle is already the function expression (scripts/build.mjs wraps it), so V8 keeps this very string.
+	const script = new vm.Script(source, {filename: bundle, cachedData});
+	if (cacheFile && (cachedData === undefined || script.cachedDataRejected)) {
+		process.once('exit', () => {
+			try {
+				fs.mkdirSync(path.dirname(cacheFile), {recursive: true, mode: 0o700});
+				const temporary = `${cacheFile}.${process.pid}`;
+				fs.writeFileSync(temporary, script.createCachedData(), {mode: 0o600});
+				fs.renameSync(temporary, cacheFile);
+			} catch {} // A cache that cannot be written costs the next start its compile time, nothing else.
+		});
+	}
+	return script;
+}
 
 /** Where this user keeps the compiled bundle: their own cache directory only (code is loaded from it), or none. */
 function compileCachePath() {
