@@ -67,3 +67,8 @@ export function describeLocation(place: {latitude: number | null; longitude: num
 	const text = distance < 10_000 ? `${(distance / 1000).toFixed(1)} km` : `${Math.round(distance / 1000)} km`;
 	return place.depotBearingDeg === null || place.depotBearingDeg === undefined ? `${text} from depot` : `${text} ${compassPoint(place.depotBearingDeg)} of depot`;
 }
+
+/** "PostgreSQL 15.18 (Debian 15.18-0+deb12u1)" -> "PG 15.18": the packager's suffix does not fit in an 80-column header. */
+export function shortServerVersion(version: string): string {
+	return version.replace(/^PostgreSQL /, 'PG ').replace(/\s*\(.*\)\s*$/, '').trim();
+}

@@ -8,6 +8,7 @@ import {createConsoleData} from '../db/console-data.js';
 import {serverInfo} from '../db/queries/server.js';
 import {openScoped} from '../db/scope.js';
 import {exitCodeFor, formatError} from '../errors.js';
+import {shortServerVersion} from '../format.js';
 import {leaveAlternateScreen, useAlternateScreen} from './alternate-screen.js';
 import {markInterrupted, useInterrupt} from './interrupt.js';
 import {Shell, type SessionInfo} from './Shell.js';
@@ -69,7 +70,7 @@ export default function Console({target, org, initialView, debug = false, readOn
 				current.current = opened;
 				setConnected(opened);
 				serverInfo(opened.sql).then(
-					info => setVersion(info.version.replace('PostgreSQL ', 'PG ')),
+					info => setVersion(shortServerVersion(info.version)),
 					() => {},
 				);
 			},

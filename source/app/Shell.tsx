@@ -8,7 +8,7 @@ import {CommandLine, type Completion} from '../components/CommandLine.js';
 import {Header} from '../components/Header.js';
 import {KeyHints} from '../components/KeyHints.js';
 import {errorMessage} from './use-paged-list.js';
-import {findBinding, KeyRegistryProvider, useKeypress, matchesKey, type KeyBinding, type ScreenKeysState} from './keys.js';
+import {findBinding, KeyRegistryProvider, useKeypress, matchesKey, workingBindings, type KeyBinding, type ScreenKeysState} from './keys.js';
 import {findView, views as defaultViews, type ConsoleData, type ViewContext, type ViewDefinition} from './views.js';
 import HelpScreen, {type HelpSection} from '../screens/HelpScreen.js';
 
@@ -253,7 +253,7 @@ export function Shell(props: ShellProps) {
 
 	const helpSections: HelpSection[] = [
 		{title: 'Keys everywhere', keys: [{key: '↑↓ j/k', label: 'move'}, {key: 'g/G', label: 'top / bottom'}, {key: 'PgUp/PgDn', label: 'page'}, {key: 'enter', label: 'open'}, {key: 'esc', label: 'back (breadcrumb)'}, {key: '/', label: 'filter the list'}, {key: 's', label: 'cycle sort'}, {key: 'r', label: 'refresh'}, {key: ':', label: 'command line (tab completes)'}, {key: '?', label: 'this help'}, {key: 'q', label: 'quit'}]},
-		{title: `Keys on ${definition?.title ?? current.view}`, keys: (definition?.keys ?? []).map(k => ({key: k.key, label: k.label}))},
+		{title: `Keys on ${definition?.title ?? current.view}`, keys: workingBindings(definition?.keys ?? [], Boolean(session.actionsOff)).map(k => ({key: k.key, label: k.label}))},
 		{
 			title: 'Commands',
 			keys: [
@@ -264,7 +264,7 @@ export function Shell(props: ShellProps) {
 	];
 
 	return (
-		<KeyRegistryProvider registry={registryApi}>
+		<KeyRegistryProvider registry={registryApi} actionsOff={Boolean(session.actionsOff)}>
 			<Box flexDirection="column" width={width} height={height}>
 				<Header width={width} title="evfleet" location={session.location} user={session.user} version={session.version} badges={badges} status={reconnecting ? 'reconnecting' : 'connected'}/>
 				<Breadcrumbs width={width} crumbs={stack.map(c => c.label)}/>

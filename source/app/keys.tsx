@@ -16,7 +16,19 @@ export type KeyBinding = {
 	readonly handler?: () => void;
 	/** Handled, listed in help, but kept out of the footer (space is short at 80 columns). */
 	readonly hidden?: boolean;
+	/** Starts a write (a maintenance action): with `--readonly` it is not handled, not in the footer, not in help. */
+	readonly writes?: boolean;
+	/**
+	 * Which hints the footer drops first when they do not fit: 0 the view's main keys (default), 1 secondary,
+	 * 2 movement (↑↓, g/G: what everyone tries anyway). Help (`?`) always lists every key.
+	 */
+	readonly footerPriority?: 0 | 1 | 2;
 };
+
+/** The bindings that work in this session: write keys go when actions are off (--readonly). */
+export function workingBindings<T extends {readonly writes?: boolean}>(bindings: readonly T[], actionsOff: boolean): T[] {
+	return actionsOff ? bindings.filter(binding => !binding.writes) : [...bindings];
+}
 
 const namedKeys: Record<string, (key: Key) => boolean> = {
 	up: key => key.upArrow,
@@ -99,9 +111,20 @@ export type ScreenKeysState = {bindings: readonly KeyBinding[]; capturing: boole
 type Registry = {publish(id: string, state: ScreenKeysState | undefined): void};
 
 const KeyRegistryContext = createContext<Registry | null>(null);
+const ActionsOffContext = createContext(false);
 
-export function KeyRegistryProvider({registry, children}: {readonly registry: Registry; readonly children: React.ReactNode}) {
-	return <KeyRegistryContext.Provider value={registry}>{children}</KeyRegistryContext.Provider>;
+/** `actionsOff` (--readonly): keys marked `writes` are neither handled nor shown anywhere below. */
+export function KeyRegistryProvider({registry, actionsOff = false, children}: {readonly registry: Registry; readonly actionsOff?: boolean; readonly children: React.ReactNode}) {
+	return (
+		<KeyRegistryContext.Provider value={registry}>
+			<ActionsOffContext.Provider value={actionsOff}>{children}</ActionsOffContext.Provider>
+		</KeyRegistryContext.Provider>
+	);
+}
+
+/** Whether maintenance actions are off in this console (--readonly): screens word their hints accordingly. */
+export function useActionsOff(): boolean {
+	return useContext(ActionsOffContext);
 }
 
 /**
@@ -112,9 +135,11 @@ export function KeyRegistryProvider({registry, children}: {readonly registry: Re
 export function useKeyBindings(bindings: readonly KeyBinding[], options: {isActive?: boolean; capturing?: boolean} = {}): void {
 	const {isActive = true, capturing = false} = options;
 	const registry = useContext(KeyRegistryContext);
+	const actionsOff = useContext(ActionsOffContext);
 	const id = useId();
-	const latest = useRef(bindings);
-	latest.current = bindings;
+	const working = workingBindings(bindings, actionsOff);
+	const latest = useRef(working);
+	latest.current = working;
 	useKeypress(
 		(input, key) => {
 			findBinding(latest.current, input, key)?.handler?.();
@@ -122,7 +147,7 @@ export function useKeyBindings(bindings: readonly KeyBinding[], options: {isActi
 		// A chunk starting with ":" is a command line the shell runs whole; it is not this screen's keys.
 		{isActive, onChunk: input => registry !== null && input.startsWith(':')},
 	);
-	const signature = bindings.map(b => `${b.key}:${b.label}:${b.handler ? 1 : 0}:${b.hidden ? 1 : 0}`).join('|');
+	const signature = working.map(b => `${b.key}:${b.label}:${b.handler ? 1 : 0}:${b.hidden ? 1 : 0}:${b.footerPriority ?? 0}`).join('|');
 	useEffect(() => {
 		registry?.publish(id, {bindings: latest.current, capturing});
 		// The signature stands for the table: republish only when what the footer shows changes.

@@ -173,7 +173,7 @@ export function useListNavigation({count, visibleRows, onPastEnd, onBeforeStart,
 	// One visible entry ("↑↓ move") stands for the group; the rest are handled but hidden from the footer.
 	const handlers: KeyBinding[] = [
 		{key: '↑↓', label: 'move', match: ['up', 'k'], handler: up, hidden: true},
-		{key: '↑↓', label: 'move', match: ['down', 'j'], handler: down},
+		{key: '↑↓', label: 'move', match: ['down', 'j'], handler: down, footerPriority: 2},
 		{key: 'g/G', label: 'top/bottom', match: ['g', 'home'], handler: () => move(0), hidden: true},
 		{key: 'g/G', label: 'top/bottom', match: ['G', 'end'], handler: () => move(count - 1), hidden: true},
 		{key: 'PgUp/PgDn', label: 'page', match: ['pageup'], handler: () => (at() === 0 && onBeforeStart ? onBeforeStart() : move(at() - page)), hidden: true},

@@ -60,9 +60,9 @@ export function useReportConnectionLoss(state: RefreshState<unknown>, reportErro
 export function refreshBindings(controls: RefreshControls, paused: boolean): KeyBinding[] {
 	return [
 		{key: 'space', label: paused ? 'resume' : 'pause', match: [' '], handler: controls.togglePause},
-		{key: 'r', label: 'refresh', handler: controls.refreshNow},
+		{key: 'r', label: 'refresh', handler: controls.refreshNow, footerPriority: 1},
 		{key: '+/-', label: 'interval', match: ['+', '='], handler: controls.slower, hidden: true},
-		{key: '+/-', label: 'interval', match: ['-', '_'], handler: controls.faster},
+		{key: '+/-', label: 'interval', match: ['-', '_'], handler: controls.faster, footerPriority: 1},
 	];
 }
 

@@ -3,7 +3,7 @@
 import React, {useEffect, useMemo, useState} from 'react';
 import {Box, Text} from 'ink';
 import type {KeyBinding} from '../app/keys.js';
-import {useKeyBindings} from '../app/keys.js';
+import {useActionsOff, useKeyBindings} from '../app/keys.js';
 import {DataTable, useListNavigation, type Column} from '../components/DataTable.js';
 import LineChart from '../components/LineChart.js';
 import {Spinner} from '../components/Spinner.js';
@@ -27,7 +27,7 @@ export const keys: KeyBinding[] = [
 	{key: 'i', label: 'inspect the selected vehicle'},
 	{key: 'm', label: 'window: 6, 12, 24 or 36 months'},
 	{key: 'p', label: 'Energy at narrow widths: temperature or V2G table'},
-	{key: 'R', label: `refresh the materialized view (opens ${maintenanceCommand})`},
+	{key: 'R', label: `refresh the materialized view (opens ${maintenanceCommand})`, writes: true},
 	{key: 'r', label: 'reload'},
 ];
 
@@ -58,7 +58,9 @@ function useReport<T>(load: () => Promise<T>, deps: readonly unknown[], enabled:
 }
 
 function Freshness({report, color}: {readonly report: BatteryReport | EnergyReport; readonly color: boolean}) {
-	const {text, warning} = describeRefreshStatus(report.refresh, {consoleKey: `R or ${maintenanceCommand}`});
+	// With --readonly the console cannot refresh: only the command is named.
+	const actionsOff = useActionsOff();
+	const {text, warning} = describeRefreshStatus(report.refresh, {consoleKey: actionsOff ? undefined : `R or ${maintenanceCommand}`});
 	return (
 		<>
 			<Text dimColor={color} wrap="truncate">
@@ -150,8 +152,8 @@ export default function BatteryScreen({data, width, height, isActive, navigate, 
 			: []),
 		{key: 'm', label: `${months} mo`, handler: () => setMonths(current => windowMonths[(windowMonths.indexOf(current as (typeof windowMonths)[number]) + 1) % windowMonths.length]!)},
 		...(tab === 'energy' && !sideBySide ? [{key: 'p', label: panel === 'temperature' ? 'V2G' : 'temperature', handler: () => setPanel(current => (current === 'temperature' ? 'v2g' : 'temperature'))}] : []),
-		...(refresh ? [{key: 'R', label: 'refresh MV', handler: () => navigate('maint', refresh.view, 'maintenance')}] : []),
-		{key: 'r', label: 'reload', handler: () => setReload(n => n + 1)},
+		...(refresh ? [{key: 'R', label: 'refresh MV', writes: true, handler: () => navigate('maint', refresh.view, 'maintenance')}] : []),
+		{key: 'r', label: 'reload', handler: () => setReload(n => n + 1), footerPriority: 1},
 	];
 	useKeyBindings(bindings, {isActive});
 

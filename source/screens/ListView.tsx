@@ -85,7 +85,7 @@ export function ListView<T>(props: ListViewProps<T>) {
 	bindings.push({key: '/', label: 'filter', handler: () => setFiltering(true)});
 	if (search) bindings.push({key: 'esc', label: 'clear filter', match: ['escape'], handler: () => setSearch('')});
 	if (sorts.length > 1) bindings.push({key: 's', label: `sort:${sort?.label ?? ''}`, handler: () => setSortIndex(i => (i + 1) % sorts.length)});
-	bindings.push({key: 'r', label: 'refresh', handler: list.refresh});
+	bindings.push({key: 'r', label: 'refresh', handler: list.refresh, footerPriority: 1});
 	if (extraKeys) bindings.push(...extraKeys(row));
 	useKeyBindings(bindings, {isActive: isActive && !filtering, capturing: filtering});
 

@@ -20,17 +20,19 @@ const tabTitles: Record<MaintenanceTab, string> = {overview: 'Overview', tables:
 export const keys: KeyBinding[] = [
 	...listKeys,
 	{key: 'tab', label: 'next section: overview, tables, indexes, activity, log'},
-	{key: 'c', label: 'create partitions ahead (selected table, or all)'},
-	{key: 'd', label: 'detach partitions older than 12 months (selected table); asks for the name'},
-	{key: 'f', label: 'refresh the selected materialized view (or all)'},
-	{key: 'v', label: 'VACUUM the selected table'},
-	{key: 'a', label: 'ANALYZE the selected table'},
-	{key: 'i', label: 'REINDEX CONCURRENTLY the selected table or index'},
-	{key: 'C', label: 'activity: cancel the selected backend\'s query (pg_cancel_backend)'},
-	{key: 'K', label: 'activity: terminate the selected backend (pg_terminate_backend); asks for the pid'},
+	{key: 'c', label: 'create partitions ahead (selected table, or all)', writes: true},
+	{key: 'd', label: 'detach partitions older than 12 months (selected table); asks for the name', writes: true},
+	{key: 'f', label: 'refresh the selected materialized view (or all)', writes: true},
+	{key: 'v', label: 'VACUUM the selected table', writes: true},
+	{key: 'a', label: 'ANALYZE the selected table', writes: true},
+	{key: 'i', label: 'REINDEX CONCURRENTLY the selected table or index', writes: true},
+	{key: 'C', label: 'activity: cancel the selected backend\'s query (pg_cancel_backend)', writes: true},
+	{key: 'K', label: 'activity: terminate the selected backend (pg_terminate_backend); asks for the pid', writes: true},
 	{key: 'r', label: 'reload'},
-	{key: 'esc', label: 'while an action runs: cancel it on the server'},
+	{key: 'esc', label: 'while an action runs: cancel it on the server', writes: true},
 ];
+
+const markWrites = (bindings: KeyBinding[]): KeyBinding[] => bindings.map(binding => ({...binding, writes: true}));
 
 export const matviewArgs = ['battery_health_trends', 'energy_efficiency_metrics'] as const;
 
@@ -209,7 +211,7 @@ export function MaintenanceScreen({data, width, height, isActive, arg, reportErr
 	const {table: selectedTable, view: selectedView, index: selectedIndex, pid: selectedPid} = selectionAt(nav.selected);
 
 	// With --readonly (data.readOnly) no action key is offered at all: the footer only shows what works.
-	const actionBindings: KeyBinding[] = data.readOnly ? [] : [
+	const actionBindings: KeyBinding[] = data.readOnly ? [] : markWrites([
 		...(tab === 'overview' ? [
 			{key: 'c', label: 'create partitions', handler: () => start({action: 'partitions.create', ahead: 3, table: current().table})},
 			...(selectedTable ? [{key: 'd', label: 'detach old', handler: () => {
@@ -234,7 +236,7 @@ export function MaintenanceScreen({data, width, height, isActive, arg, reportErr
 				if (pid !== undefined) start({action: 'terminate', pid});
 			}},
 		] : []),
-	];
+	]);
 	const bindings: KeyBinding[] = [
 		...nav.bindings,
 		{key: 'tab', label: 'section', match: ['tab'], handler: () => {
@@ -242,7 +244,7 @@ export function MaintenanceScreen({data, width, height, isActive, arg, reportErr
 			nav.select(0);
 		}},
 		...actionBindings,
-		{key: 'r', label: 'reload', handler: () => setGeneration(g => g + 1)},
+		{key: 'r', label: 'reload', handler: () => setGeneration(g => g + 1), footerPriority: 1},
 	];
 	// While an action is on screen it owns the keyboard (its dialog, esc to cancel); the shell's keys wait.
 	useKeyBindings(action ? [] : bindings, {isActive: isActive && !action, capturing: Boolean(action)});

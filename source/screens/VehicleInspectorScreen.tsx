@@ -178,7 +178,7 @@ function Inspector({data, vehicle: v, width, height, isActive, reportError, onRe
 		...nav.bindings,
 		{key: 't', label: 'time jump', handler: () => setPrompting(true)},
 		...(jumpTo || history.hasPrevious ? [{key: 'n', label: 'newest', handler: () => setJumpTo(undefined)}] : []),
-		{key: 'r', label: 'reload', handler: onReload},
+		{key: 'r', label: 'reload', handler: onReload, footerPriority: 1},
 	];
 	useKeyBindings(bindings, {isActive: isActive && !prompting, capturing: prompting});
 

@@ -149,6 +149,36 @@ describe('Shell', () => {
 		await waitForFrame(lastFrame, f => !f.includes('Commands') && f.includes('Acme Mobility'));
 	});
 
+	it('lists no write keys in ? help when actions are off (--readonly)', async () => {
+		const {data} = world();
+		const {lastFrame, stdin} = open(data, {width: 140, height: 80, initialView: 'maint', session: {...session, actionsOff: true}});
+		await waitForFrame(lastFrame, f => f.includes('Maintenance'));
+		stdin.write('?');
+		const frame = await waitForFrame(lastFrame, f => f.includes('Keys on Maintenance'));
+		expect(frame).toContain('next section');
+		expect(frame).toContain('reload');
+		for (const text of ['create partitions', 'detach', 'VACUUM', 'ANALYZE', 'REINDEX', 'pg_cancel_backend', 'pg_terminate_backend', 'cancel it on the server']) expect(frame).not.toContain(text);
+	});
+
+	it('lists the write keys in ? help when actions are on', async () => {
+		const {data} = world();
+		const {lastFrame, stdin} = open(data, {width: 140, height: 80, initialView: 'maint'});
+		await waitForFrame(lastFrame, f => f.includes('Maintenance'));
+		stdin.write('?');
+		const frame = await waitForFrame(lastFrame, f => f.includes('Keys on Maintenance'));
+		for (const text of ['create partitions', 'VACUUM', 'pg_terminate_backend']) expect(frame).toContain(text);
+	});
+
+	it('fits header and footer in 80 columns: the whole server version, and the view\'s keys before ↑↓ move', async () => {
+		const {data, north} = world();
+		const {lastFrame} = open(data, {initialView: 'vehicles', initialArg: `fleet:${north.id}`, session: {location: '127.0.0.1:33699/evfleet', user: 'postgres', version: 'PG 15.14', readOnly: true}});
+		const frame = await waitForFrame(lastFrame, f => f.includes('WVWZZZ1KZAW000001') && lastLine(f).includes('enter inspect'));
+		const lines = frame.split('\n');
+		expect(lines[0]).toContain('postgres@127.0.0.1:33699/evfleet  PG 15.14');
+		for (const hint of ['enter inspect', '/ filter', 's sort:', 'f status', 'c conn', ': command', '? help', 'q quit']) expect(lastLine(frame)).toContain(hint);
+		for (const line of lines) expect(line.length).toBeLessThanOrEqual(80);
+	});
+
 	it('shows exactly the keys that work: enter only when there is a row, esc only when there is somewhere to go back', async () => {
 		const empty = fakeConsoleData({orgs: []});
 		const {lastFrame} = open(empty);
@@ -177,7 +207,7 @@ describe('Shell', () => {
 		const {lastFrame, stdin} = open(data);
 		const frame = await waitForFrame(lastFrame, f => f.includes('query failed: canceling statement due to statement timeout'));
 		expect(frame).not.toContain('DETAIL');
-		expect(frame).toContain('evfleet');
+		expect(frame).toContain('support@db.example:5432/fleet'); // the shell's header is still there
 		fail = false;
 		stdin.write('r');
 		await waitForFrame(lastFrame, f => f.includes('Acme Mobility') && !f.includes('query failed'));
