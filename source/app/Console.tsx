@@ -1,7 +1,8 @@
 // The interactive console: connects read-only (scoped with --org / :org), builds the data sources and runs
 // the shell on the alternate screen. `evfleet` with no command renders this; so does the demo.
 import React, {useEffect, useRef, useState} from 'react';
-import {Text, useApp} from 'ink';
+import {useApp} from 'ink';
+import {Text} from '../components/Styled.js';
 import type {Sql} from 'postgres';
 import {connect, describeTarget, type ConnectionTarget} from '../db/connection.js';
 import {createConsoleData} from '../db/console-data.js';

@@ -1,7 +1,8 @@
 // The console shell: header, breadcrumbs, the current view, footer; global keys, command line, help,
 // connection banner with reconnect. Views come from the registry (views.tsx); data from ConsoleData.
 import React, {useCallback, useEffect, useMemo, useRef, useState} from 'react';
-import {Box, Text, useInput, useStdout} from 'ink';
+import {Box, useInput, useStdout} from 'ink';
+import {Text} from '../components/Styled.js';
 import {Banner} from '../components/Banner.js';
 import {Breadcrumbs} from '../components/Breadcrumbs.js';
 import {CommandLine, type Completion} from '../components/CommandLine.js';

@@ -25,7 +25,8 @@
  *     Report query errors with `ctx.reportError(error)` so a lost connection shows the shell's banner.
  */
 import React, {type ReactElement} from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/Styled.js';
 import type {KeyBinding} from './keys.js';
 import LiveVehiclesScreen, {keys as liveKeys} from '../screens/LiveVehiclesScreen.js';
 import ChargingScreen, {keys as chargingKeys} from '../screens/ChargingScreen.js';

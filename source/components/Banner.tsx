@@ -1,6 +1,7 @@
 // A one-line message across the screen: errors, warnings, notices.
 import React from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from './Styled.js';
 import {colorEnabled} from '../terminal.js';
 import {truncate} from './text.js';
 

@@ -1,6 +1,7 @@
 // Where the person is: "Organizations › Acme › Fleets › North depot".
 import React from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from './Styled.js';
 
 export function Breadcrumbs({crumbs, width}: {readonly crumbs: readonly string[]; readonly width: number}) {
 	// Keep the end of the trail (where the person is) when it is too long.

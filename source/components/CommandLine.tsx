@@ -1,6 +1,7 @@
 // The `:` command line with tab completion over a list of words (the shell supplies them).
 import React, {useState} from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from './Styled.js';
 import {TextPrompt} from './TextPrompt.js';
 import {truncate} from './text.js';
 

@@ -1,8 +1,9 @@
 // A confirmation: y/N for plain actions; for destructive ones the object's name must be typed, and the
 // run button stays disabled until it matches exactly. esc (or n) always cancels; the default is no.
 import React, {useRef, useState, type ReactNode} from 'react';
-import {Box, Text, useInput} from 'ink';
-import {colorEnabled} from '../terminal.js';
+import {Box, useInput} from 'ink';
+import {Text} from './Styled.js';
+import {colorEnabled, textAttributesEnabled} from '../terminal.js';
 import {truncate} from './text.js';
 
 export type ConfirmDialogProps = {
@@ -73,7 +74,7 @@ export function ConfirmDialog({title, children, confirmText, action = 'Run', wid
 					<Text wrap="truncate">
 						{'> '}
 						{truncate(typed, inner - 3)}
-						<Text inverse={color}>{color ? ' ' : '_'}</Text>
+						<Text inverse={textAttributesEnabled()}>{textAttributesEnabled() ? ' ' : '_'}</Text>
 					</Text>
 					<Text wrap="truncate">
 						<Text bold={enabled} dimColor={!enabled} color={enabled && color ? 'red' : undefined}>

@@ -1,9 +1,10 @@
 // A generic table for every list screen: columns dropped by priority to fit the width, one line per row
 // (never wraps), only the visible window rendered, the selected row marked. Plus useListNavigation.
 import React, {useMemo, useRef, useState} from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from './Styled.js';
 import type {KeyBinding} from '../app/keys.js';
-import {colorEnabled} from '../terminal.js';
+import {colorEnabled, textAttributesEnabled} from '../terminal.js';
 import {fit} from './text.js';
 
 export type Column<T> = {
@@ -88,6 +89,8 @@ export type DataTableProps<T> = {
 
 export function DataTable<T>({columns, rows, width, height, selected = -1, offset = 0, rowKey, flag, flagMarker = '!'}: DataTableProps<T>) {
 	const color = colorEnabled();
+	// The selected row is drawn inverse whenever the terminal can (NO_COLOR too); in a pipe only › marks it.
+	const attributes = textAttributesEnabled();
 	const visibleCount = Math.max(0, height - 1);
 	const visible = rows.slice(offset, offset + visibleCount);
 	const layout = useMemo(() => layoutColumns(columns, visible, width), [columns, visible, width]);
@@ -103,7 +106,7 @@ export function DataTable<T>({columns, rows, width, height, selected = -1, offse
 				const isSelected = index === selected;
 				const flagged = flag?.(row) ?? false;
 				return (
-					<Text key={rowKey?.(row, index) ?? index} wrap="truncate" inverse={color && isSelected} bold={isSelected && !color}>
+					<Text key={rowKey?.(row, index) ?? index} wrap="truncate" inverse={attributes && isSelected}>
 						{isSelected ? '›' : flagged ? flagMarker : ' '}
 						{' '}
 						{layout.map(({column, width: w}, c) => {

@@ -3,7 +3,8 @@
 // "connected" (the dot stays), the middle of user@host:port/db (user and database stay), then the version.
 // Badges and a reconnecting state are never dropped.
 import React from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from './Styled.js';
 import {colorEnabled} from '../terminal.js';
 import {truncate} from './text.js';
 

@@ -1,6 +1,7 @@
 // The footer: the keys that work right now, as many as fit in one line; the least important go first.
 import React from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from './Styled.js';
 import type {KeyBinding} from '../app/keys.js';
 import {colorEnabled} from '../terminal.js';
 

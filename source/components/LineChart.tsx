@@ -1,7 +1,8 @@
 // An asciichart line chart that fits the terminal: resampled to the columns available, y labels with
 // units, month labels under the plotted columns, a legend; distinct line characters under NO_COLOR.
 import React from 'react';
-import {Box, Text, useStdout} from 'ink';
+import {Box, useStdout} from 'ink';
+import {Text} from './Styled.js';
 import asciichart from 'asciichart';
 import {labelDigits, monthAxisLabels, renderXAxis, resample} from '../chart.js';
 import {colorEnabled} from '../terminal.js';

@@ -1,6 +1,7 @@
 // Progress of long work: a bar with percent when the total is known, a spinner with elapsed time otherwise.
 import React from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from './Styled.js';
 import {formatBar, formatDuration} from '../format.js';
 import {colorEnabled} from '../terminal.js';
 import {truncate} from './text.js';

@@ -1,7 +1,8 @@
 // The status line of a live view: "updated 3s ago · query 4 ms · every 2 s", slow-query warning, or the
 // "connection lost — retrying in 4 s" banner. Generic: it knows the refresh state, not what is refreshed.
 import React from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from './Styled.js';
 import {describeRefresh, type RefreshState} from '../app/refresh.js';
 import {colorEnabled} from '../terminal.js';
 import {truncate} from './text.js';

@@ -1,6 +1,6 @@
 // A spinner with a label and elapsed seconds, for loads that take a moment.
 import React, {useEffect, useState} from 'react';
-import {Text} from 'ink';
+import {Text} from './Styled.js';
 
 const frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 

@@ -1,8 +1,9 @@
 // A one-line text input: a prompt, the text typed so far and a cursor; enter submits, esc cancels.
 // The owner decides when it is active (only one thing reads the keyboard at a time).
 import React, {useRef, useState} from 'react';
-import {Box, Text, useInput} from 'ink';
-import {colorEnabled} from '../terminal.js';
+import {Box, useInput} from 'ink';
+import {Text} from './Styled.js';
+import {textAttributesEnabled} from '../terminal.js';
 import {truncate} from './text.js';
 
 export type TextPromptProps = {
@@ -56,7 +57,7 @@ export function TextPrompt({prompt, width, initial = '', isActive = true, sugges
 			<Text wrap="truncate">
 				<Text bold>{prompt}</Text>
 				{shown}
-				<Text inverse={colorEnabled()}>{colorEnabled() ? ' ' : '_'}</Text>
+				<Text inverse={textAttributesEnabled()}>{textAttributesEnabled() ? ' ' : '_'}</Text>
 				<Text dimColor>{truncate(rest, Math.max(0, room - shown.length - 1))}</Text>
 			</Text>
 		</Box>

@@ -1,13 +1,14 @@
 // Battery view: SoH over time (a vehicle, or a fleet's median with p10/p90) and the fastest-fading vehicles;
 // an Energy tab with Wh/km per week against the peers, regeneration, consumption by temperature and V2G.
 import React, {useEffect, useMemo, useState} from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/Styled.js';
 import type {KeyBinding} from '../app/keys.js';
 import {useActionsOff, useKeyBindings} from '../app/keys.js';
 import {DataTable, useListNavigation, type Column} from '../components/DataTable.js';
 import LineChart from '../components/LineChart.js';
 import {Spinner} from '../components/Spinner.js';
-import {colorEnabled} from '../terminal.js';
+import {colorEnabled, textAttributesEnabled} from '../terminal.js';
 import type {BatteryData, BatteryReport, EnergyReport, FadeEntry, TemperatureBucketRow, V2gMonthRow} from './battery-data.js';
 import {describeRefreshStatus, energySummary, fadeColumns, fadeLegend, temperatureBarColumn, temperatureColumns, v2gColumns} from './battery-format.js';
 import type {ScreenProps} from './screen-props.js';
@@ -78,7 +79,7 @@ function Freshness({report, color}: {readonly report: BatteryReport | EnergyRepo
 function Tabs({tab, report, months, color}: {readonly tab: BatteryTab; readonly report: {scope: {label: string}} | undefined; readonly months: number; readonly color: boolean}) {
 	const label = (name: BatteryTab, title: string) =>
 		tab === name ? (
-			<Text bold inverse={color}>{color ? ` ${title} ` : `[${title}]`}</Text>
+			<Text bold inverse={textAttributesEnabled()}>{textAttributesEnabled() ? ` ${title} ` : `[${title}]`}</Text>
 		) : (
 			<Text dimColor={color}>{color ? ` ${title} ` : ` ${title} `}</Text>
 		);

@@ -1,7 +1,8 @@
 // Charging, live: sessions in progress (kW now, kWh, SoC start → now, cost so far, V2G direction) above a
 // station board (connectors by status, 24 h utilisation, stale heartbeats). tab moves between the two tables.
 import React, {useEffect, useMemo, useRef, useState} from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/Styled.js';
 import {useKeyBindings, type KeyBinding} from '../app/keys.js';
 import {changedKeys, type Clock} from '../app/refresh.js';
 import {DataTable, useListNavigation, type Column} from '../components/DataTable.js';

@@ -1,6 +1,7 @@
 // The `?` overlay (and :help): every key and command, built from the shell's keys, the view's key table and the view registry.
 import React, {useState} from 'react';
-import {Box, Text, useInput} from 'ink';
+import {Box, useInput} from 'ink';
+import {Text} from '../components/Styled.js';
 import {fit, truncate} from '../components/text.js';
 
 export type HelpSection = {title: string; keys: Array<{key: string; label: string}>};

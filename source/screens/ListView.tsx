@@ -1,7 +1,8 @@
 // The shape every browse list shares: a title line (rows x–y of ~N, sort, filter), a server-paged
 // DataTable, `/` filter, `s` sort, `r` refresh, `enter` open, and a one-line error in the view.
 import React, {useEffect, useRef, useState} from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/Styled.js';
 import type {Page, PageRequest} from '../app/data.js';
 import {useKeyBindings, type KeyBinding} from '../app/keys.js';
 import {describeRows, usePagedList} from '../app/use-paged-list.js';

@@ -1,7 +1,8 @@
 // Live vehicles: counts by status and connectivity, and the vehicles that need attention first (offline, stale,
 // low SoC, hot pack), refreshed on an interval; rows that changed in the last refresh are marked for one cycle.
 import React, {useEffect, useMemo, useRef, useState} from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/Styled.js';
 import {useKeyBindings, type KeyBinding} from '../app/keys.js';
 import {changedKeys, type Clock} from '../app/refresh.js';
 import {DataTable, useListNavigation, type Column} from '../components/DataTable.js';

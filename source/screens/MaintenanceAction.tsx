@@ -2,7 +2,8 @@
 // progress → what was and was not done. esc cancels while running (the statement is cancelled on the server).
 // Used by the `evfleet maint …` commands on a terminal and by the maintenance screen.
 import React, {useEffect, useRef, useState} from 'react';
-import {Box, Text, useInput} from 'ink';
+import {Box, useInput} from 'ink';
+import {Text} from '../components/Styled.js';
 import {leaveAlternateScreen} from '../app/alternate-screen.js';
 import {interruptedExitCode, wasInterrupted} from '../app/interrupt.js';
 import {ConfirmDialog} from '../components/ConfirmDialog.js';

@@ -2,13 +2,14 @@
 // vacuum/analyze), index problems, long-running queries and lock waits, the audit log — and the actions, each
 // behind a confirmation, run on their own connection with progress and esc to cancel.
 import React, {useCallback, useEffect, useMemo, useState} from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/Styled.js';
 import {useKeyBindings, type KeyBinding} from '../app/keys.js';
 import {DataTable, listKeys, useListNavigation, type Column} from '../components/DataTable.js';
 import {Spinner} from '../components/Spinner.js';
 import {truncate} from '../components/text.js';
 import {formatBytes, formatDuration, formatNumber, formatSeconds} from '../format.js';
-import {colorEnabled} from '../terminal.js';
+import {colorEnabled, textAttributesEnabled} from '../terminal.js';
 import {MaintenanceAction, type FlowOutcome} from './MaintenanceAction.js';
 import type {LogEntry, MaintenanceData, MaintenanceHealth, MaintenanceRequest} from './maintenance-data.js';
 import type {ScreenProps} from './screen-props.js';
@@ -254,7 +255,7 @@ export function MaintenanceScreen({data, width, height, isActive, arg, reportErr
 			{tabs.map((t, i) => (
 				<Text key={t}>
 					{i > 0 ? ' ' : ''}
-					{t === tab ? <Text bold inverse={color}>{color ? ` ${tabTitles[t]} ` : `[${tabTitles[t]}]`}</Text> : <Text dimColor>{` ${tabTitles[t]} `}</Text>}
+					{t === tab ? <Text bold inverse={textAttributesEnabled()}>{textAttributesEnabled() ? ` ${tabTitles[t]} ` : `[${tabTitles[t]}]`}</Text> : <Text dimColor>{` ${tabTitles[t]} `}</Text>}
 				</Text>
 			))}
 			{health ? <Text dimColor>{`  ${issues.filter(i => i.severity === 'action').length} need action · ${issues.filter(i => i.severity === 'warn').length} warnings`}</Text> : null}

@@ -1,7 +1,8 @@
 // Routes, live: assignments in progress with waypoints done / total, the next waypoint and its distance, ETA
 // drift, and charge left against energy still needed — those that cannot finish without a charge come first.
 import React, {useMemo} from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/Styled.js';
 import {useKeyBindings, type KeyBinding} from '../app/keys.js';
 import {changedKeys, type Clock} from '../app/refresh.js';
 import {DataTable, useListNavigation, type Column} from '../components/DataTable.js';

@@ -1,7 +1,8 @@
 // The support-staff screen: one vehicle's identity, latest state, charging/route, battery report,
 // nearest free connectors, and its telematics history paged from the newest row (t jumps in time).
 import React, {useEffect, useState} from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/Styled.js';
 import type {Page} from '../app/data.js';
 import {useKeyBindings, type KeyBinding} from '../app/keys.js';
 import {describeRows, errorMessage, usePagedList} from '../app/use-paged-list.js';

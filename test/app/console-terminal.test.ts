@@ -1,6 +1,8 @@
 // The console and `evfleet watch` in a real pseudo-terminal: what Ctrl-C does (exit 130, terminal given back,
-// a running maintenance action cancelled on the server and audited).
+// a running maintenance action cancelled on the server and audited), and what NO_COLOR leaves on the screen.
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
+import {colorParameters, hasInverse} from '../helpers/ansi.js';
+import {runCli} from '../helpers/cli.js';
 import {createTestDatabase, type TestDatabase} from '../helpers/db.js';
 import {runCliInPty, type PtyRun} from '../helpers/pty.js';
 
@@ -75,5 +77,30 @@ describe('Ctrl-C', () => {
 		expect(row?.outcome).toBe('cancelled');
 		const [running] = await db.sql<{n: number}[]>`select count(*)::int as n from pg_stat_activity where query like '%pg_sleep(600)%' and pid <> pg_backend_pid() and state = 'active'`;
 		expect(running?.n).toBe(0);
+	});
+});
+
+describe('NO_COLOR on a real terminal and in a pipe', () => {
+	it('the console writes no color and no faint escape, and the selected row is inverse', async () => {
+		const run = open(['--view', 'maint'], {NO_COLOR: '1'});
+		await run.waitFor(text => text.includes('Overview') && text.includes('q quit'));
+		run.write('q');
+		expect(await run.exited).toBe(0);
+		expect(colorParameters(run.output())).toEqual([]);
+		expect(hasInverse(run.output())).toBe(true);
+	});
+
+	it('the same console is colored without NO_COLOR', async () => {
+		const run = open(['--view', 'maint']);
+		await run.waitFor(text => text.includes('Overview') && text.includes('q quit'));
+		run.write('q');
+		expect(await run.exited).toBe(0);
+		expect(colorParameters(run.output()).length).toBeGreaterThan(0);
+	});
+
+	it('a live snapshot in a pipe is plain text, without NO_COLOR', async () => {
+		const result = await runCli(['watch', 'vehicles', '--once', '--url', db.url]);
+		expect(result.code).toBe(0);
+		expect(result.stdout).not.toContain('\u001B');
 	});
 });
