@@ -195,9 +195,15 @@ export function Shell(props: ShellProps) {
 		{key: 'q', label: 'quit', handler: () => quit()},
 	];
 
-	const shellHasKeys = mode === 'normal' && !screenKeys.capturing;
+	// A running action keeps the keyboard (esc cancels it) but types no text, so q still asks whether to quit.
+	const quitWhileRunning = screenKeys.capturing && busy;
+	const shellHasKeys = mode === 'normal' && (!screenKeys.capturing || quitWhileRunning);
 	useKeypress(
 		(input, key) => {
+			if (screenKeys.capturing) {
+				if (matchesKey('q', input, key)) quit();
+				return;
+			}
 			// The screen's own keys win (e.g. esc clears its filter before it goes back).
 			if (findBinding(screenKeys.bindings, input, key)) return;
 			findBinding(globalKeys, input, key)?.handler?.();
@@ -206,7 +212,7 @@ export function Shell(props: ShellProps) {
 			isActive: shellHasKeys,
 			// ":vehicle WVW…⏎" typed fast or pasted arrives as one chunk: it is one command, not separate keys.
 			onChunk: input => {
-				if (!input.startsWith(':')) return false;
+				if (screenKeys.capturing || !input.startsWith(':')) return false;
 				const text = input.slice(1);
 				const newline = text.search(/[\r\n]/);
 				if (newline === -1) {
@@ -224,6 +230,10 @@ export function Shell(props: ShellProps) {
 		},
 		{isActive: mode === 'quit'},
 	);
+
+	const hint = (key: string, label: string): KeyBinding => ({key, label, handler: () => {}});
+	const footerBindings = quitWhileRunning ? [hint('esc', 'cancel the action')] : screenKeys.capturing ? [hint('enter', 'apply'), hint('esc', 'cancel')] : screenKeys.bindings;
+	const footerPinned = quitWhileRunning ? [hint('q', 'quit')] : screenKeys.capturing ? [] : globalKeys;
 
 	const completions: Completion[] = [
 		...registry.map(view => ({word: view.name, hint: view.argument?.name})),
@@ -289,7 +299,7 @@ export function Shell(props: ShellProps) {
 				) : mode === 'help' ? (
 					<KeyHints width={width} bindings={[{key: 'esc', label: 'close help', handler: () => {}}, {key: '↑↓', label: 'scroll', handler: () => {}}]}/>
 				) : (
-					<KeyHints width={width} bindings={screenKeys.capturing ? [{key: 'enter', label: 'apply', handler: () => {}}, {key: 'esc', label: 'cancel', handler: () => {}}] : screenKeys.bindings} pinned={screenKeys.capturing ? [] : globalKeys}/>
+					<KeyHints width={width} bindings={footerBindings} pinned={footerPinned}/>
 				)}
 			</Box>
 		</KeyRegistryProvider>

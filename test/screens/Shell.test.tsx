@@ -1,8 +1,9 @@
 import React from 'react';
 import {render} from 'ink-testing-library';
-import {afterEach, describe, expect, it} from 'vitest';
+import {afterEach, describe, expect, it, vi} from 'vitest';
 import {Shell} from '../../source/app/Shell.js';
 import type {ConsoleData} from '../../source/app/views.js';
+import type {MaintenanceData} from '../../source/screens/maintenance-data.js';
 import {fakeConsoleData, fleet, organization, telematics, vehicle, vehicleDetail, waitForFrame} from '../helpers/fakes.js';
 
 const session = {location: 'db.example:5432/fleet', user: 'support', version: 'PG 16.4', readOnly: true};
@@ -233,5 +234,141 @@ describe('Shell', () => {
 		await waitForFrame(lastFrame, f => f.includes('connection lost') && f.includes('reconnecting'));
 		await waitForFrame(lastFrame, f => f.includes('reconnected') && f.includes('Acme Mobility') && f.includes('● connected'));
 		expect(pings).toBe(3);
+	});
+});
+
+describe('Shell: quitting, organizations, resizing, sorting', () => {
+	const emptyHealth = {checkedAt: new Date(), currentMonth: '2026-11', partitions: [], matviews: [], tables: [], indexes: [], activity: [], issues: []};
+
+	/** Maintenance whose actions run until the test resolves them. */
+	function withRunningMaintenance(data: ConsoleData) {
+		const runs: Array<{signal: AbortSignal}> = [];
+		const maintenance: MaintenanceData = {
+			health: async () => emptyHealth,
+			log: async () => [],
+			prepare: async () => ({
+				action: 'refresh', title: 'evfleet maint refresh battery_health_trends', target: 'battery_health_trends',
+				steps: [{sql: 'SELECT refresh_battery_health_trends()', object: 'battery_health_trends', progress: 'none'}],
+				atomic: false, affects: [], notes: [], destructive: false, confirmText: null, privileges: [], lockKeys: [], nothingToDo: null, followUp: null,
+			}),
+			run: (_plan, {signal}) => new Promise(() => runs.push({signal})),
+			refuse: async () => true,
+		};
+		return {data: {...data, maintenance}, runs};
+	}
+
+	it('asks before quitting while an action runs: n keeps it running, y quits', async () => {
+		const {data: base} = world();
+		const {data, runs} = withRunningMaintenance(base);
+		const onQuit = vi.fn();
+		const {lastFrame, stdin} = open(data, {initialView: 'maint', initialArg: 'battery_health_trends', onQuit});
+		await waitForFrame(lastFrame, f => f.includes('Run? [y/N]'));
+		stdin.write('q'); // the dialog has the keyboard: q is not "quit" there
+		stdin.write('y');
+		await waitForFrame(lastFrame, f => f.includes('esc or Ctrl-C cancels') && lastLine(f).includes('q quit'));
+		expect(runs).toHaveLength(1);
+		stdin.write('q');
+		await waitForFrame(lastFrame, f => f.includes('an action is still running — quit anyway? y/n'));
+		stdin.write('n');
+		await waitForFrame(lastFrame, f => !f.includes('quit anyway') && f.includes('esc or Ctrl-C cancels'));
+		expect(onQuit).not.toHaveBeenCalled();
+		expect(runs[0]!.signal.aborted).toBe(false);
+		stdin.write('q');
+		await waitForFrame(lastFrame, f => f.includes('quit anyway? y/n'));
+		stdin.write('y');
+		await vi.waitFor(() => expect(onQuit).toHaveBeenCalledTimes(1));
+	});
+
+	it('quits at once on q when nothing runs', async () => {
+		const {data} = world();
+		const onQuit = vi.fn();
+		const {lastFrame, stdin} = open(data, {onQuit});
+		await waitForFrame(lastFrame, f => f.includes('Acme Mobility'));
+		stdin.write('q');
+		await vi.waitFor(() => expect(onQuit).toHaveBeenCalledTimes(1));
+		expect(lastFrame()).not.toContain('quit anyway');
+	});
+
+	it(':org scopes the console to an organization, back to the first view, and :org alone shows all again', async () => {
+		const {data, acme} = world();
+		const onOrgChange = vi.fn(async (slug: string | undefined) => {
+			if (slug === 'nope') throw new Error('no organization "nope"');
+		});
+		function Scoped() {
+			const [org, setOrg] = React.useState<string | undefined>(undefined);
+			return <Shell data={data} session={session} org={org} onQuit={() => {}} width={80} height={24} healthIntervalMs={0} orgSlugs={['acme', 'beta']} onOrgChange={async slug => {
+				await onOrgChange(slug);
+				setOrg(slug);
+			}}/>;
+		}
+		const result = render(<Scoped/>);
+		cleanup.push(result.unmount);
+		const {lastFrame, stdin} = result;
+		await waitForFrame(lastFrame, f => f.includes('Acme Mobility') && f.includes('[all orgs]'));
+		stdin.write('\r');
+		await waitForFrame(lastFrame, f => f.includes('Organizations › Acme Mobility'));
+		const orgListsBefore = data.calls.filter(c => c.area === 'orgs').length;
+		stdin.write(':org acme\r');
+		await waitForFrame(lastFrame, f => f.includes('scoped to organization acme') && f.split('\n')[0]!.includes('[org acme]'));
+		expect(onOrgChange).toHaveBeenLastCalledWith('acme');
+		// A new trail from the first view, reloaded on the new connection.
+		expect(lastFrame()).not.toContain('Organizations › Acme Mobility');
+		await vi.waitFor(() => expect(data.calls.filter(c => c.area === 'orgs').length).toBeGreaterThan(orgListsBefore));
+		stdin.write(':org nope\r');
+		await waitForFrame(lastFrame, f => f.includes('no organization "nope"'));
+		expect(lastFrame()!.split('\n')[0]).toContain('[org acme]');
+		stdin.write(':org\r');
+		await waitForFrame(lastFrame, f => f.includes('scope: all organizations') && f.split('\n')[0]!.includes('[all orgs]'));
+		expect(onOrgChange).toHaveBeenLastCalledWith(undefined);
+		expect(acme.slug).toBe('acme');
+	});
+
+	it('completes :org with the organization slugs', async () => {
+		const {data} = world();
+		const {lastFrame, stdin} = open(data, {onOrgChange: async () => {}, orgSlugs: ['acme', 'beta']});
+		await waitForFrame(lastFrame, f => f.includes('Acme Mobility'));
+		stdin.write(':org be');
+		await waitForFrame(lastFrame, f => lastLine(f).startsWith(':org be'));
+		stdin.write('\t');
+		await waitForFrame(lastFrame, f => lastLine(f).startsWith(':org beta'));
+	});
+
+	it('draws again at the new width when the terminal is resized', async () => {
+		const {data, north} = world();
+		const result = render(<Shell data={data} session={session} onQuit={() => {}} healthIntervalMs={0} initialView="vehicles" initialArg={`fleet:${north.id}`}/>);
+		cleanup.push(result.unmount);
+		const {lastFrame, stdout} = result;
+		const widest = (frame: string) => Math.max(...frame.split('\n').map(line => line.length));
+		const resize = (columns: number, rows: number) => {
+			Object.defineProperty(stdout, 'columns', {value: columns, configurable: true});
+			Object.defineProperty(stdout, 'rows', {value: rows, configurable: true});
+			stdout.emit('resize');
+		};
+		resize(120, 30);
+		await waitForFrame(lastFrame, f => widest(f) === 120 && f.includes('LOCATION') && f.includes('evfleet  support@'));
+		resize(60, 20);
+		const narrow = await waitForFrame(lastFrame, f => widest(f) <= 60 && f.includes('WVWZZZ1KZAW000001'));
+		expect(narrow).not.toContain('LOCATION');
+		expect(narrow.split('\n')).toHaveLength(19);
+		expect(lastLine(narrow)).toContain('q quit');
+	});
+
+	it('cycles the sort column with s, asking the server for the new order, and wraps around', async () => {
+		const {data, north} = world();
+		const {lastFrame, stdin} = open(data, {initialView: 'vehicles', initialArg: `fleet:${north.id}`});
+		await waitForFrame(lastFrame, f => lastLine(f).includes('s sort:VIN'));
+		const lastSort = () => (data.calls.filter(c => c.area === 'vehicles').at(-1)?.request as {sort?: string}).sort;
+		expect(lastSort()).toBe('vin');
+		const seen: string[] = [];
+		for (const label of ['plate', 'silent longest', 'lowest SoC', 'status', 'fleet']) {
+			stdin.write('s');
+			await waitForFrame(lastFrame, f => f.includes(`sort: ${label}`));
+			await vi.waitFor(() => expect(lastSort()).not.toBe(seen.at(-1) ?? 'vin'));
+			seen.push(lastSort()!);
+		}
+		expect(seen).toEqual(['plate', 'lastSeen', 'soc', 'status', 'fleet']);
+		stdin.write('s');
+		await waitForFrame(lastFrame, f => f.includes('sort: VIN'));
+		await vi.waitFor(() => expect(lastSort()).toBe('vin'));
 	});
 });
