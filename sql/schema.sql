@@ -127,6 +127,21 @@ create table if not exists maintenance_log (
 );
 create index if not exists maintenance_log_started_at on maintenance_log (started_at desc);
 
+-- A refused maintenance attempt by a role that may not write maintenance_log (evfleet_reader), so that it is
+-- audited too: one 'refused' row under the caller's role (its SET ROLE, else its login), nothing else.
+-- SECURITY DEFINER as the schema owner (the owner of maintenance_log); search_path holds only pg_catalog
+-- (pg_temp last), so a caller's temporary objects cannot stand in for the table or for a function.
+create or replace function evfleet_log_refusal(attempted_action text, attempted_target text, attempted_sql text,
+                                               refusal text, client_os_user text, client_hostname text)
+returns bigint
+language sql volatile security definer set search_path = pg_catalog, pg_temp as $$
+  insert into public.maintenance_log (db_user, os_user, client_host, action, target, sql, finished_at, outcome, error)
+  values (coalesce(nullif(current_setting('role'), 'none'), session_user),
+          left(client_os_user, 200), left(client_hostname, 200), left(attempted_action, 100), left(attempted_target, 1000),
+          left(attempted_sql, 10000), now(), 'refused', left(refusal, 2000))
+  returning id
+$$;
+
 -- One row per materialized view refresh (written by the refresh_* functions)
 create table if not exists matview_refresh_log (
   id bigint generated always as identity,
@@ -482,6 +497,8 @@ declare
   r record;
   maintenance text[] := array['create_monthly_partitions', 'refresh_battery_health_trends', 'refresh_energy_efficiency_metrics'];
   internal text[] := array['evfleet_enable_tenant_rls', 'evfleet_copy_tenant_rls', 'evfleet_apply_grants', 'evfleet_refresh_matview'];
+  -- writes the audit for roles that may not: the evfleet roles only, never PUBLIC
+  audit text[] := array['evfleet_log_refusal'];
 begin
   grant usage on schema public to evfleet_reader, evfleet_operator, evfleet_admin;
   for r in
@@ -505,7 +522,10 @@ begin
       and not exists (select 1 from pg_depend d where d.classid = 'pg_proc'::regclass and d.objid = p.oid and d.deptype = 'e')
   loop
     execute format('grant execute on function %s to evfleet_admin', r.fn);
-    if r.proname = any (maintenance) then
+    if r.proname = any (audit) then
+      execute format('revoke execute on function %s from public', r.fn);
+      execute format('grant execute on function %s to evfleet_reader', r.fn);
+    elsif r.proname = any (maintenance) then
       execute format('revoke execute on function %s from public', r.fn);
       execute format('grant execute on function %s to evfleet_operator', r.fn);
     elsif r.proname = any (internal) or exists (select 1 from pg_proc q where q.oid = r.fn and q.prorettype = 'trigger'::regtype) then

@@ -239,7 +239,7 @@ describe('refusals and privileges', () => {
 		expect(await lastLog('partitions.create')).toMatchObject({outcome: 'refused', error: 'answered no', sql: plan.steps.map(s => `${s.sql};`).join('\n')});
 	});
 
-	it('an evfleet_reader login is refused before any SQL runs, and told it needs evfleet_operator', async () => {
+	it('an evfleet_reader login is refused before any SQL runs, told it needs evfleet_operator, and the refusal is audited', async () => {
 		const far = partitionName('charging_session_metrics', addMonths(month, 3));
 		await db.sql.unsafe(`drop table if exists public.${far}`);
 		const sql = db.connect({user: reader, max: 1});
@@ -247,8 +247,9 @@ describe('refusals and privileges', () => {
 		expect(error).toBeInstanceOf(PrivilegeError);
 		expect(error!.message).toMatch(new RegExp(`needs the evfleet_operator role .*"${reader}" has evfleet_reader`));
 		expect(error!.hint).toMatch(new RegExp(`GRANT evfleet_operator TO ${reader}`));
-		// A reader may not write the audit either; it is told so.
-		expect(error!.hint).toMatch(/could not be written to maintenance_log/);
+		// A reader may not insert into maintenance_log; the refusal is audited through evfleet_log_refusal().
+		expect(error!.hint).not.toMatch(/could not be written/);
+		expect(await lastLog('partitions.create')).toMatchObject({outcome: 'refused', dbUser: reader, error: error!.message});
 		expect(await exists(far)).toBe(false);
 	});
 

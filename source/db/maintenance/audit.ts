@@ -54,6 +54,16 @@ export async function recordOutcome(sql: Sql, plan: ActionPlan, outcome: Outcome
 	return row!.id;
 }
 
+/**
+ * A refusal for a role without INSERT on maintenance_log (evfleet_reader): through the schema's
+ * evfleet_log_refusal(), which can only add a 'refused' row under the caller's own role.
+ */
+export async function recordRefusalWithoutInsert(sql: Sql, plan: ActionPlan, error: string | null, who: Who = whoAmI()): Promise<number> {
+	const [row] = await sql<{id: number}[]>`
+		select evfleet_log_refusal(${plan.action}, ${plan.target}, ${planSql(plan)}, ${error}, ${who.osUser}, ${who.clientHost}) as id`;
+	return row!.id;
+}
+
 export type LogQuery = {limit?: number; action?: string; outcome?: Outcome; since?: Date};
 
 /** Recent entries, newest first. */

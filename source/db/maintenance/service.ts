@@ -3,7 +3,7 @@ import type {Sql} from 'postgres';
 import {PrivilegeError, UsageError} from '../../errors.js';
 import {createSql, type ConnectionTarget} from '../connection.js';
 import type {MatviewName} from '../queries/maintenance.js';
-import {recordOutcome, type Who} from './audit.js';
+import {recordOutcome, recordRefusalWithoutInsert, type Who} from './audit.js';
 import {planAnalyze, planCreatePartitions, planDetach, planDropDetached, planRefresh, planReindex, planVacuum} from './plan.js';
 import {checkPrivileges} from './privileges.js';
 import {planSignal} from './signal.js';
@@ -42,18 +42,27 @@ export async function planAction(sql: Sql, request: MaintenanceRequest): Promise
 	}
 }
 
+const insufficientPrivilege = '42501';
+
 /**
  * Records an outcome that never ran (refused, dry_run) on a short read-write connection of its own,
- * so a read-only browsing session can still audit. Returns false when the audit could not be written
- * (a role without INSERT on maintenance_log); the caller says so.
+ * so a read-only browsing session can still audit. A refusal of a role without INSERT on maintenance_log
+ * (evfleet_reader) goes through evfleet_log_refusal(). Returns false when the audit could not be written
+ * (a dry run by such a role, or a schema without the function); the caller says so.
  */
 export async function recordWithoutRunning(target: ConnectionTarget, plan: ActionPlan, outcome: Outcome, error: string | null, who?: Who): Promise<boolean> {
 	const sql = createSql(target, {max: 1, parameters: {application_name: 'evfleet maint (audit)', statement_timeout: '10s', lock_timeout: '5s'}});
 	try {
 		await recordOutcome(sql, plan, outcome, error, who);
 		return true;
-	} catch {
-		return false;
+	} catch (insertError) {
+		if (outcome !== 'refused' || (insertError as {code?: string}).code !== insufficientPrivilege) return false;
+		try {
+			await recordRefusalWithoutInsert(sql, plan, error, who);
+			return true;
+		} catch {
+			return false;
+		}
 	} finally {
 		await sql.end({timeout: 5}).catch(() => {});
 	}
