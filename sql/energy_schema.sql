@@ -205,14 +205,31 @@ select evfleet_copy_tenant_rls('energy_consumption_records', 'energy_consumption
 -- Partitions for the current month and three ahead
 select count(*) as partitions_created from create_monthly_partitions('energy_consumption_records');
 
+-- The recommended maintenance schedule, in one place: the pg_cron jobs below are installed from it, and
+-- `evfleet maint schedule` compares, installs (--apply) or prints as crontab lines the same rows.
+-- Partitions: 3 months ahead, checked hourly as pg_partman's maintenance runs (a no-op while they exist, so a
+-- failed run is retried within the hour, long before a month is missing). battery_health_trends (monthly SoH):
+-- daily. energy_efficiency_metrics (what on-call dashboards read): hourly.
+create or replace function evfleet_maintenance_schedule()
+returns table (jobname text, schedule text, command text, purpose text)
+language sql immutable as $$
+  values
+    ('evfleet-create-partitions', '7 * * * *',
+     'select create_monthly_partitions(t, 3) from unnest(array[''vehicle_telematics'', ''charging_session_metrics'', ''energy_consumption_records'']::regclass[]) t',
+     'hourly: keeps 3 months of partitions ahead (does nothing while they exist)'),
+    ('evfleet-refresh-battery-health-trends', '15 3 * * *', 'select refresh_battery_health_trends()', 'daily'),
+    ('evfleet-refresh-energy-efficiency-metrics', '5 * * * *', 'select refresh_energy_efficiency_metrics()', 'hourly')
+$$;
+
 -- Scheduled maintenance, only where pg_cron is installed in this database (jobs are upserted by name)
 do $$
+declare
+  job record;
 begin
   if exists (select 1 from pg_extension where extname = 'pg_cron') then
-    perform cron.schedule('evfleet-create-partitions', '0 3 * * *',
-      $job$select create_monthly_partitions(t) from unnest(array['vehicle_telematics', 'charging_session_metrics', 'energy_consumption_records']::regclass[]) t$job$);
-    perform cron.schedule('evfleet-refresh-battery-health-trends', '15 3 * * *', 'select refresh_battery_health_trends()');
-    perform cron.schedule('evfleet-refresh-energy-efficiency-metrics', '30 3 * * *', 'select refresh_energy_efficiency_metrics()');
+    for job in select * from evfleet_maintenance_schedule() loop
+      perform cron.schedule(job.jobname, job.schedule, job.command);
+    end loop;
   end if;
 end
 $$;

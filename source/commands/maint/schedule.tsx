@@ -21,9 +21,9 @@ async function load(options: Props['options']) {
 	const target = resolveTarget(options);
 	const sql = await connect(target, {max: 1});
 	try {
-		const state = await schedule.cronState(sql);
+		const [state, recommended] = await Promise.all([schedule.cronState(sql), schedule.recommendedJobs(sql)]);
 		const connection = options.profile ? `--profile ${options.profile}` : options.url ? `--url '${options.url.replace(/:[^:@/]*@/, '@')}'` : '';
-		return {target, state, missing: schedule.jobsToInstall(state), schedule, where: describeTarget(target), connection};
+		return {target, state, recommended, missing: schedule.jobsToInstall(state, recommended), schedule, where: describeTarget(target), connection};
 	} finally {
 		await sql.end({timeout: 5});
 	}
@@ -40,7 +40,7 @@ async function install(options: Props['options'], jobs: Awaited<ReturnType<typeo
 function print(options: Props['options'], info: Awaited<ReturnType<typeof load>>) {
 	const out = process.stdout;
 	if (options.json) {
-		out.write(`${JSON.stringify({pgCron: {available: info.state.available, preloaded: info.state.preloaded, installed: info.state.installed}, jobs: info.state.jobs, recommended: info.schedule.recommendedJobs, missing: info.missing.map(j => j.name), crontab: info.state.installed ? [] : info.schedule.crontabLines(info.connection)}, null, 2)}\n`);
+		out.write(`${JSON.stringify({pgCron: {available: info.state.available, preloaded: info.state.preloaded, installed: info.state.installed}, jobs: info.state.jobs, recommended: info.recommended, missing: info.missing.map(j => j.name), crontab: info.state.installed ? [] : info.schedule.crontabLines(info.recommended, info.connection)}, null, 2)}\n`);
 		return;
 	}
 	if (info.state.installed) {
@@ -52,7 +52,7 @@ function print(options: Props['options'], info: Awaited<ReturnType<typeof load>>
 		return;
 	}
 	const why = !info.state.available ? 'pg_cron is not available on this server' : !info.state.preloaded ? 'pg_cron is available but not in shared_preload_libraries' : 'pg_cron is not installed in this database (CREATE EXTENSION pg_cron in cron.database_name)';
-	out.write(`${why}; add these lines to a crontab instead:\n\n${info.schedule.crontabLines(info.connection).join('\n')}\n`);
+	out.write(`${why}; add these lines to a crontab instead:\n\n${info.schedule.crontabLines(info.recommended, info.connection).join('\n')}\n`);
 }
 
 function InstallConfirm({options}: Props) {

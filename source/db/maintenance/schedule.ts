@@ -1,25 +1,34 @@
 // Scheduling: the pg_cron jobs for evfleet maintenance when pg_cron is installed in this database,
-// otherwise the crontab lines that call `evfleet maint … --yes`.
+// otherwise the crontab lines that call `evfleet maint … --yes`. What is recommended comes from the schema
+// (evfleet_maintenance_schedule(), the same rows sql/energy_schema.sql installs when pg_cron is there).
 import type {Sql} from 'postgres';
+import {EvfleetError} from '../../errors.js';
 import type {ActionPlan} from './types.js';
 
 export type CronJob = {jobid: number; jobname: string | null; schedule: string; command: string; database: string; active: boolean};
 
 export type RecommendedJob = {name: string; schedule: string; command: string; cli: string; why: string};
 
-const partitionedTables = ['vehicle_telematics', 'charging_session_metrics', 'energy_consumption_records'];
+/** The `evfleet` command that does what each recommended job does (for the crontab lines). */
+export const cliEquivalents: Record<string, string> = {
+	'evfleet-create-partitions': 'maint partitions create --ahead 3',
+	'evfleet-refresh-battery-health-trends': 'maint refresh battery_health_trends',
+	'evfleet-refresh-energy-efficiency-metrics': 'maint refresh energy_efficiency_metrics',
+};
 
-export const recommendedJobs: RecommendedJob[] = [
-	{
-		name: 'evfleet-create-partitions',
-		schedule: '0 3 1 * *',
-		command: `select create_monthly_partitions(t, 3) from unnest(array[${partitionedTables.map(t => `'${t}'`).join(', ')}]::regclass[]) t`,
-		cli: 'maint partitions create --ahead 3',
-		why: 'monthly: keeps 3 months of partitions ahead (idempotent)',
-	},
-	{name: 'evfleet-refresh-battery-health-trends', schedule: '15 3 * * *', command: 'select refresh_battery_health_trends()', cli: 'maint refresh battery_health_trends', why: 'daily'},
-	{name: 'evfleet-refresh-energy-efficiency-metrics', schedule: '5 * * * *', command: 'select refresh_energy_efficiency_metrics()', cli: 'maint refresh energy_efficiency_metrics', why: 'hourly'},
-];
+/** The recommended jobs, as the schema defines them. */
+export async function recommendedJobs(sql: Sql): Promise<RecommendedJob[]> {
+	try {
+		const rows = await sql<Array<{jobname: string; schedule: string; command: string; purpose: string}>>`
+			select jobname, schedule, command, purpose from evfleet_maintenance_schedule()`;
+		return rows.map(row => ({name: row.jobname, schedule: row.schedule, command: row.command, why: row.purpose, cli: cliEquivalents[row.jobname] ?? `# ${row.command}`}));
+	} catch (error) {
+		if ((error as {code?: string}).code === '42883') {
+			throw new EvfleetError('this database has no evfleet_maintenance_schedule(): its schema predates the recommended schedule', 'load the current sql/energy_schema.sql into it (psql -f), or evfleet db migrate a new database');
+		}
+		throw error;
+	}
+}
 
 export type CronState = {available: boolean; installed: boolean; preloaded: boolean; jobs: CronJob[]};
 
@@ -39,8 +48,8 @@ export async function cronState(sql: Sql): Promise<CronState> {
 }
 
 /** Jobs that are missing or differ from the recommendation. */
-export function jobsToInstall(state: CronState): RecommendedJob[] {
-	return recommendedJobs.filter(r => !state.jobs.some(j => j.jobname === r.name && j.schedule === r.schedule && j.command === r.command && j.active));
+export function jobsToInstall(state: CronState, recommended: readonly RecommendedJob[]): RecommendedJob[] {
+	return recommended.filter(r => !state.jobs.some(j => j.jobname === r.name && j.schedule === r.schedule && j.command === r.command && j.active));
 }
 
 export function schedulePlan(jobs: RecommendedJob[]): ActionPlan {
@@ -62,12 +71,12 @@ export function schedulePlan(jobs: RecommendedJob[]): ActionPlan {
 }
 
 /** The crontab equivalent, for servers without pg_cron. */
-export function crontabLines(connection: string, evfleet = 'evfleet'): string[] {
+export function crontabLines(recommended: readonly RecommendedJob[], connection: string, evfleet = 'evfleet'): string[] {
 	const log = '>> /var/log/evfleet-maint.log 2>&1';
 	const c = connection ? ` ${connection}` : '';
 	return [
 		'# evfleet maintenance (crontab -e); times are the cron host\'s local time',
-		...recommendedJobs.map(j => `${j.schedule.padEnd(12)} ${evfleet} ${j.cli} --yes${c} ${log}`),
+		...recommended.map(j => `${j.schedule.padEnd(12)} ${evfleet} ${j.cli} --yes${c} ${log}`),
 		`${'*/15 * * * *'.padEnd(12)} ${evfleet} maint status --check${c} > /dev/null || echo "evfleet maintenance needs action" | mail -s evfleet root`,
 	];
 }
