@@ -150,11 +150,15 @@ describe('nearest_available_connectors', () => {
 		await connector(busy, 1, 'CCS2', 'occupied');
 		await connector(offline, 1, 'CCS2');
 		await connector(await station({lon: 2.9, lat: 48.85, name: 'far'}), 1, 'CCS2');
-		// Enough other stations that the planner has a real choice.
+		// Enough other stations that the planner has a real choice, each with an available connector as real ones
+		// have (with none, starting from the few connectors would rightly beat walking the stations).
 		await db.sql`
 			insert into charging_stations (operator_name, name, location)
 			select 'Filler', 'filler ' || i, st_setsrid(st_makepoint(-5 + (i % 100) * 0.1, 40 + (i / 100) * 0.1), 4326)::geography
 			from generate_series(1, 5000) i`;
+		await db.sql`
+			insert into charging_connectors (station_id, connector_number, connector_type, max_power_kw, price_per_kwh, status)
+			select id, 1, 'CCS2', 150, 0.59, 'available' from charging_stations where operator_name = 'Filler'`;
 		await db.sql`analyze charging_stations`;
 		await db.sql`analyze charging_connectors`;
 	});
