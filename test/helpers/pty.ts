@@ -19,7 +19,8 @@ export function runCliInPty(args: readonly string[], {env = {}, columns = 80, ro
 	const [command, argv] = cliCommand(args);
 	const inner = `stty cols ${columns} rows ${rows} 2>/dev/null; exec ${shellQuote([command, ...argv])}`;
 	const child = spawn('script', ['-qfec', inner, '/dev/null'], {
-		env: {...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, TERM: 'xterm-256color', ...env},
+		// A person's terminal: no CI variables (under CI, chalk draws no styles at all, even with CI=false).
+		env: {...process.env, CI: undefined, CONTINUOUS_INTEGRATION: undefined, NO_COLOR: undefined, FORCE_COLOR: undefined, TERM: 'xterm-256color', ...env},
 		stdio: ['pipe', 'pipe', 'pipe'],
 		detached: true,
 	});
