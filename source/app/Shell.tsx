@@ -79,6 +79,8 @@ export function Shell(props: ShellProps) {
 	const [connection, setConnection] = useState<{status: 'connected' | 'reconnecting'; attempt: number; retryInMs: number; error?: string}>({status: 'connected', attempt: 0, retryInMs: 0});
 	const [epoch, setEpoch] = useState(0);
 	const [busy, setBusy] = useState(false);
+	const busyNow = useRef(false);
+	busyNow.current = busy;
 	const [commandInitial, setCommandInitial] = useState('');
 	const [screenKeys, setScreenKeys] = useState<ScreenKeysState>({bindings: [], capturing: false});
 
@@ -132,6 +134,12 @@ export function Shell(props: ShellProps) {
 			data.connection.ping().then(
 				() => {
 					setConnection({status: 'connected', attempt: 0, retryInMs: 0});
+					// Reloading remounts the view: never under a running action (it has its own connection), which
+					// would be cancelled by it. r reloads once it is done.
+					if (busyNow.current) {
+						setMessage({kind: 'info', text: 'reconnected — the action carries on; r reloads the view after it'});
+						return;
+					}
 					setEpoch(e => e + 1);
 					setMessage({kind: 'info', text: 'reconnected — view reloaded'});
 				},

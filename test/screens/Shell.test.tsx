@@ -279,6 +279,24 @@ describe('Shell: quitting, organizations, resizing, sorting', () => {
 		await vi.waitFor(() => expect(onQuit).toHaveBeenCalledTimes(1));
 	});
 
+	it('does not reload the view under a running action when the connection comes back (that would cancel it)', async () => {
+		// The connection drops once, while the action runs.
+		let dropped = false;
+		const {data: base} = world();
+		const {data, runs} = withRunningMaintenance({...base, connection: {...base.connection, ping: async () => {
+			if (runs.length === 0 || dropped) return;
+			dropped = true;
+			throw Object.assign(new Error('write CONNECTION_CLOSED'), {code: 'CONNECTION_CLOSED'});
+		}}});
+		const {lastFrame, stdin} = open(data, {initialView: 'maint', initialArg: 'battery_health_trends', healthIntervalMs: 20});
+		await waitForFrame(lastFrame, f => f.includes('Run? [y/N]'));
+		stdin.write('y');
+		await waitForFrame(lastFrame, f => f.includes('reconnected — the action carries on'), 5000);
+		expect(lastFrame()).toContain('esc or Ctrl-C cancels');
+		expect(runs).toHaveLength(1);
+		expect(runs[0]!.signal.aborted).toBe(false);
+	});
+
 	it('quits at once on q when nothing runs', async () => {
 		const {data} = world();
 		const onQuit = vi.fn();
