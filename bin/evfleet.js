@@ -21,7 +21,9 @@ let flavour = 'pipe';
 // Ink writes no frame until exit when CI is set (it assumes a log, not a screen); a person at a terminal
 // (stdin and stdout both TTYs) always gets the live console, whatever the environment says.
 if (process.stdin.isTTY && process.stdout.isTTY) {
-	for (const name of ['CI', 'CONTINUOUS_INTEGRATION']) if (name in process.env) process.env[name] = 'false';
+	// Removed, not set to 'false': chalk takes any CI variable, 'false' included, as a log and draws no style at all;
+	// Ink's is-in-ci also counts any CI_* variable.
+	for (const name of Object.keys(process.env)) if (name === 'CI' || name === 'CONTINUOUS_INTEGRATION' || name.startsWith('CI_')) delete process.env[name];
 	// A screen (the console, watch …) lives for hours and allocates a page of rows per key press: keep the young
 	// generation at its first size (1 MB semi-spaces instead of growing to 16 MB) and let V8 favour size over
 	// speed. Measured peak RSS paging 100 000 rows: 120 MB -> 91 MB. Set here, before anything is allocated; the

@@ -7,6 +7,7 @@ import path from 'node:path';
 import {promisify} from 'node:util';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {createTestDatabase, type TestDatabase} from '../helpers/db.js';
+import {runCliInPty} from '../helpers/pty.js';
 
 const run = promisify(execFile);
 const repo = path.resolve(import.meta.dirname, '../..');
@@ -106,6 +107,20 @@ describe('npm run build', () => {
 		const {version} = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8')) as {version: string};
 		const {stdout} = await evfleet(built, ['--version']);
 		expect(stdout.trim()).toBe(version);
+	});
+
+	it('draws the console with styles at a terminal even when the environment says CI (chalk would draw none)', async () => {
+		const run = runCliInPty(['--url', db.url], {bin: built.cli, env: {CI: 'true', CI_JOB_ID: '7', XDG_CACHE_HOME: built.cache}});
+		try {
+			await run.waitFor(text => text.includes('Organizations') && text.includes('q quit'));
+			// Bold (the header) and color (the hints) are escapes chalk leaves out when it believes it writes a log.
+			expect(run.output()).toContain('\u001B[1m');
+			expect(run.output()).toMatch(/\u001B\[3\dm/);
+			run.write('q');
+			expect(await run.exited).toBe(0);
+		} finally {
+			run.kill();
+		}
 	});
 
 	it('runs a database command, finding the schema files next to dist/', async () => {

@@ -15,8 +15,11 @@ export type PtyRun = {
 	kill(): void;
 };
 
-export function runCliInPty(args: readonly string[], {env = {}, columns = 80, rows = 24}: {env?: Record<string, string | undefined>; columns?: number; rows?: number} = {}): PtyRun {
-	const [command, argv] = cliCommand(args);
+export function runCliInPty(
+	args: readonly string[],
+	{env = {}, columns = 80, rows = 24, bin}: {env?: Record<string, string | undefined>; columns?: number; rows?: number; /** Run this launcher (a built bin/evfleet.js) instead of the test default. */ bin?: string} = {},
+): PtyRun {
+	const [command, argv] = bin ? [process.execPath, [bin, ...args]] : cliCommand(args);
 	const inner = `stty cols ${columns} rows ${rows} 2>/dev/null; exec ${shellQuote([command, ...argv])}`;
 	const child = spawn('script', ['-qfec', inner, '/dev/null'], {
 		// A person's terminal: no CI variables (under CI, chalk draws no styles at all, even with CI=false).
