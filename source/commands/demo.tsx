@@ -1,3 +1,4 @@
+import os from 'node:os';
 import React, {useEffect, useRef, useState} from 'react';
 import {Box, Text, useApp, useStdout} from 'ink';
 import zod from 'zod';
@@ -137,9 +138,11 @@ function Interactive({options}: Props) {
 			await running.stop();
 			if (running.kept) process.stdout.write(reopenHint(running));
 		};
-		const removeSignals = onSignalOnce(() => {
+		// The progress screen reads no keys, so the terminal is not in raw mode and Ctrl-C arrives as SIGINT:
+		// 128 + the signal's number (130 for Ctrl-C), as for the console (README, Exit codes).
+		const removeSignals = onSignalOnce(signal => {
 			void import('../app/alternate-screen.js').then(m => m.leaveAlternateScreen());
-			void shutdown().finally(() => process.exit(0));
+			void shutdown().finally(() => process.exit(128 + (os.constants.signals[signal] ?? 0)));
 		});
 		import('../db/seed/demo.js')
 			.then(({startDemo}) =>

@@ -1,5 +1,7 @@
 // The console and `evfleet watch` in a real pseudo-terminal: what Ctrl-C does (exit 130, terminal given back,
 // a running maintenance action cancelled on the server and audited), and what NO_COLOR leaves on the screen.
+import fs from 'node:fs';
+import os from 'node:os';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {colorParameters, hasInverse} from '../helpers/ansi.js';
 import {runCli} from '../helpers/cli.js';
@@ -49,6 +51,20 @@ describe('Ctrl-C', () => {
 		expect(await run.exited).toBe(130);
 		expect(leftAlternateScreen(run.output())).toBe(true);
 	});
+
+	it('stops evfleet demo while it starts, exit code 130, its cluster removed', async () => {
+		const clusters = () => new Set(fs.readdirSync(os.tmpdir()).filter(name => name.startsWith('evfleet-pg-')));
+		const before = clusters();
+		const run = runCliInPty(['demo']);
+		runs.push(run);
+		// Stop it once the cluster is up (its step ticked), while the schema and the data are still on their way.
+		await run.waitFor(text => text.includes('✔ PostgreSQL'), 110_000);
+		const ours = [...clusters()].filter(name => !before.has(name));
+		expect(ours).toHaveLength(1);
+		run.write('\u0003');
+		expect(await run.exited).toBe(130);
+		await expect.poll(() => fs.existsSync(`${os.tmpdir()}/${ours[0]}`), {timeout: 20_000}).toBe(false);
+	}, 150_000);
 
 	it('still exits 0 on q', async () => {
 		const run = open([]);
