@@ -128,3 +128,63 @@ describe('liveVehicles connectivity', () => {
 		expect(snapshot.counts.byConnectivity).toEqual({online: 1, stale: 2, offline: 1});
 	});
 });
+
+describe('liveVehicles against a naive query over every vehicle', () => {
+	it('counts, matches and ranks like a join of every vehicle with its live state, for every filter', async () => {
+		const {sql} = db;
+		// Vehicles out of service that report (their silence or SoC must not rank them as in service), a retired
+		// one that reports, and a second never-reported one in another fleet.
+		const extra = await fleet(sql, orgA, 'Naive check');
+		const add = async (plate: string, status: string, r?: Parameters<typeof report>[3]) => {
+			const v = await vehicle(sql, orgA, extra, {status, plate});
+			if (r) await report(sql, orgA, v.id, r);
+		};
+		await add('PARKED-OFF', 'offline', {secondsAgo: 9000, soc: 15});
+		await add('MAINT-ON', 'maintenance', {secondsAgo: 2, soc: 90});
+		await add('MAINT-STALE', 'maintenance', {secondsAgo: 1200, soc: 8});
+		await add('RETIRED-ON', 'retired', {secondsAgo: 2, soc: 3});
+		await add('IDLE-NEVER', 'idle');
+		await add('OFF-NEVER', 'offline');
+		await add('IDLE-HOT', 'idle', {secondsAgo: 100, soc: 50, temp: 70});
+
+		type Naive = {id: string; status: string; fleetId: string; socPct: number | null; packTempC: number | null; connectivity: string};
+		const all = await sql<Naive[]>`
+			select v.id, v.status, v.fleet_id, s.soc_pct, s.pack_temp_c, connectivity_status(date_part('epoch', now() - s.recorded_at)) as connectivity
+			from vehicles v left join vehicle_live_state s on s.vehicle_id = v.id where v.status <> 'retired'`;
+		const inService = (v: Naive) => ['active', 'charging', 'idle'].includes(v.status);
+		const rank = (v: Naive) =>
+			v.connectivity === 'offline' && inService(v) ? 0
+			: v.connectivity === 'stale' && inService(v) ? 1
+			: v.socPct !== null && v.socPct < 20 ? 2
+			: v.packTempC !== null && v.packTempC >= 55 ? 3
+			: v.status === 'maintenance' ? 4 : 5;
+		const order = (a: Naive, b: Naive) =>
+			rank(a) - rank(b) || (a.socPct === b.socPct ? 0 : a.socPct === null ? -1 : b.socPct === null ? 1 : a.socPct - b.socPct) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+		const count = (rows: Naive[], pick: (v: Naive) => boolean) => rows.filter(pick).length;
+
+		for (const fleetId of [null, fleetA1, extra]) {
+			const scope = all.filter(v => fleetId === null || v.fleetId === fleetId);
+			for (const status of [null, 'active', 'idle', 'maintenance', 'offline'] as const) {
+				for (const connectivity of [null, 'online', 'stale', 'offline'] as const) {
+					const snapshot = await liveVehicles(sql, {fleetId, status, connectivity, limit: 5});
+					const matching = scope.filter(v => (status === null || v.status === status) && (connectivity === null || v.connectivity === connectivity));
+					const label = JSON.stringify({fleetId, status, connectivity});
+					expect(snapshot.counts, label).toEqual({
+						vehicles: scope.length,
+						matching: matching.length,
+						byStatus: {
+							active: count(scope, v => v.status === 'active'), charging: count(scope, v => v.status === 'charging'),
+							idle: count(scope, v => v.status === 'idle'), maintenance: count(scope, v => v.status === 'maintenance'),
+							offline: count(scope, v => v.status === 'offline'),
+						},
+						byConnectivity: {
+							online: count(scope, v => v.connectivity === 'online'), stale: count(scope, v => v.connectivity === 'stale'),
+							offline: count(scope, v => v.connectivity === 'offline'),
+						},
+					});
+					expect(snapshot.rows.map(row => row.id), label).toEqual(matching.sort(order).slice(0, 5).map(v => v.id));
+				}
+			}
+		}
+	});
+});

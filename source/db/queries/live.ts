@@ -84,79 +84,139 @@ export function clampLiveLimit(limit: number | undefined): number {
 
 /**
  * Counts over every vehicle in scope and the `limit` vehicles that need attention first (in service but offline,
- * then stale; low SoC; hot pack; in maintenance; then the rest), lowest SoC first, then VIN. The organization scope comes from row-level
- * security on the connection (--org).
+ * then stale; low SoC; hot pack; in maintenance; then the rest), lowest SoC first, then by id. The organization
+ * scope comes from row-level security on the connection (--org).
+ *
+ * One statement, shaped so that the whole fleet is read as little as possible (10 000 vehicles, same data,
+ * interleaved: median 17.7 -> 10.3 ms):
+ * - counts by status come from the vehicles_status index (index-only), not from a join;
+ * - connectivity counts and the page read vehicle_live_state once each, without joining every vehicle: without a
+ *   fleet or status filter, only the vehicles out of service (maintenance, offline, retired: few, from the same
+ *   index) are looked up, in a small hash; every other live row belongs to a vehicle in service;
+ * - connectivity is compared with two instants computed once, counted as small ints and pivoted over a handful of
+ *   groups; the offline count is what is left of the vehicles in scope;
+ * - vehicles that never reported (no live row) are looked for only when the counts say there are some;
+ * - ties within a rank and SoC are broken by id (a VIN would need every vehicle row);
+ * - the page's 100 rows get their details by primary key.
  */
 export async function liveVehicles(sql: Sql, filter: LiveVehiclesFilter = {}): Promise<LiveVehiclesSnapshot> {
 	const limit = clampLiveLimit(filter.limit);
+	const {online, stale} = connectivityThresholdSeconds;
+	const status = filter.status ?? null;
+	const connectivity = filter.connectivity ?? null;
 	const fleet = filter.fleetId ? sql`and v.fleet_id = ${filter.fleetId}::uuid` : sql``;
-	const status = filter.status ? sql`b.status = ${filter.status}` : sql`true`;
-	const connectivity = filter.connectivity ? sql`b.connectivity = ${filter.connectivity}` : sql`true`;
-	const fetched = await sql<Fetched[]>`
-		with since as (
-			-- connectivity_status()'s thresholds as two instants, computed once: comparing each vehicle's last report
-			-- with them costs far less than a function and a float per vehicle (10 000 vehicles: 16 → 12 ms).
-			select now() - make_interval(secs => ${connectivityThresholdSeconds.online}) as online_after,
-			       now() - make_interval(secs => ${connectivityThresholdSeconds.stale}) as stale_after
-		),
-		base as materialized (
-			select b.*,
-			       -- Silence matters for vehicles in service; one in maintenance or parked offline is expected to be quiet.
-			       case
-			         when b.connectivity = 'offline' and b.status in ('active', 'charging', 'idle') then 0
-			         when b.connectivity = 'stale' and b.status in ('active', 'charging', 'idle') then 1
-			         when b.soc_pct < ${lowSocPct} then 2
-			         when b.pack_temp_c >= ${hotPackC} then 3
-			         when b.status = 'maintenance' then 4
-			         else 5
-			       end as rank
+	// With a fleet or status filter every vehicle in scope is joined (its status decides the counts' match);
+	// without, only the vehicles out of service are, and a live row without one is a vehicle in service.
+	const joinAll = Boolean(filter.fleetId) || status !== null;
+	const known = joinAll
+		? sql`select v.id, v.status from vehicles v where v.status <> 'retired' ${fleet}`
+		: sql`select v.id, v.status from vehicles v where v.status in ('maintenance', 'offline', 'retired')`;
+	const liveRows = joinAll
+		? sql`vehicle_live_state s join known k on k.id = s.vehicle_id`
+		: sql`vehicle_live_state s left join known k on k.id = s.vehicle_id where k.status is distinct from 'retired'`;
+	const connCode = connectivity === null ? null : {online: 0, stale: 1, offline: 2}[connectivity];
+	const inStatus = (alias: string) => (status ? sql`${sql(alias)}.status = ${status}` : sql`true`);
+	const pageFilter = sql`${inStatus('l')} and ${connCode === null ? sql`true` : sql`l.conn = ${connCode}`}`;
+	// Never-reported vehicles are offline: they match no other connectivity filter.
+	const neverFilter = connectivity === null || connectivity === 'offline' ? sql`${inStatus('v')}` : sql`false`;
+	// Live rows by connectivity. Without filters, every live row is counted straight from vehicle_live_state (no
+	// join), less those of retired vehicles (primary-key lookups of the few retired ones).
+	const conn = (alias: string) => sql`case when ${sql(alias)}.recorded_at >= since.online_after then 0 when ${sql(alias)}.recorded_at >= since.stale_after then 1 else 2 end`;
+	const reported = joinAll
+		? sql`
+			select coalesce(sum(n) filter (where conn = 0), 0)::int as online,
+			       coalesce(sum(n) filter (where conn = 1), 0)::int as stale,
+			       coalesce(sum(n), 0)::int as reported,
+			       coalesce(sum(n) filter (where conn = 0 and ${inStatus('g')}), 0)::int as online_in_status,
+			       coalesce(sum(n) filter (where conn = 1 and ${inStatus('g')}), 0)::int as stale_in_status
+			from (select l.status, l.conn, count(*)::int as n from live l group by l.status, l.conn) g`
+		: sql`
+			select a.online - r.online as online, a.stale - r.stale as stale, a.reported - r.reported as reported,
+			       a.online - r.online as online_in_status, a.stale - r.stale as stale_in_status
 			from (
-				select v.id, v.vin, v.status, s.soc_pct, s.pack_temp_c,
-				       case when s.recorded_at >= since.online_after then 'online'
-				            when s.recorded_at >= since.stale_after then 'stale'
-				            else 'offline' end as connectivity
-				from since
-				cross join vehicles v
-				left join vehicle_live_state s on s.vehicle_id = v.id
-				where v.status <> 'retired' ${fleet}
-			) b
+				select (count(*) filter (where c = 0))::int as online, (count(*) filter (where c = 1))::int as stale, count(*)::int as reported
+				from (select ${conn('s')} as c from since cross join vehicle_live_state s) x
+			) a, (
+				select (count(*) filter (where c = 0))::int as online, (count(*) filter (where c = 1))::int as stale, count(*)::int as reported
+				from (select ${conn('s')} as c from since cross join vehicles v
+				      -- primary-key lookups (offset 0: no scan of every live row to find a hundred)
+				      cross join lateral (select s.recorded_at from vehicle_live_state s where s.vehicle_id = v.id offset 0) s
+				      where v.status = 'retired') x
+			) r`;
+	const fetched = await sql<Fetched[]>`
+		with since as materialized (
+			select now() - make_interval(secs => ${online}) as online_after, now() - make_interval(secs => ${stale}) as stale_after
 		),
+		known as (${known}),
+		live as not materialized (
+			select s.vehicle_id, s.soc_pct, s.pack_temp_c, k.status,
+			       ${conn('s')} as conn
+			from since cross join ${liveRows}
+		),
+		by_status as (
+			select v.status, count(*)::int as n from vehicles v where v.status <> 'retired' ${fleet} group by v.status
+		),
+		reported as (${reported}),
 		counts as (
-			select count(*)::int as total,
-			       (count(*) filter (where ${status} and ${connectivity}))::int as matching,
-			       (count(*) filter (where b.status = 'active'))::int as status_active,
-			       (count(*) filter (where b.status = 'charging'))::int as status_charging,
-			       (count(*) filter (where b.status = 'idle'))::int as status_idle,
-			       (count(*) filter (where b.status = 'maintenance'))::int as status_maintenance,
-			       (count(*) filter (where b.status = 'offline'))::int as status_offline,
-			       (count(*) filter (where b.connectivity = 'online'))::int as online,
-			       (count(*) filter (where b.connectivity = 'stale'))::int as stale,
-			       (count(*) filter (where b.connectivity = 'offline'))::int as offline
-			from base b
+			select b.*, c.online, c.stale, b.total - c.online - c.stale as offline, b.total - c.reported as never_reported,
+			       case ${connCode}::int when 0 then c.online_in_status when 1 then c.stale_in_status
+			                             when 2 then b.in_status - c.online_in_status - c.stale_in_status
+			                             else b.in_status end as matching
+			from (
+				select coalesce(sum(n), 0)::int as total,
+				       coalesce(sum(n) filter (where status = 'active'), 0)::int as status_active,
+				       coalesce(sum(n) filter (where status = 'charging'), 0)::int as status_charging,
+				       coalesce(sum(n) filter (where status = 'idle'), 0)::int as status_idle,
+				       coalesce(sum(n) filter (where status = 'maintenance'), 0)::int as status_maintenance,
+				       coalesce(sum(n) filter (where status = 'offline'), 0)::int as status_offline,
+				       coalesce(sum(n) filter (where ${inStatus('by_status')}), 0)::int as in_status
+				from by_status
+			) b, reported c
 		),
 		page as (
-			select b.id, b.rank
-			from base b
-			where ${status} and ${connectivity}
-			order by b.rank, b.soc_pct asc nulls first, b.vin collate "C"
+			select u.id, u.rank, u.soc_pct
+			from (
+				select l.vehicle_id as id, l.soc_pct,
+				       -- Silence matters for vehicles in service; one in maintenance or parked offline is expected to be quiet.
+				       case when l.conn = 2 and (l.status is null or l.status in ('active', 'charging', 'idle')) then 0
+				            when l.conn = 1 and (l.status is null or l.status in ('active', 'charging', 'idle')) then 1
+				            when l.soc_pct < ${lowSocPct} then 2
+				            when l.pack_temp_c >= ${hotPackC} then 3
+				            when l.status = 'maintenance' then 4
+				            else 5 end as rank
+				from live l
+				where ${pageFilter}
+				union all
+				select v.id, null::real, case when v.status in ('active', 'charging', 'idle') then 0 when v.status = 'maintenance' then 4 else 5 end
+				from vehicles v
+				where (select never_reported > 0 from counts) and v.status <> 'retired' ${fleet} and ${neverFilter}
+				  and not exists (select 1 from vehicle_live_state s where s.vehicle_id = v.id)
+			) u
+			order by u.rank, u.soc_pct asc nulls first, u.id
 			limit ${limit}
 		)
-		select counts.*, now() as snapshot_at, p.*
-		from counts
+		select c.total, c.matching, c.status_active, c.status_charging, c.status_idle, c.status_maintenance, c.status_offline,
+		       c.online, c.stale, c.offline, now() as snapshot_at, p.*
+		from counts c
 		left join lateral (
-			select v.id, v.vin, v.plate, v.make, v.model, v.fleet_id, f.name as fleet_name, v.organization_id, v.status,
-			       connectivity_status(date_part('epoch', now() - s.recorded_at)) as connectivity,
-			       case page.rank when 0 then 'offline' when 1 then 'stale' when 2 then 'low-soc' when 3 then 'hot-pack'
-			                      when 4 then 'maintenance' end as attention,
-			       s.recorded_at as last_seen_at, s.soc_pct, s.speed_kmh, s.power_kw, s.pack_temp_c, s.heading_deg,
-			       st_y(s.location::geometry) as latitude, st_x(s.location::geometry) as longitude,
-			       page.rank, s.soc_pct as sort_soc
+			select d.*, page.rank, page.soc_pct as sort_soc
 			from page
-			join vehicles v on v.id = page.id
-			join fleets f on f.id = v.fleet_id
-			left join vehicle_live_state s on s.vehicle_id = v.id
+			-- one primary-key lookup per row of the page (offset 0 keeps the planner from hashing every vehicle instead)
+			cross join lateral (
+				select v.id, v.vin, v.plate, v.make, v.model, v.fleet_id, f.name as fleet_name, v.organization_id, v.status,
+				       connectivity_status(date_part('epoch', now() - s.recorded_at)) as connectivity,
+				       case page.rank when 0 then 'offline' when 1 then 'stale' when 2 then 'low-soc' when 3 then 'hot-pack'
+				                      when 4 then 'maintenance' end as attention,
+				       s.recorded_at as last_seen_at, s.soc_pct, s.speed_kmh, s.power_kw, s.pack_temp_c, s.heading_deg,
+				       st_y(s.location::geometry) as latitude, st_x(s.location::geometry) as longitude
+				from vehicles v
+				join fleets f on f.id = v.fleet_id
+				left join vehicle_live_state s on s.vehicle_id = v.id
+				where v.id = page.id
+				offset 0
+			) d
 		) p on true
-		order by p.rank, p.sort_soc asc nulls first, p.vin collate "C"`;
+		order by p.rank, p.sort_soc asc nulls first, p.id`;
 	const first = fetched[0];
 	if (!first) throw new Error('live vehicles query returned no summary row');
 	const rows: LiveVehicleRow[] = fetched.filter(row => row.id !== null).map(row => ({
