@@ -193,7 +193,9 @@ export async function liveVehicles(sql: Sql, filter: LiveVehiclesFilter = {}): P
 				  and not exists (select 1 from vehicle_live_state s where s.vehicle_id = v.id)
 			) u
 			order by u.rank, u.soc_pct asc nulls first, u.id
-			limit ${limit}
+			-- A sub-select, not a bare parameter: postgres.js prepares the statement, and with the limit known only
+			-- per call PostgreSQL plans every call again (~1 ms); this way the cached plan is reused.
+			limit (select ${limit}::int)
 		)
 		select c.total, c.matching, c.status_active, c.status_charging, c.status_idle, c.status_maintenance, c.status_offline,
 		       c.online, c.stale, c.offline, now() as snapshot_at, p.*
