@@ -76,7 +76,7 @@ create index if not exists charging_connectors_organization_id on charging_conne
 create index if not exists charging_connectors_station_status on charging_connectors (station_id, status);
 -- The connectors that are not available (a few percent): counted and listed from this small index instead of
 -- aggregating every connector (large seed: 9 758 entries, 41 buffers, 1.7 ms vs ~25-35 ms over all 153 647).
--- liveCharging's connector_stats does not use it yet (it aggregates all connectors to count 'available').
+-- liveCharging's connector_stats reads it, and counts the available ones as the rest of all connectors.
 create index if not exists charging_connectors_not_available on charging_connectors (status, station_id)
   where status <> 'available';
 create or replace trigger charging_connectors_set_updated_at before update on charging_connectors

@@ -140,9 +140,12 @@ export async function liveCharging(sql: Sql, filter: ChargingFilter = {}): Promi
 		with area as materialized (
 			select st.id, st.status, st.last_heartbeat_at from charging_stations st where ${near ? stationInArea('st') : sql`false`}
 		),
-		-- ONE pass over the connectors in scope (the area's through the station_id index, else all of them):
-		-- counts by status, and the stations with faulted/offline or busy connectors for the board
+		-- Connector counts by status, and the stations with faulted/offline or busy connectors for the board. In an
+		-- area: one pass over the area's connectors (station_id index). Otherwise only the connectors that are not
+		-- available are read (a few percent, from the partial index charging_connectors_not_available), and the
+		-- available ones are the rest of an index-only count (large seed: 35 -> ~9 ms).
 		connector_stats as materialized (
+			${near ? sql`
 			select (count(*) filter (where c.status = 'available'))::int as available,
 			       (count(*) filter (where c.status = 'occupied'))::int as occupied,
 			       (count(*) filter (where c.status = 'reserved'))::int as reserved,
@@ -150,7 +153,20 @@ export async function liveCharging(sql: Sql, filter: ChargingFilter = {}): Promi
 			       (count(*) filter (where c.status = 'offline'))::int as offline,
 			       array_agg(c.station_id) filter (where c.status in ('faulted', 'offline')) as bad_stations,
 			       array_agg(c.station_id) filter (where c.status = 'occupied') as busy_stations
-			from ${near ? sql`area join charging_connectors c on c.station_id = area.id` : sql`charging_connectors c`}
+			from area join charging_connectors c on c.station_id = area.id` : sql`
+			select (select count(*) from charging_connectors)::int - n.not_available as available,
+			       n.occupied, n.reserved, n.faulted, n.offline, n.bad_stations, n.busy_stations
+			from (
+				select count(*)::int as not_available,
+				       (count(*) filter (where c.status = 'occupied'))::int as occupied,
+				       (count(*) filter (where c.status = 'reserved'))::int as reserved,
+				       (count(*) filter (where c.status = 'faulted'))::int as faulted,
+				       (count(*) filter (where c.status = 'offline'))::int as offline,
+				       array_agg(c.station_id) filter (where c.status in ('faulted', 'offline')) as bad_stations,
+				       array_agg(c.station_id) filter (where c.status = 'occupied') as busy_stations
+				from charging_connectors c
+				where c.status <> 'available'
+			) n`}
 		),
 		station_stats as materialized (
 			select count(*)::int as stations, (count(*) filter (where ${stale('st')}))::int as stale
