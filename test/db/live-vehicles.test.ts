@@ -165,10 +165,10 @@ describe('liveVehicles against a naive query over every vehicle', () => {
 		for (const fleetId of [null, fleetA1, extra]) {
 			const scope = all.filter(v => fleetId === null || v.fleetId === fleetId);
 			for (const status of [null, 'active', 'idle', 'maintenance', 'offline'] as const) {
-				for (const connectivity of [null, 'online', 'stale', 'offline'] as const) {
-					const snapshot = await liveVehicles(sql, {fleetId, status, connectivity, limit: 5});
+				for (const [connectivity, limit] of ([null, 'online', 'stale', 'offline'] as const).flatMap(c => [2, 4, 5, 20].map(l => [c, l] as const))) {
+					const snapshot = await liveVehicles(sql, {fleetId, status, connectivity, limit});
 					const matching = scope.filter(v => (status === null || v.status === status) && (connectivity === null || v.connectivity === connectivity));
-					const label = JSON.stringify({fleetId, status, connectivity});
+					const label = JSON.stringify({fleetId, status, connectivity, limit});
 					expect(snapshot.counts, label).toEqual({
 						vehicles: scope.length,
 						matching: matching.length,
@@ -182,7 +182,7 @@ describe('liveVehicles against a naive query over every vehicle', () => {
 							offline: count(scope, v => v.connectivity === 'offline'),
 						},
 					});
-					expect(snapshot.rows.map(row => row.id), label).toEqual(matching.sort(order).slice(0, 5).map(v => v.id));
+					expect(snapshot.rows.map(row => row.id), label).toEqual(matching.sort(order).slice(0, limit).map(v => v.id));
 				}
 			}
 		}

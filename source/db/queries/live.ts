@@ -1,6 +1,6 @@
 // Live vehicles: counts by status and connectivity plus one page of vehicles sorted by what needs attention,
 // in ONE query from vehicles + vehicle_live_state (never telematics history).
-import type {Sql} from 'postgres';
+import type {PendingQuery, Row, Sql} from 'postgres';
 import {connectivityThresholdSeconds, type Connectivity, type VehicleStatus as AnyVehicleStatus} from './vehicles.js';
 
 export type {Connectivity};
@@ -96,6 +96,9 @@ export function clampLiveLimit(limit: number | undefined): number {
  * - connectivity is compared with two instants computed once, counted as small ints and pivoted over a handful of
  *   groups; the offline count is what is left of the vehicles in scope;
  * - vehicles that never reported (no live row) are looked for only when the counts say there are some;
+ * - when the vehicles in service that are offline (or offline and stale) fill the page by themselves, the page's
+ *   sort is offered only the live rows reported before that instant (254 of 10 000 offline: 8.7 -> 6.2 ms; when
+ *   everyone reports, or nearly everyone is offline, it cannot cut and costs ~0.5-0.8 ms of extra counting);
  * - ties within a rank and SoC are broken by id (a VIN would need every vehicle row);
  * - the page's 100 rows get their details by primary key.
  */
@@ -122,34 +125,48 @@ export async function liveVehicles(sql: Sql, filter: LiveVehiclesFilter = {}): P
 	// Live rows by connectivity. Without filters, every live row is counted straight from vehicle_live_state (no
 	// join), less those of retired vehicles (primary-key lookups of the few retired ones).
 	const conn = (alias: string) => sql`case when ${sql(alias)}.recorded_at >= since.online_after then 0 when ${sql(alias)}.recorded_at >= since.stale_after then 1 else 2 end`;
+	// Live rows of some vehicles out of service by connectivity: primary-key lookups (offset 0: no scan of every
+	// live row to find a few hundred).
+	const outOfServiceCounts = (where: PendingQuery<Row[]>) => sql`
+		select (count(*) filter (where c = 0))::int as online, (count(*) filter (where c = 1))::int as stale,
+		       (count(*) filter (where c = 2))::int as offline, count(*)::int as reported
+		from (select ${conn('s')} as c
+		      from since cross join vehicles v
+		      cross join lateral (select s.recorded_at from vehicle_live_state s where s.vehicle_id = v.id offset 0) s
+		      where ${where}) x`;
 	const reported = joinAll
 		? sql`
 			select coalesce(sum(n) filter (where conn = 0), 0)::int as online,
 			       coalesce(sum(n) filter (where conn = 1), 0)::int as stale,
 			       coalesce(sum(n), 0)::int as reported,
 			       coalesce(sum(n) filter (where conn = 0 and ${inStatus('g')}), 0)::int as online_in_status,
-			       coalesce(sum(n) filter (where conn = 1 and ${inStatus('g')}), 0)::int as stale_in_status
+			       coalesce(sum(n) filter (where conn = 1 and ${inStatus('g')}), 0)::int as stale_in_status,
+			       null::int as offline_in_service, null::int as stale_in_service, null::int as reported_in_service
 			from (select l.status, l.conn, count(*)::int as n from live l group by l.status, l.conn) g`
 		: sql`
 			select a.online - r.online as online, a.stale - r.stale as stale, a.reported - r.reported as reported,
-			       a.online - r.online as online_in_status, a.stale - r.stale as stale_in_status
+			       a.online - r.online as online_in_status, a.stale - r.stale as stale_in_status,
+			       -- live rows of vehicles in service that are offline or stale (ranks 0 and 1 of the page); known only
+			       -- when enough live rows are quiet to fill the page, the only case where they are of use
+			       case when a.quiet >= ${limit} then a.reported - a.online - a.stale - r.offline - q.offline end as offline_in_service,
+			       case when a.quiet >= ${limit} then a.stale - r.stale - q.stale end as stale_in_service,
+			       case when a.quiet >= ${limit} then a.reported - r.reported - q.reported end as reported_in_service
 			from (
-				select (count(*) filter (where c = 0))::int as online, (count(*) filter (where c = 1))::int as stale, count(*)::int as reported
-				from (select ${conn('s')} as c from since cross join vehicle_live_state s) x
-			) a, (
-				select (count(*) filter (where c = 0))::int as online, (count(*) filter (where c = 1))::int as stale, count(*)::int as reported
-				from (select ${conn('s')} as c from since cross join vehicles v
-				      -- primary-key lookups (offset 0: no scan of every live row to find a hundred)
-				      cross join lateral (select s.recorded_at from vehicle_live_state s where s.vehicle_id = v.id offset 0) s
-				      where v.status = 'retired') x
-			) r`;
+				select online, stale, reported, reported - online as quiet
+				from (
+					select (count(*) filter (where c = 0))::int as online, (count(*) filter (where c = 1))::int as stale, count(*)::int as reported
+					from (select ${conn('s')} as c from since cross join vehicle_live_state s) x
+				) x
+			) a
+			cross join (${outOfServiceCounts(sql`v.status = 'retired'`)}) r
+			cross join lateral (${outOfServiceCounts(sql`v.status in ('maintenance', 'offline') and a.quiet >= ${limit}`)}) q`;
 	const fetched = await sql<Fetched[]>`
 		with since as materialized (
 			select now() - make_interval(secs => ${online}) as online_after, now() - make_interval(secs => ${stale}) as stale_after
 		),
 		known as (${known}),
 		live as not materialized (
-			select s.vehicle_id, s.soc_pct, s.pack_temp_c, k.status,
+			select s.vehicle_id, s.recorded_at, s.soc_pct, s.pack_temp_c, k.status,
 			       ${conn('s')} as conn
 			from since cross join ${liveRows}
 		),
@@ -161,7 +178,14 @@ export async function liveVehicles(sql: Sql, filter: LiveVehiclesFilter = {}): P
 			select b.*, c.online, c.stale, b.total - c.online - c.stale as offline, b.total - c.reported as never_reported,
 			       case ${connCode}::int when 0 then c.online_in_status when 1 then c.stale_in_status
 			                             when 2 then b.in_status - c.online_in_status - c.stale_in_status
-			                             else b.in_status end as matching
+			                             else b.in_status end as matching,
+			       -- When the vehicles in service that are offline (rank 0: reported long ago or never) fill the page,
+			       -- or those and the stale ones (rank 1) do, the page only needs live rows reported before the
+			       -- matching instant: the sort below then sees those instead of every vehicle. Without filters only.
+			       case when ${connCode}::int is not null then null
+			            when c.offline_in_service + b.in_service - c.reported_in_service >= ${limit} then since.stale_after
+			            when c.offline_in_service + b.in_service - c.reported_in_service + c.stale_in_service >= ${limit} then since.online_after
+			       end as page_before
 			from (
 				select coalesce(sum(n), 0)::int as total,
 				       coalesce(sum(n) filter (where status = 'active'), 0)::int as status_active,
@@ -169,9 +193,10 @@ export async function liveVehicles(sql: Sql, filter: LiveVehiclesFilter = {}): P
 				       coalesce(sum(n) filter (where status = 'idle'), 0)::int as status_idle,
 				       coalesce(sum(n) filter (where status = 'maintenance'), 0)::int as status_maintenance,
 				       coalesce(sum(n) filter (where status = 'offline'), 0)::int as status_offline,
-				       coalesce(sum(n) filter (where ${inStatus('by_status')}), 0)::int as in_status
+				       coalesce(sum(n) filter (where ${inStatus('by_status')}), 0)::int as in_status,
+				       coalesce(sum(n) filter (where status in ('active', 'charging', 'idle')), 0)::int as in_service
 				from by_status
-			) b, reported c
+			) b, reported c, since
 		),
 		page as (
 			select u.id, u.rank, u.soc_pct
@@ -185,7 +210,7 @@ export async function liveVehicles(sql: Sql, filter: LiveVehiclesFilter = {}): P
 				            when l.status = 'maintenance' then 4
 				            else 5 end as rank
 				from live l
-				where ${pageFilter}
+				where ${pageFilter} and l.recorded_at < coalesce((select page_before from counts), 'infinity')
 				union all
 				select v.id, null::real, case when v.status in ('active', 'charging', 'idle') then 0 when v.status = 'maintenance' then 4 else 5 end
 				from vehicles v
