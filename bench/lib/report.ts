@@ -61,6 +61,8 @@ export const reportSchema = zod.object({
 		platform: zod.string(),
 		node: zod.string(),
 		postgres: zod.string(),
+		/** Settings of the measured server that move the figures (shared_buffers, max_wal_size, fsync …). */
+		server: zod.record(zod.string(), zod.string()).optional(),
 	}),
 	data: zod.object({
 		vehicles: zod.number(),
@@ -105,5 +107,6 @@ export function markdownTable(report: Report): string {
 
 export function machineLine(report: Report): string {
 	const m = report.machine;
-	return `${m.cpus} × ${m.cpuModel}, ${m.memoryGiB.toFixed(0)} GiB RAM, ${m.platform}, Node ${m.node}, ${m.postgres}; scale ${report.scale}: ${report.data.vehicles.toLocaleString('en-US')} vehicles, ${report.data.stations.toLocaleString('en-US')} stations, ${report.data.telematicsRows.toLocaleString('en-US')} telematics rows; ${report.runs} runs per figure`;
+	const server = m.server ? ` (${Object.entries(m.server).map(([name, value]) => `${name}=${value}`).join(', ')})` : '';
+	return `${m.cpus} × ${m.cpuModel}, ${m.memoryGiB.toFixed(0)} GiB RAM, ${m.platform}, Node ${m.node}, ${m.postgres}${server}; scale ${report.scale}: ${report.data.vehicles.toLocaleString('en-US')} vehicles, ${report.data.stations.toLocaleString('en-US')} stations, ${report.data.telematicsRows.toLocaleString('en-US')} telematics rows; ${report.runs} runs per figure`;
 }

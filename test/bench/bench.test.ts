@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {runBenchmark, writeReport} from '../../bench/run.js';
+import {benchServerSettings, runBenchmark, writeReport} from '../../bench/run.js';
 import {figureIds, markdownTable, reportSchema, type Report} from '../../bench/lib/report.js';
 import {createTestDatabase, type TestDatabase} from '../helpers/db.js';
 
@@ -46,6 +46,14 @@ describe('npm run bench (tiny scale)', () => {
 	it('writes a report that validates against its schema', () => {
 		expect(() => reportSchema.parse(written)).not.toThrow();
 		expect(reportSchema.parse(written).data.vehicles).toBeGreaterThan(0);
+	});
+
+	it("records the measured server's settings, and sizes a throw-away cluster's buffers to the machine", () => {
+		expect(report.machine.server?.['shared_buffers']).toMatch(/^\d+(kB|MB|GB)$/);
+		expect(report.machine.server?.['fsync']).toMatch(/^(on|off)$/);
+		expect(benchServerSettings(24 * 1024 ** 3).shared_buffers).toBe('4096MB');
+		expect(benchServerSettings(2 * 1024 ** 3).shared_buffers).toBe('512MB');
+		expect(benchServerSettings(256 * 1024 ** 2).shared_buffers).toBe('128MB');
 	});
 
 	it('produces every figure once, in the issue order of the harness', () => {
