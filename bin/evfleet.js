@@ -71,6 +71,12 @@ function compile() {
 				const temporary = `${cacheFile}.${process.pid}`;
 				fs.writeFileSync(temporary, script.createCachedData(), {mode: 0o600});
 				fs.renameSync(temporary, cacheFile);
+				// The caches of earlier builds for this Node and flavour will never be read again.
+				const directory = path.dirname(cacheFile);
+				const prefix = path.basename(cacheFile).split('-').slice(0, 3).join('-') + '-';
+				for (const file of fs.readdirSync(directory)) {
+					if (file.startsWith(prefix) && file.endsWith('.v8cache') && file !== path.basename(cacheFile)) fs.rmSync(path.join(directory, file), {force: true});
+				}
 			} catch {} // A cache that cannot be written costs the next start its compile time, nothing else.
 		});
 	}

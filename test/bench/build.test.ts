@@ -71,7 +71,7 @@ describe('npm run build', () => {
 		expect([...listed].sort()).toEqual([...files].sort());
 	});
 
-	it('keeps a code cache per user, rejects a damaged one and rewrites it, and can be told not to', async () => {
+	it('keeps a code cache per user, rejects a damaged one and rewrites it, replaces an older build\'s, and can be told not to', async () => {
 		const directory = path.join(built.cache, 'evfleet');
 		fs.rmSync(built.cache, {recursive: true, force: true});
 		const first = await evfleet(built, ['--version']);
@@ -84,6 +84,13 @@ describe('npm run build', () => {
 		fs.writeFileSync(path.join(directory, file!), 'not a code cache');
 		expect((await evfleet(built, ['--version'])).stdout).toBe(first.stdout);
 		expect(fs.statSync(path.join(directory, file!)).size).toBeGreaterThan(100_000);
+		// A new build (another size or time) gets a new cache file, and the old one is removed.
+		const bundle = path.join(built.root, 'dist/evfleet.cjs');
+		fs.utimesSync(bundle, new Date(), new Date(Date.now() + 5000));
+		expect((await evfleet(built, ['--version'])).stdout).toBe(first.stdout);
+		const after = cacheFiles(directory);
+		expect(after).toHaveLength(1);
+		expect(after[0]).not.toBe(file);
 		fs.rmSync(built.cache, {recursive: true, force: true});
 		expect((await evfleet(built, ['--version'], {EVFLEET_COMPILE_CACHE: '0'})).stdout).toBe(first.stdout);
 		expect(cacheFiles(directory)).toEqual([]);
