@@ -253,6 +253,12 @@ declare
   origin geography := st_setsrid(st_makepoint(lon, lat), 4326)::geography;
   wanted text := of_type;
 begin
+  -- A type no available connector has would make the walk visit every station (200-400 ms among 50 000) to
+  -- find nothing; one pass over the available connectors' index says so first (it stops at the first match).
+  if wanted is not null and not exists (
+    select 1 from charging_connectors k where k.status = 'available' and k.connector_type = wanted) then
+    return;
+  end if;
   return query
   select s.id, s.name, s.organization_id, s.operator_name,
          c.id, c.connector_number, c.connector_type, c.max_power_kw,

@@ -182,6 +182,23 @@ describe('nearest_available_connectors', () => {
 		expect(none).toHaveLength(0);
 	});
 
+	it('answers a type no available connector has without walking the stations', async () => {
+		const notices: string[] = [];
+		const sql = db.connect({max: 1, onNotice: message => notices.push(message)});
+		await sql`load 'auto_explain'`;
+		await sql`set auto_explain.log_min_duration = 0`;
+		await sql`set auto_explain.log_nested_statements = on`;
+		await sql`set auto_explain.log_level = notice`;
+		expect(await sql`select * from nearest_available_connectors(2.35, 48.85, 'NACS', 10, 5)`).toHaveLength(0);
+		const plans = notices.join('\n');
+		expect(plans).toMatch(/charging_connectors/);
+		expect(plans).not.toMatch(/on charging_stations/);
+		// A type that exists still gets its walk.
+		notices.length = 0;
+		expect((await sql`select * from nearest_available_connectors(2.35, 48.85, 'Type2', 10, 5)`).length).toBeGreaterThan(0);
+		expect(notices.join('\n')).toMatch(/Index Scan using charging_stations_location_gist on charging_stations/);
+	});
+
 	it('walks the station GiST index in distance order (KNN)', async () => {
 		const notices: string[] = [];
 		const sql = db.connect({max: 1, onNotice: message => notices.push(message)});
