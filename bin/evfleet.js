@@ -73,14 +73,18 @@ function compile() {
 				fs.renameSync(temporary, cacheFile);
 				// The caches of earlier builds for this Node and flavour will never be read again.
 				const directory = path.dirname(cacheFile);
-				const prefix = path.basename(cacheFile).split('-').slice(0, 3).join('-') + '-';
 				for (const file of fs.readdirSync(directory)) {
-					if (file.startsWith(prefix) && file.endsWith('.v8cache') && file !== path.basename(cacheFile)) fs.rmSync(path.join(directory, file), {force: true});
+					if (file.startsWith(cachePrefix()) && file.endsWith('.v8cache') && file !== path.basename(cacheFile)) fs.rmSync(path.join(directory, file), {force: true});
 				}
 			} catch {} // A cache that cannot be written costs the next start its compile time, nothing else.
 		});
 	}
 	return script;
+}
+
+/** What every cache file of this Node and flavour starts with (the bundle's size and time follow). */
+function cachePrefix() {
+	return `${process.version}-${process.arch}-${flavour}-`;
 }
 
 /** Where this user keeps the compiled bundle: their own cache directory only (code is loaded from it), or none. */
@@ -94,6 +98,6 @@ function compileCachePath() {
 	} catch {
 		return undefined;
 	}
-	const key = `${process.version}-${process.arch}-${flavour}-${stat.size.toString(36)}-${Math.round(stat.mtimeMs).toString(36)}`;
+	const key = `${cachePrefix()}${stat.size.toString(36)}-${Math.round(stat.mtimeMs).toString(36)}`;
 	return path.join(base, 'evfleet', `${key}.v8cache`);
 }

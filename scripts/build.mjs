@@ -71,7 +71,7 @@ export default {default: unused, eq: unused};`,
 			const text = await fs.promises.readFile(args.path, 'utf8');
 			for (const expected of ["if (file.startsWith('_app'))", 'const m = (await import(fileUrl.href));', "indexCommand.name = file;", 'component: m.default,'])
 				if (!text.includes(expected)) throw new Error(`pastel changed: read-commands.js no longer has ${expected} (update scripts/build.mjs)`);
-			return {contents: staticReadCommands(path.join(sourceDir, 'commands')), loader: 'js', resolveDir: path.dirname(args.path)};
+			return {contents: staticReadCommands(), loader: 'js', resolveDir: path.dirname(args.path)};
 		});
 		// Its custom-app lookup reads the same directory; evfleet has no commands/_app.tsx (checked here).
 		build.onLoad({filter: /[\/]pastel[\/]build[\/]read-custom-app\.js$/}, () => {
@@ -131,7 +131,7 @@ export * from './generated/YGEnums.js';`,
 	},
 };
 
-/** The command files in the bundle, relative to source/commands/ (written to dist/commands.json for tools). */
+/** The command files, relative to source/commands/ and sorted: what the bundle imports, and dist/commands.json lists. */
 function commandFiles(directory = path.join(sourceDir, 'commands'), prefix = '') {
 	return fs.readdirSync(directory, {withFileTypes: true}).flatMap(entry => {
 		if (entry.isDirectory()) return commandFiles(path.join(directory, entry.name), `${prefix}${entry.name}/`);
@@ -140,20 +140,25 @@ function commandFiles(directory = path.join(sourceDir, 'commands'), prefix = '')
 }
 
 /** Pastel's read-commands.js, with the directory walk done now: the same Map of commands, in the same order. */
-function staticReadCommands(directory) {
-	const imports = [];
-	const walk = folder => fs.readdirSync(folder, {withFileTypes: true}).sort((a, b) => (a.name < b.name ? -1 : 1)).flatMap(entry => {
-		if (entry.name.startsWith('_app')) return [];
-		const file = path.join(folder, entry.name);
-		if (entry.isDirectory()) return [`{file: ${JSON.stringify(entry.name)}, entries: [${walk(file).join(', ')}]}`];
-		if (!/\.(js|ts)x?$/.test(entry.name) || entry.name.endsWith('.d.ts') || /\.test\.tsx?$/.test(entry.name)) return [];
-		imports.push(`import * as command${imports.length} from ${JSON.stringify(file)};`);
-		return [`{file: ${JSON.stringify(entry.name)}, module: command${imports.length - 1}}`];
+function staticReadCommands(files = commandFiles()) {
+	const imports = files.map((file, index) => `import * as command${index} from ${JSON.stringify(path.join(sourceDir, 'commands', file))};`);
+	// The folders' nesting, as Pastel's reader walks it: {file, entries} for a folder, {file, module} for a command.
+	const root = [];
+	files.forEach((file, index) => {
+		const parts = file.split('/');
+		let entries = root;
+		for (const folder of parts.slice(0, -1)) {
+			let node = entries.find(entry => entry.entries && entry.file === folder);
+			if (!node) entries.push((node = {file: folder, entries: []}));
+			entries = node.entries;
+		}
+		entries.push({file: parts.at(-1), module: index});
 	});
-	const tree = walk(directory);
+	const literal = entries => `[${entries.map(entry => (entry.entries ? `{file: ${JSON.stringify(entry.file)}, entries: ${literal(entry.entries)}}` : `{file: ${JSON.stringify(entry.file)}, module: command${entry.module}}`)).join(', ')}]`;
+	const tree = literal(root);
 	return `import decamelize from 'decamelize';
 ${imports.join('\n')}
-const tree = [${tree.join(', ')}];
+const tree = ${tree};
 const assemble = entries => {
 	const commands = new Map();
 	for (const {file, entries: inner, module: m} of entries) {

@@ -132,6 +132,17 @@ describe('active_charging_sessions', () => {
 });
 
 describe('nearest_available_connectors', () => {
+	/** A connection whose statements, nested ones included, send their plans as notices (auto_explain). */
+	async function explaining() {
+		const notices: string[] = [];
+		const sql = db.connect({max: 1, onNotice: message => notices.push(message)});
+		await sql`load 'auto_explain'`;
+		await sql`set auto_explain.log_min_duration = 0`;
+		await sql`set auto_explain.log_nested_statements = on`;
+		await sql`set auto_explain.log_level = notice`;
+		return {sql, notices};
+	}
+
 	// A cluster of stations around (2.35, 48.85), Paris, far from the other tests' stations.
 	let near: string;
 	let nearer: string;
@@ -183,12 +194,7 @@ describe('nearest_available_connectors', () => {
 	});
 
 	it('answers a type no available connector has without walking the stations', async () => {
-		const notices: string[] = [];
-		const sql = db.connect({max: 1, onNotice: message => notices.push(message)});
-		await sql`load 'auto_explain'`;
-		await sql`set auto_explain.log_min_duration = 0`;
-		await sql`set auto_explain.log_nested_statements = on`;
-		await sql`set auto_explain.log_level = notice`;
+		const {sql, notices} = await explaining();
 		expect(await sql`select * from nearest_available_connectors(2.35, 48.85, 'NACS', 10, 5)`).toHaveLength(0);
 		const plans = notices.join('\n');
 		expect(plans).toMatch(/charging_connectors/);
@@ -200,12 +206,7 @@ describe('nearest_available_connectors', () => {
 	});
 
 	it('walks the station GiST index in distance order (KNN)', async () => {
-		const notices: string[] = [];
-		const sql = db.connect({max: 1, onNotice: message => notices.push(message)});
-		await sql`load 'auto_explain'`;
-		await sql`set auto_explain.log_min_duration = 0`;
-		await sql`set auto_explain.log_nested_statements = on`;
-		await sql`set auto_explain.log_level = notice`;
+		const {sql, notices} = await explaining();
 		await sql`select * from nearest_available_connectors(2.35, 48.85, 'CCS2', 10, 5)`;
 		const plan = notices.find(n => n.includes('charging_stations')) ?? notices.join('\n');
 		expect(plan).toMatch(/Index Scan using charging_stations_location_gist on charging_stations/);

@@ -105,6 +105,14 @@ export async function liveCharging(sql: Sql, filter: ChargingFilter = {}): Promi
 	const radiusM = near ? near.radiusKm * 1000 : 0;
 	// In an area every station filter goes through the GiST index (st_dwithin); without one, no station filter.
 	const stationInArea = (alias: string) => (near ? sql`st_dwithin(${sql(alias)}.location, ${point}, ${radiusM}::float8)` : sql`true`);
+	// The counts of connectors that are not available, and the stations the board lists for them (over connectors `c`).
+	const notAvailableStats = sql`
+		(count(*) filter (where c.status = 'occupied'))::int as occupied,
+		(count(*) filter (where c.status = 'reserved'))::int as reserved,
+		(count(*) filter (where c.status = 'faulted'))::int as faulted,
+		(count(*) filter (where c.status = 'offline'))::int as offline,
+		array_agg(c.station_id) filter (where c.status in ('faulted', 'offline')) as bad_stations,
+		array_agg(c.station_id) filter (where c.status = 'occupied') as busy_stations`;
 	const fleet = filter.fleetId ? sql`and v.fleet_id = ${filter.fleetId}::uuid` : sql``;
 	const stale = (alias: string) => sql`(${sql(alias)}.last_heartbeat_at is null or ${sql(alias)}.last_heartbeat_at < now() - make_interval(secs => ${staleHeartbeatSeconds}))`;
 	const withStatus = filter.connectorStatus
@@ -146,24 +154,12 @@ export async function liveCharging(sql: Sql, filter: ChargingFilter = {}): Promi
 		-- available ones are the rest of an index-only count (large seed: 35 -> ~9 ms).
 		connector_stats as materialized (
 			${near ? sql`
-			select (count(*) filter (where c.status = 'available'))::int as available,
-			       (count(*) filter (where c.status = 'occupied'))::int as occupied,
-			       (count(*) filter (where c.status = 'reserved'))::int as reserved,
-			       (count(*) filter (where c.status = 'faulted'))::int as faulted,
-			       (count(*) filter (where c.status = 'offline'))::int as offline,
-			       array_agg(c.station_id) filter (where c.status in ('faulted', 'offline')) as bad_stations,
-			       array_agg(c.station_id) filter (where c.status = 'occupied') as busy_stations
+			select (count(*) filter (where c.status = 'available'))::int as available, ${notAvailableStats}
 			from area join charging_connectors c on c.station_id = area.id` : sql`
 			select (select count(*) from charging_connectors)::int - n.not_available as available,
 			       n.occupied, n.reserved, n.faulted, n.offline, n.bad_stations, n.busy_stations
 			from (
-				select count(*)::int as not_available,
-				       (count(*) filter (where c.status = 'occupied'))::int as occupied,
-				       (count(*) filter (where c.status = 'reserved'))::int as reserved,
-				       (count(*) filter (where c.status = 'faulted'))::int as faulted,
-				       (count(*) filter (where c.status = 'offline'))::int as offline,
-				       array_agg(c.station_id) filter (where c.status in ('faulted', 'offline')) as bad_stations,
-				       array_agg(c.station_id) filter (where c.status = 'occupied') as busy_stations
+				select count(*)::int as not_available, ${notAvailableStats}
 				from charging_connectors c
 				where c.status <> 'available'
 			) n`}
