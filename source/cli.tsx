@@ -23,6 +23,12 @@ commandPrototype.parse = function (...args) {
 
 /** Parses the command line and runs the command. The built bundle calls it once Yoga is ready (scripts/build.mjs). */
 export async function run(): Promise<void> {
+	// A reader that has read enough closes the pipe (`evfleet vehicles --csv | head`): stop quietly, as Unix tools do,
+	// instead of an unhandled EPIPE and its stack trace.
+	process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+		if (error.code !== 'EPIPE') throw error;
+		process.exit(0);
+	});
 	const app = new Pastel({importMeta: {url: import.meta.url} as ImportMeta, name: 'evfleet', description: 'Admin console for the evfleet PostgreSQL database'});
 	await app.run();
 }

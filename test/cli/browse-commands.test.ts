@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {createTestDatabase, type TestDatabase} from '../helpers/db.js';
-import {runCli} from '../helpers/cli.js';
+import {spawn} from 'node:child_process';
+import {cliCommand, runCli} from '../helpers/cli.js';
 import * as fixture from '../db/browse-fixtures.js';
 
 let db: TestDatabase;
@@ -62,6 +63,18 @@ describe('evfleet vehicles', () => {
 		expect(typeof first.socPct).toBe('number');
 		expect(first.lastSeenAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
 		expect(lines[1]).toEqual(['WVWZZZ1KZAW000101', 'B-EV 101', 'Volkswagen ID.4', 'active', `${Math.round(first.socPct!)}%`, 'online', first.lastSeenAt, expect.stringMatching(/km E of depot$/), 'Berlin', 'Acme']);
+	});
+
+	it('stops quietly with 0 when the reader closes the pipe early (`| head`)', async () => {
+		const [command, argv] = cliCommand(['vehicles', '--csv']);
+		const child = spawn(command, argv, {env: {...process.env, ...env}, stdio: ['ignore', 'pipe', 'pipe']});
+		// The reader goes away before a row is written, as `head` does after its lines.
+		child.stdout.destroy();
+		let stderr = '';
+		child.stderr.on('data', chunk => (stderr += chunk));
+		const code = await new Promise<number | null>(resolve => child.on('close', resolve));
+		expect(stderr).not.toMatch(/EPIPE|Error/);
+		expect(code).toBe(0);
 	});
 
 	it('piped output has no color codes, even with a color-loving TERM', async () => {
