@@ -359,6 +359,32 @@ begin
 end
 $$;
 
+-- Statement-level triggers are not inherited by partitions (PostgreSQL clones only row-level ones), and a
+-- statement fires the statement triggers of the table it names only. Copy the parent's onto a partition under
+-- the same name, so that a statement naming the partition (COPY straight into a month's partition, the fast
+-- ingest path) fires them as a statement naming the parent would. Idempotent: CREATE OR REPLACE by name.
+create or replace function evfleet_copy_statement_triggers(parent regclass, part regclass)
+returns void language plpgsql set search_path = public, pg_temp as $$
+declare
+  t record;
+  parent_name text := (select format('%I.%I', n.nspname, c.relname) from pg_class c join pg_namespace n on n.oid = c.relnamespace where c.oid = parent);
+  part_name text := (select format('%I.%I', n.nspname, c.relname) from pg_class c join pg_namespace n on n.oid = c.relnamespace where c.oid = part);
+begin
+  for t in
+    select pg_get_triggerdef(tg.oid) as def
+    from pg_trigger tg
+    where tg.tgrelid = parent and not tg.tgisinternal and (tg.tgtype & 1) = 0 -- TRIGGER_TYPE_ROW unset: statement-level
+  loop
+    if position(' ON ' || parent_name || ' ' in t.def) = 0 then
+      raise exception 'cannot copy trigger to %: unexpected definition %', part, t.def;
+    end if;
+    execute regexp_replace(
+      overlay(t.def placing ' ON ' || part_name || ' ' from position(' ON ' || parent_name || ' ' in t.def) for length(parent_name) + 5),
+      '^CREATE TRIGGER ', 'CREATE OR REPLACE TRIGGER ');
+  end loop;
+end
+$$;
+
 -- Monthly range partitions named <table>_YYYY_MM (UTC months), plus a <table>_default partition per table
 -- Rows for a month without a partition land in <table>_default (list_monthly_partitions reports it).
 -- When a month's partition is created later and the default already holds rows of that month, the rows are
@@ -435,6 +461,7 @@ begin
     end;
     created := format('%I.%I', parent_schema, part_name)::regclass;
     perform evfleet_copy_tenant_rls(parent, created);
+    perform evfleet_copy_statement_triggers(parent, created);
 
     if moved > 0 then
       execute format('insert into %s overriding system value select * from evfleet_moved_rows', parent);
@@ -453,6 +480,30 @@ language sql security definer set search_path = public, pg_temp as $$
   select create_monthly_partitions(parent, (now() at time zone 'UTC')::date, months_ahead + 1)
 $$;
 
+-- Partitions of a parent with their ranges (the one parser of the bounds create_monthly_partitions writes).
+create or replace function monthly_partition_ranges(parent regclass)
+returns table (part regclass, partition_name text, range_from timestamptz, range_to timestamptz, is_default boolean)
+language sql stable security definer set search_path = public, pg_temp as $$
+  select c.oid::regclass, c.relname::text, b.bounds[1]::timestamptz, b.bounds[2]::timestamptz, coalesce(pt.partdefid = c.oid, false)
+  from pg_inherits i
+  join pg_class c on c.oid = i.inhrelid
+  left join pg_partitioned_table pt on pt.partrelid = i.inhparent
+  cross join lateral (select regexp_match(pg_get_expr(c.relpartbound, c.oid), '^FOR VALUES FROM \(''([^'']*)''\) TO \(''([^'']*)''\)$') as bounds) b
+  where i.inhparent = parent
+  order by coalesce(pt.partdefid = c.oid, false), c.relname
+$$;
+
+-- Where a row recorded at `at` belongs: the partition whose range holds it, or the parent when none does (the
+-- row then lands in the default partition through the parent). An ingest service COPYs each month's rows
+-- straight into the table this names: no routing per row, COPY's multi-row inserts, and the live-state trigger
+-- still fires (evfleet_copy_statement_triggers). A row outside the named partition's range is refused.
+create or replace function monthly_partition_for(parent regclass, at timestamptz)
+returns regclass language sql stable security definer set search_path = public, pg_temp as $$
+  select coalesce(
+    (select r.part from monthly_partition_ranges(parent) r where not r.is_default and at >= r.range_from and at < r.range_to limit 1),
+    parent)
+$$;
+
 -- Partitions of a parent with their ranges, size and row estimate (reltuples; NULL before the first ANALYZE).
 -- has_rows is exact (one-row probe): watch it on the default partition.
 create or replace function list_monthly_partitions(parent regclass)
@@ -461,23 +512,15 @@ returns table (partition_name text, range_from timestamptz, range_to timestamptz
 language plpgsql stable security definer set search_path = public, pg_temp as $$
 declare
   p record;
-  bounds text[];
 begin
   for p in
-    select c.oid::regclass as part, c.relname, c.reltuples,
-           pg_get_expr(c.relpartbound, c.oid) as bound,
-           coalesce(pt.partdefid = c.oid, false) as is_default
-    from pg_inherits i
-    join pg_class c on c.oid = i.inhrelid
-    left join pg_partitioned_table pt on pt.partrelid = i.inhparent
-    where i.inhparent = parent
-    order by coalesce(pt.partdefid = c.oid, false), c.relname
+    select r.part, r.partition_name, r.range_from, r.range_to, r.is_default, c.reltuples
+    from monthly_partition_ranges(parent) r join pg_class c on c.oid = r.part
   loop
-    partition_name := p.relname;
+    partition_name := p.partition_name;
     is_default := p.is_default;
-    bounds := regexp_match(p.bound, '^FOR VALUES FROM \(''([^'']*)''\) TO \(''([^'']*)''\)$');
-    range_from := bounds[1]::timestamptz;
-    range_to := bounds[2]::timestamptz;
+    range_from := p.range_from;
+    range_to := p.range_to;
     row_estimate := case when p.reltuples < 0 then null else p.reltuples::bigint end;
     total_bytes := pg_total_relation_size(p.part);
     execute format('select exists (select 1 from %s)', p.part) into has_rows;
@@ -496,7 +539,7 @@ language plpgsql set search_path = public, pg_temp as $$
 declare
   r record;
   maintenance text[] := array['create_monthly_partitions', 'refresh_battery_health_trends', 'refresh_energy_efficiency_metrics'];
-  internal text[] := array['evfleet_enable_tenant_rls', 'evfleet_copy_tenant_rls', 'evfleet_apply_grants', 'evfleet_refresh_matview'];
+  internal text[] := array['evfleet_enable_tenant_rls', 'evfleet_copy_tenant_rls', 'evfleet_copy_statement_triggers', 'evfleet_apply_grants', 'evfleet_refresh_matview'];
   -- writes the audit for roles that may not: the evfleet roles only, never PUBLIC
   audit text[] := array['evfleet_log_refusal'];
 begin

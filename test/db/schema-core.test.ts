@@ -25,7 +25,8 @@ const tables = [
 const views = ['active_vehicles_status', 'active_charging_sessions', 'active_routes_status', 'charging_station_availability', 'battery_health_trends_scoped', 'energy_efficiency_metrics_scoped'];
 const functions = [
 	'set_updated_at()', 'evfleet_current_org()', 'evfleet_is_admin()', 'connectivity_status(double precision)',
-	'create_monthly_partitions(regclass,date,integer)', 'create_monthly_partitions(regclass,integer)', 'list_monthly_partitions(regclass)',
+	'create_monthly_partitions(regclass,date,integer)', 'create_monthly_partitions(regclass,integer)', 'list_monthly_partitions(regclass)', 'monthly_partition_ranges(regclass)',
+	'monthly_partition_for(regclass,timestamp with time zone)',
 	'nearest_available_connectors(double precision,double precision,text,double precision,integer)',
 	'refresh_battery_health_trends()', 'refresh_energy_efficiency_metrics()',
 ];

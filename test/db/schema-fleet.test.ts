@@ -177,6 +177,132 @@ describe('live state', () => {
 	});
 });
 
+describe('COPY straight into a month\'s partition (the fast ingest path)', () => {
+	const line = (v: string, o: string, at: Date, soc: number) => `${v}\t${o}\t${at.toISOString()}\t${soc}\n`;
+	async function partitionFor(at: Date): Promise<string> {
+		const [row] = await db.sql<Array<{name: string}>>`select monthly_partition_for('vehicle_telematics', ${at})::text as name`;
+		return row!.name;
+	}
+	async function copyInto(table: string, lines: string[]): Promise<void> {
+		const stream = await db.sql`copy ${db.sql(table)} (vehicle_id, organization_id, recorded_at, soc_pct) from stdin`.writable();
+		await pipeline(Readable.from(lines), stream);
+	}
+
+	it('names the partition that holds a time, and the parent for a month without one', async () => {
+		const now = new Date();
+		const month = `${now.getUTCFullYear()}_${String(now.getUTCMonth() + 1).padStart(2, '0')}`;
+		expect(await partitionFor(now)).toBe(`vehicle_telematics_${month}`);
+		expect(await partitionFor(new Date('1999-05-17T12:00:00Z'))).toBe('vehicle_telematics');
+		// the first instant of a month belongs to that month, the last microsecond before it to the one before
+		const [edges] = await db.sql<Array<{first: string; last: string}>>`
+			select monthly_partition_for('vehicle_telematics', date_trunc('month', now() at time zone 'UTC') at time zone 'UTC')::text as first,
+			       monthly_partition_for('vehicle_telematics', (date_trunc('month', now() at time zone 'UTC') at time zone 'UTC') - interval '1 microsecond')::text as last`;
+		expect(edges!.first).toBe(`vehicle_telematics_${month}`);
+		expect(edges!.last).not.toBe(edges!.first);
+	});
+
+	it('keeps the live state: the newest row per vehicle, never an older one over a newer state', async () => {
+		const a = await vehicle();
+		const b = await vehicle();
+		await insertTelematics([{vehicleId: b, recordedAt: minutesAgo(1), socPct: 77}]);
+		const table = await partitionFor(new Date());
+		expect(table).toMatch(/^vehicle_telematics_\d{4}_\d{2}$/);
+		await copyInto(table, [line(a, org, minutesAgo(9), 10), line(a, org, minutesAgo(2), 12), line(b, org, minutesAgo(4), 30), line(a, org, minutesAgo(6), 11)]);
+		expect((await liveState(a))!.socPct).toBe(12);
+		expect((await liveState(b))!.socPct).toBe(77);
+		const [{n}] = (await db.sql<Array<{n: number}>>`select count(*)::int as n from ${db.sql(table)} where vehicle_id in (${a}, ${b})`) as unknown as [{n: number}];
+		expect(n).toBe(5);
+	});
+
+	// A failed COPY never settles postgres.js's writable (porsager/postgres#1173), so the refusals are checked with
+	// INSERT naming the partition: the same statement trigger and the same partition constraint.
+	it('refuses, as the parent does, a row of an unknown vehicle or of another organization, and keeps none of the statement', async () => {
+		const v = await vehicle();
+		const table = await partitionFor(new Date());
+		await expect(db.sql`
+			insert into ${db.sql(table)} (vehicle_id, organization_id, recorded_at, soc_pct)
+			values (${v}, ${org}, now() - interval '3 minutes', 40), (${v}, ${otherOrg}, now() - interval '2 minutes', 41)`).rejects.toMatchObject({code: '23503'});
+		await expect(db.sql`
+			insert into ${db.sql(table)} (vehicle_id, organization_id, recorded_at) values ('00000000-0000-4000-8000-000000000001', ${org}, now())`).rejects.toMatchObject({code: '23503'});
+		expect(await liveState(v)).toBeUndefined();
+		const [{n}] = (await db.sql<Array<{n: number}>>`select count(*)::int as n from vehicle_telematics where vehicle_id = ${v}`) as unknown as [{n: number}];
+		expect(n).toBe(0);
+	});
+
+	it('refuses a row outside the partition\'s month instead of storing it there', async () => {
+		const v = await vehicle();
+		const table = await partitionFor(new Date());
+		await expect(db.sql`insert into ${db.sql(table)} (vehicle_id, organization_id, recorded_at) values (${v}, ${org}, '1999-05-17T12:00:00Z')`)
+			.rejects.toMatchObject({code: '23514'});
+	});
+
+	it('has the trigger on every partition, including those create_monthly_partitions makes later and the default', async () => {
+		await db.sql`select create_monthly_partitions('vehicle_telematics', '2019-03-01', 2)`;
+		const rows = await db.sql<Array<{partition: string; triggers: number}>>`
+			select c.relname as partition,
+			       (select count(*)::int from pg_trigger t where t.tgrelid = c.oid and t.tgname = 'vehicle_telematics_live_state') as triggers
+			from pg_inherits i join pg_class c on c.oid = i.inhrelid
+			where i.inhparent = 'vehicle_telematics'::regclass`;
+		expect(rows.map(r => r.partition)).toEqual(expect.arrayContaining(['vehicle_telematics_default', 'vehicle_telematics_2019_03', 'vehicle_telematics_2019_04']));
+		expect(rows.filter(r => r.triggers !== 1)).toEqual([]);
+		// a back-fill into the new partition keeps the live state too
+		const v = await vehicle();
+		await copyInto('vehicle_telematics_2019_03', [line(v, org, new Date('2019-03-05T08:00:00Z'), 64)]);
+		expect((await liveState(v))!.socPct).toBe(64);
+	});
+
+	it('fires the live-state trigger once per statement, whether it names the parent or a partition', async () => {
+		const v = await vehicle();
+		const table = await partitionFor(new Date());
+		const calls = await db.sql.begin(async sql => {
+			await sql`set local track_functions = 'pl'`;
+			const count = async () => {
+				const [row] = await sql<Array<{calls: number}>>`
+					select coalesce((select calls::int from pg_stat_xact_user_functions where funcname = 'vehicle_telematics_after_insert'), 0) as calls`;
+				return row!.calls;
+			};
+			const before = await count();
+			await sql`insert into vehicle_telematics (vehicle_id, organization_id, recorded_at, soc_pct) values (${v}, ${org}, now() - interval '2 minutes', 50)`;
+			const afterParent = await count();
+			await sql`insert into ${sql(table)} (vehicle_id, organization_id, recorded_at, soc_pct) values (${v}, ${org}, now() - interval '1 minute', 51)`;
+			return {parent: afterParent - before, partition: (await count()) - afterParent};
+		});
+		expect(calls).toEqual({parent: 1, partition: 1});
+		expect((await liveState(v))!.socPct).toBe(51);
+	});
+});
+
+describe('live-state trigger plans', () => {
+	it('plans a large statement for its own size, even after a one-row statement in the same session', async () => {
+		const notices: string[] = [];
+		const sql = db.connect({max: 1, onNotice: message => notices.push(message)});
+		try {
+			await sql`load 'auto_explain'`;
+			await sql`set auto_explain.log_min_duration = 0`;
+			await sql`set auto_explain.log_nested_statements = on`;
+			await sql`set auto_explain.log_level = notice`;
+			const vehicles = [await vehicle(), await vehicle(), await vehicle()];
+			const insert = (count: number, offsetMinutes: number) => sql`
+				insert into vehicle_telematics (vehicle_id, organization_id, recorded_at, soc_pct)
+				select v, ${org}, now() - make_interval(mins => ${offsetMinutes}) - make_interval(secs => n), 20 + n % 50
+				from unnest(${vehicles}::uuid[]) v, generate_series(1, ${count}) n`;
+			// The trigger's statement, as the planner sized it: the estimated rows of the transition table.
+			const estimates = async (work: () => Promise<unknown>) => {
+				notices.length = 0;
+				await work();
+				return notices.filter(plan => plan.includes('with newest as materialized'))
+					.flatMap(plan => [...plan.matchAll(/Named Tuplestore Scan[^\n]*? rows=(\d+)/g)].map(m => Number(m[1])));
+			};
+			expect(new Set(await estimates(() => insert(1, 30)))).toEqual(new Set([3]));
+			expect(new Set(await estimates(() => insert(100, 20)))).toEqual(new Set([300]));
+			expect(new Set(await estimates(() => insert(1, 10)))).toEqual(new Set([3]));
+			for (const v of vehicles) expect((await liveState(v))!.socPct).toBe(21);
+		} finally {
+			await sql.end();
+		}
+	});
+});
+
 describe('active_vehicles_status', () => {
 	it('shows each vehicle in service once with its latest state and connectivity', async () => {
 		const online = await vehicle();
