@@ -48,6 +48,15 @@ async function stop(sleeper: Sleeper) {
 	await sleeper.sql.end({timeout: 1}).catch(() => {});
 }
 
+/** The guarded statements: the session (and for cancel the query) the plan showed, read back from the server. */
+async function expectedSql(verb: 'cancel' | 'terminate', pid: number): Promise<string> {
+	const [row] = await db.sql<{backendStart: string; queryStart: string}[]>`
+		select backend_start::text as backend_start, query_start::text as query_start from pg_stat_activity where pid = ${pid}`;
+	return verb === 'cancel'
+		? `SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE pid = ${pid} AND backend_start = '${row!.backendStart}' AND query_start = '${row!.queryStart}'`
+		: `SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE pid = ${pid} AND backend_start = '${row!.backendStart}'`;
+}
+
 async function activeQuery(pid: number): Promise<boolean> {
 	const rows = await db.sql`select 1 from pg_stat_activity where pid = ${pid} and state = 'active'`;
 	return rows.length > 0;
@@ -83,7 +92,8 @@ describe('cancel', () => {
 	it('shows who and what, cancels the query (the session stays), and logs done', async () => {
 		const sleeper = await startSleeper();
 		const plan = await prepareAction(db.sql, targetFor(), {action: 'cancel', pid: sleeper.pid});
-		expect(plan.steps.map(s => s.sql)).toEqual([`SELECT pg_cancel_backend(${sleeper.pid})`]);
+		const statement = await expectedSql('cancel', sleeper.pid);
+		expect(plan.steps.map(s => s.sql)).toEqual([statement]);
 		expect(plan.destructive).toBe(false);
 		const affects = plan.affects.map(a => `${a.object}: ${a.change}`).join('\n');
 		expect(affects).toMatch(/who: postgres · psql · 127\.0\.0\.1:\d+/);
@@ -97,7 +107,7 @@ describe('cancel', () => {
 		const [still] = await db.sql<{state: string}[]>`select state from pg_stat_activity where pid = ${sleeper.pid}`;
 		expect(still?.state).toBe('idle');
 		const log = await lastLog('cancel');
-		expect(log).toMatchObject({outcome: 'done', error: null, sql: `SELECT pg_cancel_backend(${sleeper.pid});`});
+		expect(log).toMatchObject({outcome: 'done', error: null, sql: `${statement};`});
 		expect(log!.target).toContain(`pid ${sleeper.pid} postgres (psql)`);
 		await sleeper.sql.end({timeout: 1});
 	});
@@ -109,7 +119,7 @@ describe('cancel', () => {
 		const view = render(React.createElement(MaintenanceAction, {data, request: {action: 'cancel', pid: sleeper.pid}, width: 80, height: 22, onFinish: (outcome: FlowOutcome) => outcomes.push(outcome)}));
 		try {
 			const frame = await waitForFrame(view.lastFrame, f => f.includes('[y/N]'), 10_000);
-			expect(frame).toContain(`SELECT pg_cancel_backend(${sleeper.pid});`);
+			expect(frame.replaceAll(/\s+/g, ' ')).toContain(`SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE pid = ${sleeper.pid} AND`);
 			expect(frame).toContain('Cancel query?');
 			view.stdin.write('n');
 			await vi.waitFor(() => expect(outcomes).toHaveLength(1), {timeout: 10_000});
@@ -143,6 +153,27 @@ describe('cancel', () => {
 		}
 	});
 
+	it('cancels nothing when the query shown ended and the session started another before the run', async () => {
+		const sleeper = await startSleeper();
+		try {
+			const plan = await prepareAction(db.sql, targetFor(), {action: 'cancel', pid: sleeper.pid});
+			// the query ends (cancelled by someone else) and the same session starts another one
+			await db.sql`select pg_cancel_backend(${sleeper.pid})`;
+			expect((await sleeper.done).code).toBe('57014');
+			const next = sleeper.sql`select pg_sleep(60)`.then(() => undefined, (error: {code?: string}) => error.code);
+			await vi.waitFor(async () => expect(await activeQuery(sleeper.pid)).toBe(true), {timeout: 10_000, interval: 25});
+			const result = await runPlan(targetFor(), plan);
+			expect(result.outcome).toBe('failed');
+			expect(result.error).toMatch(new RegExp(`nothing cancelled: pid ${sleeper.pid} no longer runs the query shown`));
+			expect(await activeQuery(sleeper.pid)).toBe(true);
+			expect(await lastLog('cancel')).toMatchObject({outcome: 'failed'});
+			await db.sql`select pg_cancel_backend(${sleeper.pid})`;
+			expect(await next).toBe('57014');
+		} finally {
+			await stop(sleeper);
+		}
+	});
+
 	it('an unknown pid is a NotFoundError (exit 2)', async () => {
 		await expect(prepareAction(db.sql, targetFor(), {action: 'cancel', pid: 2_147_483_000})).rejects.toBeInstanceOf(NotFoundError);
 	});
@@ -152,17 +183,16 @@ describe('terminate', () => {
 	it('asks for the pid to be typed, ends the session, and logs done', async () => {
 		const sleeper = await startSleeper();
 		const plan = await prepareAction(db.sql, targetFor(), {action: 'terminate', pid: sleeper.pid});
-		expect(plan.steps.map(s => s.sql)).toEqual([`SELECT pg_terminate_backend(${sleeper.pid})`]);
+		const statement = await expectedSql('terminate', sleeper.pid);
+		expect(plan.steps.map(s => s.sql)).toEqual([statement]);
 		expect(plan.destructive).toBe(true);
 		expect(plan.confirmText).toBe(String(sleeper.pid));
 		const result = await runPlan(targetFor(), plan);
 		expect(result.outcome).toBe('done');
+		// done means gone: terminate waits for the session to exit
+		expect(await db.sql`select 1 from pg_stat_activity where pid = ${sleeper.pid}`).toHaveLength(0);
 		expect(['57P01', 'CONNECTION_CLOSED']).toContain((await sleeper.done).code);
-		await vi.waitFor(async () => {
-			const rows = await db.sql`select 1 from pg_stat_activity where pid = ${sleeper.pid}`;
-			expect(rows).toHaveLength(0);
-		}, {timeout: 10_000, interval: 25});
-		expect(await lastLog('terminate')).toMatchObject({outcome: 'done', sql: `SELECT pg_terminate_backend(${sleeper.pid});`});
+		expect(await lastLog('terminate')).toMatchObject({outcome: 'done', sql: `${statement};`});
 		await sleeper.sql.end({timeout: 1});
 	});
 
@@ -173,7 +203,7 @@ describe('terminate', () => {
 		await vi.waitFor(async () => expect(await db.sql`select 1 from pg_stat_activity where pid = ${sleeper.pid}`).toHaveLength(0), {timeout: 10_000, interval: 25});
 		const result = await runPlan(targetFor(), plan);
 		expect(result.outcome).toBe('failed');
-		expect(result.error).toMatch(/returned false: the backend is gone/);
+		expect(result.error).toMatch(/not terminated: the session of pid \d+ had already ended/);
 		expect(await lastLog('terminate')).toMatchObject({outcome: 'failed'});
 	});
 });
@@ -229,7 +259,7 @@ describe('evfleet maint cancel / terminate without a terminal', () => {
 			expect(refused.stderr).toMatch(/refusing to run a maintenance action without a terminal/);
 			const dry = await evfleet(['maint', 'terminate', String(sleeper.pid), '--dry-run']);
 			expect(dry.code).toBe(0);
-			expect(dry.stdout).toContain(`SELECT pg_terminate_backend(${sleeper.pid});`);
+			expect(dry.stdout).toContain(`${await expectedSql('terminate', sleeper.pid)};`);
 			expect(dry.stdout).toContain('query: select pg_sleep($1)');
 			expect(await activeQuery(sleeper.pid)).toBe(true);
 			const run = await evfleet(['maint', 'cancel', String(sleeper.pid), '--yes', '--lock-timeout', '2s', '--statement-timeout', '10s']);

@@ -27,6 +27,9 @@ export type BackendInfo = {
 	waitEvent: string | null;
 	query: string | null;
 	isSelf: boolean;
+	/** The server's own text of backend_start and query_start (to the microsecond): the session and query planned on. */
+	backendStartText: string | null;
+	queryStartText: string | null;
 };
 
 /** The backend with this pid, or null. */
@@ -37,7 +40,7 @@ export async function findBackend(sql: Sql, pid: number): Promise<BackendInfo | 
 		       a.backend_type, a.state, a.query_start, a.state_change,
 		       extract(epoch from now() - coalesce(a.query_start, a.state_change))::float8 as seconds,
 		       a.wait_event_type, a.wait_event, a.query,
-		       a.pid = pg_backend_pid() as is_self
+		       a.pid = pg_backend_pid() as is_self, a.backend_start::text as backend_start_text, a.query_start::text as query_start_text
 		from pg_stat_activity a left join pg_roles r on r.oid = a.usesysid
 		where a.pid = ${pid}`;
 	return row ?? null;
@@ -91,6 +94,34 @@ const busyStates = {
 	terminate: ['active', 'fastpath function call', 'idle in transaction', 'idle in transaction (aborted)'],
 } as const;
 
+const terminateWaitSeconds = 5;
+
+/**
+ * The statement that signals the backend, guarded so that it hits only what the plan showed: for cancel the same
+ * session still running the same query (query_start to the microsecond), for terminate the same session (a pid is
+ * reused once a session ends). terminate also waits for the session to exit (PostgreSQL 14+). No row or false:
+ * nothing was hit, or the session did not exit in time.
+ */
+function signalStep(verb: SignalVerb, b: BackendInfo): ActionPlan['steps'][number] {
+	// (the server's own timestamp text, no quotes in it; null only on plans refused before they run)
+	const at = (column: string, text: string | null) => (text === null ? `${column} IS NULL` : `${column} = '${text}'`);
+	const session = `pid = ${b.pid} AND ${at('backend_start', b.backendStartText)}`;
+	if (verb === 'cancel') {
+		return {
+			sql: `SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE ${session} AND ${at('query_start', b.queryStartText)}`,
+			object: `pid ${b.pid}`,
+			progress: 'none',
+			expectTrue: `nothing cancelled: pid ${b.pid} no longer runs the query shown (it finished, or the session ended or started another)`,
+		};
+	}
+	return {
+		sql: `SELECT pg_terminate_backend(pid, ${terminateWaitSeconds * 1000}) FROM pg_stat_activity WHERE ${session}`,
+		object: `pid ${b.pid}`,
+		progress: 'none',
+		expectTrue: `not terminated: the session of pid ${b.pid} had already ended, or did not exit within ${terminateWaitSeconds} s of the signal (evfleet maint status shows it)`,
+	};
+}
+
 /** Cancel (y/N) or terminate (type the pid) one backend of this database; refuses our own sessions. */
 export async function planSignal(sql: Sql, {pid, verb}: {pid: number; verb: SignalVerb}): Promise<ActionPlan> {
 	if (!Number.isSafeInteger(pid) || pid <= 0) throw new UsageError(`invalid pid "${pid}"`, 'a backend pid is a positive number (evfleet maint status lists the running queries)');
@@ -113,13 +144,16 @@ export async function planSignal(sql: Sql, {pid, verb}: {pid: number; verb: Sign
 	const application = b.application ? b.application : 'no application_name';
 	const notes =
 		verb === 'cancel'
-			? [`${fn} stops the running statement; the session stays connected (an open transaction is aborted)`, 'if it ends before you confirm, what the session runs then is cancelled instead']
-			: [`${fn} ends the session: its transaction is rolled back, its locks released, its client disconnected`];
+			? [`${fn} stops the running statement; the session stays connected (an open transaction is aborted)`, 'only the query shown is cancelled: if it ends or the session starts another before you confirm, nothing is']
+			: [
+				`${fn} ends the session: its transaction is rolled back, its locks released, its client disconnected`,
+				`only the session shown is ended (not a later one given the same pid), and evfleet waits up to ${terminateWaitSeconds} s for it to exit`,
+			];
 	return {
 		action: verb,
 		title: `evfleet maint ${verb} ${pid}`,
 		target: `pid ${pid} ${user} (${application})`,
-		steps: [{sql: `SELECT ${fn}(${pid})`, object: `pid ${pid}`, progress: 'none', expectTrue: 'returned false: the backend is gone or could not be signalled'}],
+		steps: [signalStep(verb, b)],
 		atomic: false,
 		affects: [
 			{object: `pid ${pid}`, change: verb === 'cancel' ? 'cancel the running query (session stays)' : 'terminate the session', rows: null, bytes: null},
