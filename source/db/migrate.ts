@@ -23,7 +23,13 @@ export type MigrationState = {
 	durationMs: number | null;
 };
 
-export type MigrateResult = {applied: Array<{name: string; durationMs: number}>; alreadyApplied: string[]; dryRun: boolean};
+export type MigrateResult = {
+	applied: Array<{name: string; durationMs: number}>;
+	/** Files changed since they were applied, applied again (reapplyChanged). */
+	reapplied: Array<{name: string; durationMs: number}>;
+	alreadyApplied: string[];
+	dryRun: boolean;
+};
 
 export function checksumOf(content: string): string {
 	return createHash('sha256').update(content).digest('hex');
@@ -110,6 +116,12 @@ function describeFailure(file: MigrationFile, error: PgError, relative: string):
 export type MigrateOptions = {
 	dir?: string;
 	dryRun?: boolean;
+	/**
+	 * Apply again the files changed since they were applied, in file order with the pending ones, and record their
+	 * new checksum. For files written to be re-run (evfleet's own sql/: CREATE OR REPLACE, IF NOT EXISTS): the way
+	 * to bring a database up to a newer evfleet.
+	 */
+	reapplyChanged?: boolean;
 	onProgress?: (event: {kind: 'waiting-for-lock'} | {kind: 'start'; file: string} | {kind: 'done'; file: string; durationMs: number}) => void;
 };
 
@@ -129,35 +141,43 @@ export async function migrate(sql: Sql, options: MigrateOptions = {}): Promise<M
 	try {
 		const done = await readLedger(sql);
 		const changed = files.filter(file => done.has(file.name) && done.get(file.name)!.checksum !== file.checksum);
-		if (changed.length > 0) {
+		if (changed.length > 0 && !options.reapplyChanged) {
 			const file = changed[0]!;
 			const row = done.get(file.name)!;
 			throw new MigrationError(
 				`${relative(file)} changed after it was applied on ${row.appliedAt.toISOString()} (checksum ${row.checksum.slice(0, 12)}… is now ${file.checksum.slice(0, 12)}…)`,
-				'applied files are never re-applied silently: restore the file, or put the change in a new .sql file',
+				'applied files are never re-applied silently: restore the file, put the change in a new .sql file, or (evfleet\'s own sql/, written to be re-run, after an upgrade) evfleet db migrate --reapply-changed',
 			);
 		}
-		const pending = files.filter(file => !done.has(file.name));
-		const result: MigrateResult = {applied: [], alreadyApplied: files.filter(file => done.has(file.name)).map(file => file.name), dryRun: Boolean(options.dryRun)};
+		const isChanged = new Set(changed.map(file => file.name));
+		const toRun = files.filter(file => !done.has(file.name) || isChanged.has(file.name));
+		const result: MigrateResult = {
+			applied: [],
+			reapplied: [],
+			alreadyApplied: files.filter(file => done.has(file.name) && !isChanged.has(file.name)).map(file => file.name),
+			dryRun: Boolean(options.dryRun),
+		};
 		if (options.dryRun) {
-			result.applied = pending.map(file => ({name: file.name, durationMs: 0}));
+			for (const file of toRun) (isChanged.has(file.name) ? result.reapplied : result.applied).push({name: file.name, durationMs: 0});
 			return result;
 		}
-		if (pending.length > 0) await ensureLedger(sql);
-		for (const file of pending) {
+		if (toRun.length > 0) await ensureLedger(sql);
+		for (const file of toRun) {
 			options.onProgress?.({kind: 'start', file: file.name});
 			const started = performance.now();
 			try {
 				await sql.begin(async tx => {
 					await tx.unsafe(file.content).simple();
 					const durationMs = Math.round(performance.now() - started);
-					await tx`insert into evfleet_schema_migrations (filename, checksum, duration_ms) values (${file.name}, ${file.checksum}, ${durationMs})`;
+					await tx`
+						insert into evfleet_schema_migrations (filename, checksum, duration_ms) values (${file.name}, ${file.checksum}, ${durationMs})
+						on conflict (filename) do update set checksum = excluded.checksum, applied_at = now(), duration_ms = excluded.duration_ms`;
 				});
 			} catch (error) {
 				throw describeFailure(file, error as PgError, relative(file));
 			}
 			const durationMs = Math.round(performance.now() - started);
-			result.applied.push({name: file.name, durationMs});
+			(isChanged.has(file.name) ? result.reapplied : result.applied).push({name: file.name, durationMs});
 			options.onProgress?.({kind: 'done', file: file.name, durationMs});
 		}
 		return result;

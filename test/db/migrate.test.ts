@@ -54,8 +54,29 @@ describe('migrate', () => {
 		const failure = migrate(sql, {dir});
 		await expect(failure).rejects.toBeInstanceOf(MigrationError);
 		await expect(failure).rejects.toThrow(/fleet_schema\.sql changed after it was applied/);
+		await expect(failure).rejects.toMatchObject({hint: expect.stringContaining('--reapply-changed')});
 		const states = await migrationStatus(sql, dir);
 		expect(states.find(state => state.name === 'fleet_schema.sql')?.status).toBe('changed');
+	});
+
+	it('with reapplyChanged applies a changed file again, in order, and records its new checksum', async () => {
+		const dir = copyFixture('good');
+		const sql = db.connect({max: 1});
+		await migrate(sql, {dir});
+		const [before] = await db.sql<{checksum: string}[]>`select checksum from evfleet_schema_migrations where filename = 'fleet_schema.sql'`;
+		fs.appendFileSync(path.join(dir, 'fleet_schema.sql'), '\ncreate table if not exists fixture_again (id int);\n');
+		const dry = await migrate(sql, {dir, reapplyChanged: true, dryRun: true});
+		expect({applied: dry.applied, reapplied: dry.reapplied.map(file => file.name)}).toEqual({applied: [], reapplied: ['fleet_schema.sql']});
+		expect(await tableExists(db, 'fixture_again')).toBe(false);
+		const result = await migrate(sql, {dir, reapplyChanged: true});
+		expect(result.reapplied.map(file => file.name)).toEqual(['fleet_schema.sql']);
+		expect(result.applied).toEqual([]);
+		expect(result.alreadyApplied).toEqual(['schema.sql']);
+		expect(await tableExists(db, 'fixture_again')).toBe(true);
+		const [after] = await db.sql<{checksum: string}[]>`select checksum from evfleet_schema_migrations where filename = 'fleet_schema.sql'`;
+		expect(after!.checksum).not.toBe(before!.checksum);
+		expect((await migrationStatus(sql, dir)).map(state => state.status)).toEqual(['applied', 'applied']);
+		expect((await migrate(sql, {dir})).applied).toEqual([]);
 	});
 
 	it('rolls a failing file back completely and names the file and line', async () => {

@@ -11,6 +11,7 @@ export const description = 'Apply the schema files (sql/) that are not applied y
 export const options = connectionOptions.extend({
 	dir: zod.string().optional().describe('Folder of .sql files (default: the package sql/)'),
 	dryRun: zod.boolean().default(false).describe('Print what would run, change nothing'),
+	reapplyChanged: zod.boolean().default(false).describe('Apply again the files changed since they were applied (evfleet\'s own sql/ after an upgrade: they are written to be re-run)'),
 	json: zod.boolean().default(false).describe('Print JSON'),
 });
 
@@ -29,16 +30,19 @@ export default function Migrate({options}: Props) {
 					const result = await migrate(sql, {
 						dir: options.dir ?? defaultSqlDir,
 						dryRun: options.dryRun,
+						reapplyChanged: options.reapplyChanged,
 						onProgress(event) {
 							if (event.kind === 'waiting-for-lock') log('another migrate is running; waiting for it to finish');
 							if (event.kind === 'done') log(`applied ${event.file} (${event.durationMs} ms)`);
 						},
 					});
-					if (!options.dryRun && result.applied.length > 0) await requirePostgis(sql, target);
+					const ran = [...result.applied, ...result.reapplied];
+					if (!options.dryRun && ran.length > 0) await requirePostgis(sql, target);
+					const again = result.reapplied.length > 0 ? ` (again: ${result.reapplied.map(file => file.name).join(', ')})` : '';
 					if (options.json) printJson(result);
-					else if (result.applied.length === 0) process.stdout.write(`nothing to do: ${result.alreadyApplied.length} files already applied to ${describeTarget(target)}\n`);
-					else if (options.dryRun) process.stdout.write(`would apply ${result.applied.length}: ${result.applied.map(file => file.name).join(', ')}\n`);
-					else process.stdout.write(`applied ${result.applied.length} to ${describeTarget(target)}\n`);
+					else if (ran.length === 0) process.stdout.write(`nothing to do: ${result.alreadyApplied.length} files already applied to ${describeTarget(target)}\n`);
+					else if (options.dryRun) process.stdout.write(`would apply ${ran.length}: ${ran.map(file => file.name).join(', ')}${again}\n`);
+					else process.stdout.write(`applied ${ran.length} to ${describeTarget(target)}${again}\n`);
 				} finally {
 					await sql.end({timeout: 5});
 				}

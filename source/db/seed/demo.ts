@@ -74,8 +74,9 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
 		started = Date.now();
 		const migrator = createSql(target, {max: 1});
 		try {
-			const result = await migrate(migrator, {onProgress: event => event.kind === 'start' && phase({phase: 'migrate', file: event.file})});
-			phase({phase: 'migrate-done', files: result.applied.length, durationMs: Date.now() - started});
+			// A kept demo (--dir) made by an older evfleet gets this version's schema files again (they are written to be re-run).
+			const result = await migrate(migrator, {reapplyChanged: true, onProgress: event => event.kind === 'start' && phase({phase: 'migrate', file: event.file})});
+			phase({phase: 'migrate-done', files: result.applied.length + result.reapplied.length, durationMs: Date.now() - started});
 		} finally {
 			await migrator.end({timeout: 2});
 		}
