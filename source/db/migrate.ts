@@ -5,6 +5,7 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import type {Sql} from 'postgres';
 import {MigrationError, UsageError} from '../errors.js';
+import {formatDuration} from '../format.js';
 
 /** The spec's order ("Getting Started"); other .sql files in a --dir follow, by name. */
 export const schemaFiles = ['schema.sql', 'fleet_schema.sql', 'charging_schema.sql', 'routes_schema.sql', 'energy_schema.sql'];
@@ -106,12 +107,20 @@ export function lineOf(content: string, position: number): number {
 
 type PgError = Error & {code?: string; position?: string; internal_position?: string; where?: string; detail?: string; hint?: string};
 
-function describeFailure(file: MigrationFile, error: PgError, relative: string): MigrationError {
+function describeFailure(file: MigrationFile, error: PgError, relative: string, lockTimeoutMs: number): MigrationError {
+	if (error.code === '55P03') {
+		return new MigrationError(
+			`${relative}: could not get a lock within ${formatDuration(lockTimeoutMs)} (lock_timeout): ${error.message}`,
+			'nothing from this file was applied; another session holds the table (a long COPY or transaction): retry in a quiet moment, or raise --lock-timeout',
+		);
+	}
 	const position = Number(error.position);
 	const line = Number.isFinite(position) && position > 0 ? `:${lineOf(file.content, position)}` : '';
 	const context = error.where ? ` (${error.where.split('\n')[0]})` : '';
 	return new MigrationError(`${relative}${line}: ${error.message}${context}`, 'nothing from this file was applied; fix it and run evfleet db migrate again');
 }
+
+export const defaultMigrateLockTimeoutMs = 10_000;
 
 export type MigrateOptions = {
 	dir?: string;
@@ -122,6 +131,8 @@ export type MigrateOptions = {
 	 * to bring a database up to a newer evfleet.
 	 */
 	reapplyChanged?: boolean;
+	/** Each file gives up (and rolls back) when a lock is not granted within this time; 0 waits forever. Default 10 s. */
+	lockTimeoutMs?: number;
 	onProgress?: (event: {kind: 'waiting-for-lock'} | {kind: 'start'; file: string} | {kind: 'done'; file: string; durationMs: number}) => void;
 };
 
@@ -131,6 +142,7 @@ export type MigrateOptions = {
  */
 export async function migrate(sql: Sql, options: MigrateOptions = {}): Promise<MigrateResult> {
 	const dir = options.dir ?? defaultSqlDir;
+	const lockTimeoutMs = Math.max(0, Math.round(options.lockTimeoutMs ?? defaultMigrateLockTimeoutMs));
 	const files = readMigrationFiles(dir);
 	const relative = (file: MigrationFile) => path.relative(process.cwd(), file.path) || file.name;
 	const [{locked}] = (await sql<{locked: boolean}[]>`select pg_try_advisory_lock(${lockKey}) as locked`) as unknown as [{locked: boolean}];
@@ -167,6 +179,8 @@ export async function migrate(sql: Sql, options: MigrateOptions = {}): Promise<M
 			const started = performance.now();
 			try {
 				await sql.begin(async tx => {
+					// A file waiting for a lock would queue every later writer of that table behind it: give up instead.
+					await tx`select set_config('lock_timeout', ${`${lockTimeoutMs}ms`}, true)`;
 					await tx.unsafe(file.content).simple();
 					const durationMs = Math.round(performance.now() - started);
 					await tx`
@@ -174,7 +188,7 @@ export async function migrate(sql: Sql, options: MigrateOptions = {}): Promise<M
 						on conflict (filename) do update set checksum = excluded.checksum, applied_at = now(), duration_ms = excluded.duration_ms`;
 				});
 			} catch (error) {
-				throw describeFailure(file, error as PgError, relative(file));
+				throw describeFailure(file, error as PgError, relative(file), lockTimeoutMs);
 			}
 			const durationMs = Math.round(performance.now() - started);
 			(isChanged.has(file.name) ? result.reapplied : result.applied).push({name: file.name, durationMs});

@@ -72,4 +72,11 @@ describe('evfleet db migrate', () => {
 		expect(parsed.files.map(file => file.status)).toEqual(['applied', 'applied', 'applied', 'applied', 'applied']);
 		expect(parsed.server.extensions.find(extension => extension.name === 'postgis')?.installedVersion).toMatch(/^3\./);
 	});
+
+	it('refuses an invalid --lock-timeout before connecting: one line, exit 2', async () => {
+		const run = await runCli(['db', 'migrate', '--url', 'postgres://nobody@127.0.0.1:1/none', '--lock-timeout', 'soon'], {env: isolatedConfig()});
+		expect(run.code).toBe(2);
+		expect(run.stderr).toMatch(/invalid --lock-timeout "soon"/);
+		expect(run.stderr).not.toMatch(/connect|ECONNREFUSED/i);
+	});
 });

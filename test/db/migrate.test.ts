@@ -79,6 +79,30 @@ describe('migrate', () => {
 		expect((await migrate(sql, {dir})).applied).toEqual([]);
 	});
 
+	it('gives up on a file whose table stays locked (lock_timeout), applies nothing of it, and succeeds once it is free', async () => {
+		const dir = copyFixture('good');
+		const sql = db.connect({max: 1});
+		await migrate(sql, {dir});
+		fs.appendFileSync(path.join(dir, 'fleet_schema.sql'), '\ncreate table if not exists fixture_locked (id int);\n');
+		const holder = db.connect({max: 1});
+		const reserved = await holder.reserve();
+		try {
+			await reserved`begin`;
+			await reserved`lock table fixture_a in access exclusive mode`;
+			const failure = migrate(sql, {dir, reapplyChanged: true, lockTimeoutMs: 200});
+			await expect(failure).rejects.toBeInstanceOf(MigrationError);
+			await expect(failure).rejects.toThrow(/fleet_schema\.sql: could not get a lock within 200 ms \(lock_timeout\)/);
+			expect(await tableExists(db, 'fixture_locked')).toBe(false);
+			expect((await migrationStatus(sql, dir)).map(state => state.status)).toEqual(['applied', 'changed']);
+		} finally {
+			await reserved`rollback`;
+			reserved.release();
+			await holder.end();
+		}
+		expect((await migrate(sql, {dir, reapplyChanged: true, lockTimeoutMs: 200})).reapplied.map(file => file.name)).toEqual(['fleet_schema.sql']);
+		expect(await tableExists(db, 'fixture_locked')).toBe(true);
+	});
+
 	it('rolls a failing file back completely and names the file and line', async () => {
 		const sql = db.connect({max: 1});
 		const failure = migrate(sql, {dir: path.join(fixtures, 'broken')});

@@ -3,6 +3,7 @@ import zod from 'zod';
 import Task from '../../app/Task.js';
 import {connect, requirePostgis, resolveTarget, describeTarget} from '../../db/connection.js';
 import {migrate, defaultSqlDir} from '../../db/migrate.js';
+import {parseDuration} from '../../parse.js';
 import {connectionOptions} from '../../options.js';
 import {printJson} from '../../output.js';
 
@@ -11,6 +12,7 @@ export const description = 'Apply the schema files (sql/) that are not applied y
 export const options = connectionOptions.extend({
 	dir: zod.string().optional().describe('Folder of .sql files (default: the package sql/)'),
 	dryRun: zod.boolean().default(false).describe('Print what would run, change nothing'),
+	lockTimeout: zod.string().default('10s').describe('A file that waits longer than this for a table lock rolls back instead of queueing writers behind it: 2s, 1min (0 = wait)'),
 	reapplyChanged: zod.boolean().default(false).describe('Apply again the files changed since they were applied (evfleet\'s own sql/ after an upgrade: they are written to be re-run)'),
 	json: zod.boolean().default(false).describe('Print JSON'),
 });
@@ -22,6 +24,7 @@ export default function Migrate({options}: Props) {
 		<Task
 			debug={options.debug}
 			run={async () => {
+				const lockTimeoutMs = parseDuration(options.lockTimeout, '--lock-timeout');
 				const target = resolveTarget(options);
 				const log = (line: string) => !options.json && process.stderr.write(`${line}\n`);
 				// One session: the advisory lock and every file's transaction share it.
@@ -31,6 +34,7 @@ export default function Migrate({options}: Props) {
 						dir: options.dir ?? defaultSqlDir,
 						dryRun: options.dryRun,
 						reapplyChanged: options.reapplyChanged,
+						lockTimeoutMs,
 						onProgress(event) {
 							if (event.kind === 'waiting-for-lock') log('another migrate is running; waiting for it to finish');
 							if (event.kind === 'done') log(`applied ${event.file} (${event.durationMs} ms)`);
