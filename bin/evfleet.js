@@ -59,7 +59,8 @@ function compile() {
 	let cachedData;
 	if (cacheFile) {
 		try {
-			cachedData = fs.readFileSync(cacheFile);
+			// Only a file of this user: code is loaded from it.
+			if (ownedByMe(cacheFile)) cachedData = fs.readFileSync(cacheFile);
 		} catch {}
 	}
 	// The bundle is already the function expression (scripts/build.mjs wraps it), so V8 keeps this very string.
@@ -82,6 +83,19 @@ function compile() {
 	return script;
 }
 
+/** Whether the path, or the nearest folder above it that exists, belongs to this user (always true where there are no uids). */
+function ownedByMe(file) {
+	const uid = process.getuid?.();
+	if (uid === undefined) return true;
+	for (let at = file; ; at = path.dirname(at)) {
+		try {
+			return fs.statSync(at).uid === uid;
+		} catch {
+			if (path.dirname(at) === at) return false;
+		}
+	}
+}
+
 /** What every cache file of this Node and flavour starts with (the bundle's size and time follow). */
 function cachePrefix() {
 	return `${process.version}-${process.arch}-${flavour}-`;
@@ -92,6 +106,9 @@ function compileCachePath() {
 	if (process.env.EVFLEET_COMPILE_CACHE === '0') return undefined;
 	const base = process.env.XDG_CACHE_HOME || (os.homedir() && path.join(os.homedir(), '.cache'));
 	if (!base || !path.isAbsolute(base)) return undefined;
+	// Under sudo HOME is often the invoking user's: root would leave root-owned files in their cache (which they
+	// could then neither replace nor remove). Use the cache only where the nearest existing folder is this user's.
+	if (!ownedByMe(path.join(base, 'evfleet'))) return undefined;
 	let stat;
 	try {
 		stat = fs.statSync(bundle);

@@ -96,6 +96,20 @@ describe('npm run build', () => {
 		expect(cacheFiles(directory)).toEqual([]);
 	});
 
+	it('never puts its cache into another user\'s folder (root under sudo, keeping that user\'s HOME)', async () => {
+		// As root (CI): a cache home owned by nobody. Otherwise: a folder under /, which is root's.
+		const asRoot = process.getuid?.() === 0;
+		const foreign = asRoot ? fs.mkdtempSync(path.join(os.tmpdir(), 'evfleet-foreign-')) : `/evfleet-foreign-${process.pid}`;
+		try {
+			if (asRoot) fs.chownSync(foreign, 65_534, 65_534);
+			const run = await evfleet(built, ['--help'], {XDG_CACHE_HOME: path.join(foreign, '.cache')});
+			expect(run.stdout).toContain('Usage: evfleet');
+			expect(fs.existsSync(path.join(foreign, '.cache'))).toBe(false);
+		} finally {
+			if (asRoot) fs.rmSync(foreign, {recursive: true, force: true});
+		}
+	});
+
 	it('lists every top-level command in --help', async () => {
 		const {stdout} = await evfleet(built, ['--help']);
 		const listed = new Set([...stdout.matchAll(/^ {2}(\S+)/gm)].map(match => match[1]));
