@@ -272,6 +272,49 @@ describe('COPY straight into a month\'s partition (the fast ingest path)', () =>
 	});
 });
 
+describe('live state under concurrent writers', () => {
+	it('keeps the newest row when two sessions write the same vehicles at once, first rows included', async () => {
+		const vehicles = [await vehicle(), await vehicle(), await vehicle()];
+		const known = vehicles[0]!;
+		await insertTelematics([{vehicleId: known, recordedAt: minutesAgo(60), socPct: 1}]);
+		const [a, b] = [db.connect({max: 1}), db.connect({max: 1})];
+		try {
+			// Both transactions insert before either commits: the second waits on the first's live rows (or, for the
+			// vehicles without one yet, on its new rows), then must keep whichever report is newer.
+			const older = a.begin(async sql => {
+				await sql`
+					insert into vehicle_telematics (vehicle_id, organization_id, recorded_at, soc_pct)
+					select v, ${org}, now() - interval '5 minutes', 50 from unnest(${vehicles}::uuid[]) v`;
+				await new Promise(resolve => setTimeout(resolve, 300));
+			});
+			await new Promise(resolve => setTimeout(resolve, 100));
+			const newer = b.begin(async sql => {
+				await sql`
+					insert into vehicle_telematics (vehicle_id, organization_id, recorded_at, soc_pct)
+					select v, ${org}, now() - interval '1 minute', 60 from unnest(${vehicles}::uuid[]) v`;
+			});
+			await Promise.all([older, newer]);
+			for (const v of vehicles) expect((await liveState(v))!.socPct).toBe(60);
+			// and the other way round: the newer report commits first, the older one after it changes nothing
+			const first = b.begin(async sql => {
+				await sql`insert into vehicle_telematics (vehicle_id, organization_id, recorded_at, soc_pct)
+					select v, ${org}, now() - interval '10 seconds', 70 from unnest(${vehicles}::uuid[]) v`;
+				await new Promise(resolve => setTimeout(resolve, 300));
+			});
+			await new Promise(resolve => setTimeout(resolve, 100));
+			const late = a.begin(async sql => {
+				await sql`insert into vehicle_telematics (vehicle_id, organization_id, recorded_at, soc_pct)
+					select v, ${org}, now() - interval '30 seconds', 65 from unnest(${vehicles}::uuid[]) v`;
+			});
+			await Promise.all([first, late]);
+			for (const v of vehicles) expect((await liveState(v))!.socPct).toBe(70);
+		} finally {
+			await a.end();
+			await b.end();
+		}
+	});
+});
+
 describe('live-state trigger plans', () => {
 	it('plans a large statement for its own size, even after a one-row statement in the same session', async () => {
 		const notices: string[] = [];
