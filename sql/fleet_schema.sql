@@ -150,7 +150,7 @@ alter table vehicle_live_state set (fillfactor = 50, autovacuum_vacuum_scale_fac
 -- the time on the newest version), and a vehicle's first row inserts it.
 -- Plans: PL/pgSQL keeps a statement's plan, and the planner sized it for the row count of the call that planned
 -- it (PostgreSQL fixes a transition table's row count when the statement is first parsed). A plan made for one
--- row (nested loops) took minutes for a COPY of 100 000 rows in the same session. So the statement below runs
+-- row (nested loops) ran past a 60 s timeout on a COPY of 100 000 rows in the same session. So the statement runs
 -- twice in the function's text: as itself for up to 64 rows (its plan kept: ~0.2 ms for one row), and through
 -- EXECUTE above that, planned for the batch at hand (~0.3 ms of planning, nothing next to the batch). The DO block
 -- writes both from one text. No merge joins: the planner knows how many rows came but nothing of their values,

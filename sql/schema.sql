@@ -367,20 +367,21 @@ create or replace function evfleet_copy_statement_triggers(parent regclass, part
 returns void language plpgsql set search_path = public, pg_temp as $$
 declare
   t record;
-  parent_name text := (select format('%I.%I', n.nspname, c.relname) from pg_class c join pg_namespace n on n.oid = c.relnamespace where c.oid = parent);
-  part_name text := (select format('%I.%I', n.nspname, c.relname) from pg_class c join pg_namespace n on n.oid = c.relnamespace where c.oid = part);
+  -- pg_get_triggerdef names the table schema-qualified: " ON public.vehicle_telematics "
+  parent_on text := (select format(' ON %I.%I ', n.nspname, c.relname) from pg_class c join pg_namespace n on n.oid = c.relnamespace where c.oid = parent);
+  part_on text := (select format(' ON %I.%I ', n.nspname, c.relname) from pg_class c join pg_namespace n on n.oid = c.relnamespace where c.oid = part);
+  at integer;
 begin
   for t in
     select pg_get_triggerdef(tg.oid) as def
     from pg_trigger tg
     where tg.tgrelid = parent and not tg.tgisinternal and (tg.tgtype & 1) = 0 -- TRIGGER_TYPE_ROW unset: statement-level
   loop
-    if position(' ON ' || parent_name || ' ' in t.def) = 0 then
+    at := position(parent_on in t.def);
+    if at = 0 then
       raise exception 'cannot copy trigger to %: unexpected definition %', part, t.def;
     end if;
-    execute regexp_replace(
-      overlay(t.def placing ' ON ' || part_name || ' ' from position(' ON ' || parent_name || ' ' in t.def) for length(parent_name) + 5),
-      '^CREATE TRIGGER ', 'CREATE OR REPLACE TRIGGER ');
+    execute regexp_replace(overlay(t.def placing part_on from at for length(parent_on)), '^CREATE TRIGGER ', 'CREATE OR REPLACE TRIGGER ');
   end loop;
 end
 $$;

@@ -22,18 +22,17 @@ async function sampleVehicles(sql: Sql, count: number): Promise<VehicleRef[]> {
 
 const telematicsColumns = ['vehicle_id', 'organization_id', 'recorded_at', 'soc_pct', 'soh_pct', 'speed_kmh', 'heading_deg', 'location', 'odometer_km', 'pack_voltage_v', 'pack_current_a', 'pack_temp_c', 'power_kw'] as const;
 
-type TelematicsBatch = {
-	/** COPY text, 5000 lines a chunk, in the order sent. */
-	chunks: string[];
-	/** The same lines by UTC month (the first instant of each month they fall in), for COPY into each month's partition. */
-	byMonth: Map<string, string[]>;
-};
+/** COPY text by UTC month (the first instant of each month its rows fall in), 5000 lines a chunk, in the order sent. */
+type TelematicsBatch = Map<string, string[]>;
 
 function chunked(lines: string[]): string[] {
 	const chunks: string[] = [];
 	for (let at = 0; at < lines.length; at += 5000) chunks.push(lines.slice(at, at + 5000).join('\n') + '\n');
 	return chunks;
 }
+
+/** Every chunk of a batch, month after month: the same rows for a COPY into one table. */
+const allChunks = (batch: TelematicsBatch): string[] => [...batch.values()].flat();
 
 /**
  * `rows` telematics rows spread over the vehicles (one row per vehicle per second), at times no other run uses, as
@@ -55,7 +54,6 @@ function telematicsBatch(vehicles: VehicleRef[], rows: number, start: Date, run:
 			}
 		}
 	}
-	const lines: string[] = [];
 	const monthLines = new Map<string, string[]>();
 	for (const index of indexes) {
 		const vehicle = vehicles[index % vehicles.length]!;
@@ -64,13 +62,12 @@ function telematicsBatch(vehicles: VehicleRef[], rows: number, start: Date, run:
 		const lon = 31.2 + ((index * 7919) % 1000) / 10_000;
 		const lat = 30.0 + ((index * 104_729) % 1000) / 10_000;
 		const line = `${vehicle.id}\t${vehicle.organizationId}\t${time.toISOString()}\t${(40 + (index % 50)).toFixed(1)}\t97.5\t${index % 90}\t${index % 360}\tSRID=4326;POINT(${lon.toFixed(6)} ${lat.toFixed(6)})\t${(10_000 + index / 10).toFixed(1)}\t395.5\t-42.5\t31.5\t${(index % 60) - 10}`;
-		lines.push(line);
 		const month = new Date(Date.UTC(time.getUTCFullYear(), time.getUTCMonth(), 1)).toISOString();
 		let group = monthLines.get(month);
 		if (!group) monthLines.set(month, group = []);
 		group.push(line);
 	}
-	return {chunks: chunked(lines), byMonth: new Map([...monthLines].map(([month, group]) => [month, chunked(group)]))};
+	return new Map([...monthLines].map(([month, group]) => [month, chunked(group)]));
 }
 
 async function copyInto(sql: Sql, table: string, chunks: string[]): Promise<void> {
@@ -83,7 +80,7 @@ async function copyInto(sql: Sql, table: string, chunks: string[]): Promise<void
  * names (the month's partition, or the parent when that month has none).
  */
 async function ingestByMonth(sql: Sql, batch: TelematicsBatch): Promise<void> {
-	for (const [month, chunks] of batch.byMonth) {
+	for (const [month, chunks] of batch) {
 		const [{target}] = await sql<[{target: string}]>`
 			select format('%s.%s', n.nspname, c.relname) as target
 			from pg_class c join pg_namespace n on n.oid = c.relnamespace
@@ -91,6 +88,7 @@ async function ingestByMonth(sql: Sql, batch: TelematicsBatch): Promise<void> {
 		await copyInto(sql, target, chunks);
 	}
 }
+
 /**
  * Ingest: each month's rows COPYed into its partition (primary key, BRIN, checks, the partition's copy of the
  * live-state trigger; multi-row inserts) vs raw COPY of the same rows, each vehicle's rows together. Beside it, the
@@ -122,10 +120,10 @@ export async function ingest(context: BenchContext): Promise<Figure> {
 			const timeBatch = telematicsBatch(vehicles, rows, start, 3 * (run + 1) + 1, 'time');
 			const parentBatch = telematicsBatch(vehicles, rows, start, 3 * (run + 1) + 2, 'vehicle');
 			await sql`truncate bench_raw_telematics`;
-			const raw = await rate(() => copyInto(sql, 'bench_raw_telematics', batch.chunks));
+			const raw = await rate(() => copyInto(sql, 'bench_raw_telematics', allChunks(batch)));
 			const ours = await rate(() => ingestByMonth(sql, batch));
 			const time = await rate(() => ingestByMonth(sql, timeBatch));
-			const parent = await rate(() => copyInto(sql, 'vehicle_telematics', parentBatch.chunks));
+			const parent = await rate(() => copyInto(sql, 'vehicle_telematics', allChunks(parentBatch)));
 			// The first round warms caches and the new table; it is not counted.
 			if (run >= 0) {
 				baseline.push(raw);

@@ -45,7 +45,7 @@ export default function Migrate({options}: Props) {
 					const again = result.reapplied.length > 0 ? ` (again: ${result.reapplied.map(file => file.name).join(', ')})` : '';
 					if (options.json) printJson(result);
 					else if (ran.length === 0) process.stdout.write(`nothing to do: ${result.alreadyApplied.length} files already applied to ${describeTarget(target)}\n`);
-					else if (options.dryRun) process.stdout.write(`would apply ${ran.length}: ${ran.map(file => file.name).join(', ')}${again}\n`);
+					else if (options.dryRun) process.stdout.write(`would apply ${ran.length}: ${[...result.applied.map(file => file.name), ...result.reapplied.map(file => `${file.name} (again)`)].join(', ')}\n`);
 					else process.stdout.write(`applied ${ran.length} to ${describeTarget(target)}${again}\n`);
 				} finally {
 					await sql.end({timeout: 5});
