@@ -83,7 +83,7 @@ async function prepareDatabase(sql: Sql, scale: BenchScale, seed: number, log: (
 		log(`database already holds ${organizations} organizations: measuring it as it is`);
 		return null;
 	}
-	const {seedDatabase} = await import('../source/db/seed/index.js');
+	const {seedDatabase} = await import('../source/demo/seed/index.js');
 	log(`seeding scale ${scale} (seed ${seed})`);
 	let lastStep = 0;
 	const result = await seedDatabase(sql, {
@@ -221,7 +221,7 @@ async function main() {
 	let url = values.url;
 	let stop: (() => Promise<void>) | undefined;
 	if (!url) {
-		const {startCluster} = await import('../source/db/cluster.js');
+		const {startCluster} = await import('../source/demo/cluster.js');
 		log('starting a throw-away cluster');
 		const cluster = await startCluster({keep: values.keep, settings: benchServerSettings(), onProgress: message => log(`  ${message}`)});
 		stop = cluster.stop;

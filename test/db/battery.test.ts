@@ -1,10 +1,10 @@
 import {randomBytes} from 'node:crypto';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {createTestDatabase, type TestDatabase} from '../helpers/db.js';
-import {fitFade, percentile} from '../../source/chart.js';
+import {fitFade, percentile} from '../../source/text/charts.js';
 import {fadeRanking, lastRefresh, resolveScope, sohPercentilesByMonth, vehicleSohByMonth, windowStart, type AnalyticsScope} from '../../source/db/queries/battery.js';
 import {loadBatteryReport} from '../../source/db/sources/battery.js';
-import {NotFoundError} from '../../source/errors.js';
+import {NotFoundError} from '../../source/model/errors.js';
 
 const now = new Date();
 const months = 12;

@@ -5,9 +5,9 @@ import {parseConnectionUrl, type ConnectionTarget} from '../../source/db/connect
 import {planCreatePartitions, planDetach, planRefresh} from '../../source/db/maintenance/plan.js';
 import {ActionBusyError, runPlan} from '../../source/db/maintenance/runner.js';
 import {prepareAction, recordWithoutRunning} from '../../source/db/maintenance/service.js';
-import type {ActionPlan} from '../../source/db/maintenance/types.js';
+import type {ActionPlan} from '../../source/model/maintenance.js';
 import {addMonths, currentMonth} from '../../source/db/queries/maintenance.js';
-import {PrivilegeError, UsageError} from '../../source/errors.js';
+import {PrivilegeError, UsageError} from '../../source/model/errors.js';
 import {createTestDatabase, type TestDatabase} from '../helpers/db.js';
 
 let db: TestDatabase;

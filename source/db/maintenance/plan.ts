@@ -1,10 +1,10 @@
 // Plans for each maintenance action: the exact SQL it will run and what it affects, built only from
 // names checked against the catalog. Planning only reads; nothing here changes the database.
 import type {Sql} from 'postgres';
-import {NotFoundError, UsageError} from '../../errors.js';
-import {formatBytes, formatNumber} from '../../format.js';
+import {NotFoundError, UsageError} from '../../model/errors.js';
+import {formatBytes, formatNumber} from '../../text/formats.js';
 import {addMonths, currentMonth, listPartitionedTables, listPartitions, lockedRelations, matviewNames, monthKey, quoteIdent, type MatviewName} from '../queries/maintenance.js';
-import type {ActionPlan, ActionStep, Affected, PrivilegeNeed} from './types.js';
+import type {ActionPlan, ActionStep, Affected, PrivilegeNeed} from '../../model/maintenance.js';
 
 type Relation = {name: string; kind: 'r' | 'p' | 'm' | 'i' | 'I'; isPartition: boolean; parent: string | null; totalBytes: number | null; rowEstimate: number | null; deadTuples: number | null};
 

@@ -1,8 +1,8 @@
 // Before anything runs: does this session hold what the plan needs? Says which role is missing.
 import type {Sql} from 'postgres';
-import {PrivilegeError} from '../../errors.js';
+import {PrivilegeError} from '../../model/errors.js';
 import {quoteIdent} from '../queries/maintenance.js';
-import type {ActionPlan, PrivilegeNeed} from './types.js';
+import type {ActionPlan, PrivilegeNeed} from '../../model/maintenance.js';
 
 export type SessionRoles = {user: string; superuser: boolean; roles: string[]};
 

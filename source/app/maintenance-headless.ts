@@ -1,11 +1,11 @@
 // Maintenance actions without a terminal (--yes in scripts and cron) and --dry-run: plain lines, no Ink.
 // Ctrl-C / SIGTERM cancel the running statement on the server; the result says what was and was not done.
-import {connect, resolveTarget, type ConnectionRequest} from '../connection.js';
-import {formatDuration} from '../../format.js';
-import {describeResult, planLines, resultExitCode} from '../../screens/maintenance-text.js';
-import {runPlan} from './runner.js';
-import {planAction, prepareAction, recordWithoutRunning, type MaintenanceRequest} from './service.js';
-import {missingPrivileges} from './privileges.js';
+import {connect, resolveTarget, type ConnectionRequest} from '../db/connection.js';
+import {formatDuration} from '../text/formats.js';
+import {describeResult, planLines, resultExitCode} from '../print/maintenance-text.js';
+import {runPlan} from '../db/maintenance/runner.js';
+import {planAction, prepareAction, recordWithoutRunning, type MaintenanceRequest} from '../db/maintenance/service.js';
+import {missingPrivileges} from '../db/maintenance/privileges.js';
 
 export type HeadlessOptions = ConnectionRequest & {lockTimeoutMs: number; statementTimeoutMs: number; out?: NodeJS.WritableStream; err?: NodeJS.WritableStream};
 
