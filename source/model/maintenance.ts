@@ -88,4 +88,8 @@ export type ActionResult = {
 	leftovers: string[];
 	durationMs: number;
 	logId: number | null;
+	/** Set when the action ran but its audit row could not be written (or finished): said loudly, exit 1. */
+	auditError?: string | null;
+	/** Set when the audit row was written only after the action (maintenance_log was locked when it started). */
+	auditNote?: string | null;
 };
