@@ -7,7 +7,7 @@ import {Box, Text, useApp, useStdout} from 'ink';
 import Task from './Task.js';
 import {UsageError} from '../model/errors.js';
 import type {ConnectionOptions} from './options.js';
-import {parseDuration} from '../text/parse.js';
+import {parseTimeout} from '../text/parse.js';
 import {isInteractive} from '../text/terminal.js';
 import type {MaintenanceRequest} from '../db/maintenance/service.js';
 
@@ -18,8 +18,8 @@ type Parsed = {request: MaintenanceRequest; lockTimeoutMs: number; statementTime
 function parse(options: ActionCommandOptions, request: () => MaintenanceRequest): Parsed {
 	return {
 		request: request(),
-		lockTimeoutMs: parseDuration(options.lockTimeout, '--lock-timeout'),
-		statementTimeoutMs: parseDuration(options.statementTimeout, '--statement-timeout'),
+		lockTimeoutMs: parseTimeout(options.lockTimeout, '--lock-timeout'),
+		statementTimeoutMs: parseTimeout(options.statementTimeout, '--statement-timeout'),
 	};
 }
 

@@ -24,7 +24,7 @@ export default function Simulate({options}: Props) {
 		<Task
 			debug={options.debug}
 			run={async () => {
-				const tickMs = parseDuration(options.tick, '--tick');
+				const tickMs = parseDuration(options.tick, '--tick', {min: 100, max: 3_600_000});
 				const seed = parseCount(options.seed, '--seed', 2_147_483_647);
 				const timeScale = parseCount(options.speed, '--speed', 10_000);
 				const maxVehicles = parseCount(options.vehicles, '--vehicles', 100_000);
