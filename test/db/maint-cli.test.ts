@@ -96,10 +96,10 @@ describe('evfleet maint status --check', () => {
 		try {
 			await vi.waitFor(async () => expect(await db.sql`select 1 from pg_locks where locktype = 'advisory' and objid = ${key} and granted`).toHaveLength(1), {timeout: 10_000, interval: 25});
 			const [w] = await waiter<{pid: number}[]>`select pg_backend_pid() as pid`;
-			const waiting = waiter`select pg_advisory_lock(${key})`;
+			const waiting = waiter`select pg_advisory_lock(${key})`.execute();
 			await vi.waitFor(async () => expect(await db.sql`select 1 from pg_stat_activity where pid = ${w!.pid} and cardinality(pg_blocking_pids(pid)) > 0`).toHaveLength(1), {timeout: 10_000, interval: 25});
 			const run = await evfleet(['maint', 'status', '--check']);
-			expect(run.stdout).toMatch(new RegExp(`warn\tpid ${w!.pid}\twaiting \d+ s for a lock held by pid`));
+			expect(run.stdout).toMatch(new RegExp(`warn\tpid ${w!.pid}\twaiting \\d+ s for a lock held by pid`));
 			expect(run.code).toBe(1);
 			release();
 			await holding;
