@@ -13,6 +13,7 @@ export const figureIds = [
 	'vehicleLast100',
 	'nearestConnectors',
 	'matviewRefreshReader',
+	'activityRefresh',
 	'cliHelp',
 	'cliOrgsJson',
 	'consoleFirstFrame',

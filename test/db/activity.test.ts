@@ -7,6 +7,7 @@ import {createSql, parseConnectionUrl, type Sql} from '../../source/db/connectio
 import {createActivitySource, readActivity} from '../../source/db/queries/activity.js';
 import {buildBlockerTree, flattenBlockerTree} from '../../source/model/activity.js';
 import {singleFlight} from '../../source/model/single-flight.js';
+import {planSignal} from '../../source/db/maintenance/signal.js';
 import {runCli} from '../helpers/cli.js';
 import {createTestDatabase, type TestDatabase} from '../helpers/db.js';
 
@@ -233,6 +234,36 @@ describe('the blocker tree from a real snapshot', () => {
 			expect(lines.every(line => line.depth === 0)).toBe(true);
 		} finally {
 			await idle.end({timeout: 1});
+		}
+	});
+});
+
+describe('cancel and terminate from a snapshot', () => {
+	it('plan on the session and query the snapshot showed, and refuse once the backend moved on', async () => {
+		const key = 917_003;
+		const holder = await holdTransaction('psql', tx => tx`select pg_advisory_xact_lock(${key})`);
+		const waiter = db.connect({max: 1, parameters: {application_name: 'psql'}});
+		try {
+			const [w] = await waiter<{pid: number}[]>`select pg_backend_pid() as pid`;
+			const first = waiter`select pg_advisory_xact_lock(${key})`.execute().then(() => undefined, (error: {code?: string}) => error.code);
+			await waitUntilBlocked(w!.pid, [holder.pid]);
+			const shown = (await readActivity(db.sql)).backends.find(b => b.pid === w!.pid)!;
+			const expect_ = {backendStartText: shown.backendStartText, queryStartText: shown.queryStartText};
+			const plan = await planSignal(db.sql, {pid: w!.pid, verb: 'cancel', expect: expect_});
+			expect(plan.steps[0]!.sql).toContain(`query_start = '${shown.queryStartText}'`);
+			await expect(planSignal(db.sql, {pid: w!.pid, verb: 'terminate', expect: {backendStartText: '2000-01-01 00:00:00.000001+00'}})).rejects.toThrow(/it is now another session than the one shown/);
+			// The query shown ends and the same session starts another one: cancel refuses, terminate still may.
+			await db.sql`select pg_cancel_backend(${w!.pid})`;
+			expect(await first).toBe('57014');
+			const second = waiter`select pg_advisory_xact_lock(${key})`.execute().then(() => undefined, (error: {code?: string}) => error.code);
+			await waitUntilBlocked(w!.pid, [holder.pid]);
+			await expect(planSignal(db.sql, {pid: w!.pid, verb: 'cancel', expect: expect_})).rejects.toThrow(/runs another query than the one shown/);
+			expect((await planSignal(db.sql, {pid: w!.pid, verb: 'terminate', expect: expect_})).action).toBe('terminate');
+			await holder.release();
+			expect(await second).toBeUndefined();
+		} finally {
+			await holder.release();
+			await waiter.end({timeout: 1});
 		}
 	});
 });

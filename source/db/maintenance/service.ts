@@ -6,7 +6,7 @@ import type {MatviewName} from '../queries/maintenance.js';
 import {recordOutcome, recordRefusalWithoutInsert, type Who} from './audit.js';
 import {planAnalyze, planCreatePartitions, planDetach, planDropDetached, planRefresh, planReindex, planVacuum} from './plan.js';
 import {checkPrivileges} from './privileges.js';
-import {planSignal} from './signal.js';
+import {planSignal, type SignalExpectation} from './signal.js';
 import type {ActionPlan, Outcome} from '../../model/maintenance.js';
 
 export type MaintenanceRequest =
@@ -17,8 +17,8 @@ export type MaintenanceRequest =
 	| {action: 'vacuum'; table?: string; analyze?: boolean}
 	| {action: 'analyze'; table?: string}
 	| {action: 'reindex'; name: string}
-	| {action: 'cancel'; pid: number}
-	| {action: 'terminate'; pid: number};
+	| {action: 'cancel'; pid: number; expect?: SignalExpectation}
+	| {action: 'terminate'; pid: number; expect?: SignalExpectation};
 
 export async function planAction(sql: Sql, request: MaintenanceRequest): Promise<ActionPlan> {
 	switch (request.action) {
@@ -38,7 +38,7 @@ export async function planAction(sql: Sql, request: MaintenanceRequest): Promise
 			return planReindex(sql, request);
 		case 'cancel':
 		case 'terminate':
-			return planSignal(sql, {pid: request.pid, verb: request.action});
+			return planSignal(sql, {pid: request.pid, verb: request.action, expect: request.expect});
 	}
 }
 
