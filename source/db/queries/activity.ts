@@ -25,14 +25,15 @@ export async function readActivity(sql: Sql, {all = false}: {all?: boolean} = {}
 		       s.taken_at, current_database() as current_database
 		from pg_stat_activity a
 		cross join (select statement_timestamp() as taken_at) s
-		left join lateral (
-			select l.locktype, l.mode, n.nspname || '.' || c.relname as relation
+		left join (
+			-- the lock table read once (pg_locks is a function scan of all of it), not once per waiting backend
+			select distinct on (l.pid) l.pid, l.locktype, l.mode, n.nspname || '.' || c.relname as relation
 			from pg_locks l
 			left join pg_class c on c.oid = l.relation and l.database = (select oid from pg_database where datname = current_database())
 			left join pg_namespace n on n.oid = c.relnamespace
-			where l.pid = a.pid and not l.granted
-			limit 1
-		) w on a.wait_event_type = 'Lock'
+			where not l.granted
+			order by l.pid
+		) w on w.pid = a.pid and a.wait_event_type = 'Lock'
 		where a.backend_type = 'client backend' and a.pid <> pg_backend_pid()
 		  and (${all} or a.datname = current_database())
 		order by a.pid`;
