@@ -14,12 +14,19 @@ export function treePrefix(line: Pick<ActivityLine, 'depth' | 'ancestorsLast' | 
 
 const clean = (value: string | null | undefined) => sanitizeForTerminal(value);
 
+/** "Exclusive fleets +pid 30": the mode (without "Lock") and relation waited for (schema public left out), other blockers. */
 function lockText(line: ActivityLine): string {
 	const wait = line.backend.lockWait;
-	const parts = wait ? [`${wait.mode} ${clean(wait.relation) || wait.lockType}`] : [];
-	if (line.alsoBlockedBy.length > 0) parts.push(`also waits for ${line.alsoBlockedBy.map(pid => (pid === 0 ? 'a prepared transaction' : `pid ${pid}`)).join(', ')}`);
+	const parts = wait ? [`${wait.mode.replace(/Lock$/, '')} ${clean(wait.relation?.replace(/^public\./, '')) || wait.lockType}`] : [];
+	if (line.alsoBlockedBy.length > 0) parts.push(line.alsoBlockedBy.map(pid => (pid === 0 ? '+prepared xact' : `+pid ${pid}`)).join(' '));
 	if (line.inCycle) parts.push('(cycle of waits)');
-	return parts.join('; ');
+	return parts.join(' ');
+}
+
+/** pg_stat_activity's states, short enough for 80 columns. */
+function stateText(state: string | null): string {
+	if (state === null) return '(hidden)';
+	return clean(state.replace('idle in transaction', 'idle in xact'));
 }
 
 type PrintedRow = ActivityLine & {tree: string; blocked: string; who: string; client: string; wait: string; xact: string; age: string; lock: string; text: string};
@@ -48,16 +55,16 @@ function columns(format: OutputFormat, cluster: boolean): Array<Column<PrintedRo
 		...(table ? [] : [{key: 'depth', header: 'depth'} as Column<PrintedRow>]),
 		{key: table ? 'tree' : 'backend', header: 'pid', format: table ? undefined : (_, row) => String(row.backend.pid)},
 		...(table ? [] : [{key: 'parentPid', header: 'blocked_by', format: (_, row) => row.backend.blockedBy.join(',')} as Column<PrintedRow>]),
-		{key: 'blocked', header: table ? 'blocks' : 'blocks', align: 'right', priority: 6},
+		{key: 'blocked', header: 'blocks', align: 'right', priority: 4},
 		...(cluster ? [{key: 'backend', header: 'database', format: (_, row) => clean(row.backend.database), priority: 3} as Column<PrintedRow>] : []),
-		{key: 'who', header: 'user', priority: 5},
-		{key: 'backend', header: 'application', format: (_, row) => clean(row.backend.application), priority: 4},
+		{key: 'who', header: 'user', priority: 6},
+		{key: 'backend', header: 'application', format: (_, row) => clean(row.backend.application), priority: 3},
 		{key: 'client', header: 'client', priority: 1},
-		{key: 'backend', header: 'state', format: (_, row) => clean(row.backend.state) || '(hidden)', priority: 7},
-		{key: 'wait', header: 'wait', priority: 3},
+		{key: 'backend', header: 'state', format: (_, row) => (table ? stateText(row.backend.state) : clean(row.backend.state) || '(hidden)'), priority: 7},
+		{key: 'wait', header: 'wait', priority: 2},
 		{key: 'xact', header: 'xact', align: 'right', priority: 6},
-		{key: 'age', header: 'query age', align: 'right', priority: 6},
-		{key: 'lock', header: 'lock', priority: 5},
+		{key: 'age', header: table ? 'age' : 'query age', align: 'right', priority: 5},
+		{key: 'lock', header: table ? 'lock' : 'lock', priority: 6},
 		{key: 'text', header: 'query'},
 	] as Array<Column<PrintedRow>>;
 }
@@ -91,7 +98,8 @@ export function printActivity(snapshot: ActivitySnapshot, format: OutputFormat, 
 	if (format === 'table') {
 		const waiting = lines.filter(line => line.backend.blockedBy.length > 0).length;
 		const blockers = rootBlockers(roots).length;
-		out.write(`${cluster ? 'all databases' : `database ${clean(snapshot.database)}`} at ${formatTimestamp(snapshot.takenAt)}: ${lines.length} backend${lines.length === 1 ? '' : 's'}, ${waiting} waiting for a lock, ${blockers} root blocker${blockers === 1 ? '' : 's'}\n`);
+		const summary = `${cluster ? 'all databases' : `database ${clean(snapshot.database)}`}, ${formatTimestamp(snapshot.takenAt).slice(11)}: ${lines.length} backend${lines.length === 1 ? '' : 's'}, ${waiting} waiting for a lock, ${blockers} root blocker${blockers === 1 ? '' : 's'}`;
+		out.write(`${truncate(summary, out.columns ?? 80)}\n`);
 		if (rows.length === 0) return;
 		const fitted = fitQuery(rows, columns(format, cluster), out.columns ?? 80);
 		printRows(fitted.rows, fitted.cols, format, out, {compact: true});
