@@ -14,13 +14,18 @@ export function treePrefix(line: Pick<ActivityLine, 'depth' | 'ancestorsLast' | 
 
 const clean = (value: string | null | undefined) => sanitizeForTerminal(value);
 
-/** "Exclusive fleets +pid 30": the mode (without "Lock") and relation waited for (schema public left out), other blockers. */
-function lockText(line: ActivityLine): string {
+/**
+ * The lock waited for and the other blockers. On a terminal short ("Exclusive fleets +pid 30": mode without "Lock",
+ * schema public left out); in plain rows as the server names them ("ExclusiveLock public.fleets; also waits for pid 30").
+ */
+function lockText(line: ActivityLine, short: boolean): string {
 	const wait = line.backend.lockWait;
-	const parts = wait ? [`${wait.mode.replace(/Lock$/, '')} ${clean(wait.relation?.replace(/^public\./, '')) || wait.lockType}`] : [];
-	if (line.alsoBlockedBy.length > 0) parts.push(line.alsoBlockedBy.map(pid => (pid === 0 ? '+prepared xact' : `+pid ${pid}`)).join(' '));
+	const relation = short ? wait?.relation?.replace(/^public\./, '') : wait?.relation;
+	const parts = wait ? [`${short ? wait.mode.replace(/Lock$/, '') : wait.mode} ${clean(relation) || wait.lockType}`] : [];
+	const others = line.alsoBlockedBy.map(pid => (pid === 0 ? 'a prepared transaction' : `pid ${pid}`));
+	if (others.length > 0) parts.push(short ? others.map(other => `+${other.replace('a prepared transaction', 'prepared xact')}`).join(' ') : `also waits for ${others.join(', ')}`);
 	if (line.inCycle) parts.push('(cycle of waits)');
-	return parts.join(' ');
+	return parts.join(short ? ' ' : '; ');
 }
 
 /** pg_stat_activity's states, short enough for 80 columns. */
@@ -31,7 +36,7 @@ function stateText(state: string | null): string {
 
 type PrintedRow = ActivityLine & {tree: string; blocked: string; who: string; client: string; wait: string; xact: string; age: string; lock: string; text: string};
 
-function printedRows(lines: ActivityLine[]): PrintedRow[] {
+function printedRows(lines: ActivityLine[], short: boolean): PrintedRow[] {
 	return lines.map(line => {
 		const b = line.backend;
 		return {
@@ -43,7 +48,7 @@ function printedRows(lines: ActivityLine[]): PrintedRow[] {
 			wait: b.waitEventType ? clean(`${b.waitEventType}:${b.waitEvent ?? '?'}`) : '',
 			xact: formatSeconds(b.xactSeconds),
 			age: formatSeconds(b.querySeconds),
-			lock: lockText(line),
+			lock: lockText(line, short),
 			text: b.state === null ? '(hidden)' : clean(b.query),
 		};
 	});
@@ -94,7 +99,7 @@ export function printActivity(snapshot: ActivitySnapshot, format: OutputFormat, 
 		return;
 	}
 	const cluster = snapshot.scope === 'cluster';
-	const rows = printedRows(lines);
+	const rows = printedRows(lines, format === 'table');
 	if (format === 'table') {
 		const waiting = lines.filter(line => line.backend.blockedBy.length > 0).length;
 		const blockers = rootBlockers(roots).length;

@@ -3,13 +3,14 @@
 // Locks are held by open transactions and advisory locks; waits are observed by polling with a deadline.
 import {inject} from 'vitest';
 import {afterAll, beforeAll, describe, expect, it, vi} from 'vitest';
-import {createSql, parseConnectionUrl, type Sql} from '../../source/db/connection.js';
+import {createSql, parseConnectionUrl} from '../../source/db/connection.js';
 import {createActivitySource, readActivity} from '../../source/db/queries/activity.js';
 import {buildBlockerTree, flattenBlockerTree} from '../../source/model/activity.js';
 import {singleFlight} from '../../source/model/single-flight.js';
 import {planSignal} from '../../source/db/maintenance/signal.js';
 import {runCli} from '../helpers/cli.js';
 import {createTestDatabase, type TestDatabase} from '../helpers/db.js';
+import {holdTransaction as hold, waitUntilBlocked as waitBlocked, type HeldTransaction as Held} from '../helpers/locks.js';
 
 let db: TestDatabase;
 
@@ -17,40 +18,8 @@ function evfleet(args: string[]) {
 	return runCli(args, {env: {DATABASE_URL: db.url, NO_COLOR: '1', PGHOST: undefined, PGPORT: undefined, PGDATABASE: undefined, PGUSER: undefined}});
 }
 
-/** A session that opens a transaction, runs `work` in it and keeps it open until released. */
-type Held = {sql: Sql; pid: number; release(): Promise<void>; done: Promise<unknown>};
-
-async function holdTransaction(application: string, work: (tx: Sql) => Promise<unknown>): Promise<Held> {
-	const sql = db.connect({max: 1, parameters: {application_name: application}});
-	const [row] = await sql<{pid: number}[]>`select pg_backend_pid() as pid`;
-	let release!: () => void;
-	const released = new Promise<void>(resolve => (release = resolve));
-	const done = sql
-		.begin(async tx => {
-			await work(tx as unknown as Sql);
-			await released;
-		})
-		.catch((error: unknown) => error);
-	return {
-		sql,
-		pid: row!.pid,
-		async release() {
-			release();
-			await done;
-			await sql.end({timeout: 1}).catch(() => {});
-		},
-		done,
-	};
-}
-
-async function blockingPids(pid: number): Promise<number[]> {
-	const [row] = await db.sql<{pids: number[]}[]>`select pg_blocking_pids(${pid}) as pids`;
-	return row!.pids;
-}
-
-async function waitUntilBlocked(pid: number, by: number[]) {
-	await vi.waitFor(async () => expect((await blockingPids(pid)).sort()).toEqual([...by].sort()), {timeout: 10_000, interval: 25});
-}
+const holdTransaction = (application: string, work: Parameters<typeof hold>[2]) => hold(db, application, work);
+const waitUntilBlocked = (pid: number, by: number[]) => waitBlocked(db, pid, by);
 
 beforeAll(async () => {
 	db = await createTestDatabase();

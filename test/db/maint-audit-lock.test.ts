@@ -2,41 +2,18 @@
 // view refresh still run; the audit is written late when the lock goes away, else the failure is said loudly and
 // the command exits 1. Locks are held by open transactions; waits are observed by polling with a deadline.
 import {afterAll, beforeAll, describe, expect, it, vi} from 'vitest';
-import {parseConnectionUrl, type ConnectionTarget, type Sql} from '../../source/db/connection.js';
+import {parseConnectionUrl, type ConnectionTarget} from '../../source/db/connection.js';
 import {runPlan} from '../../source/db/maintenance/runner.js';
 import {prepareAction} from '../../source/db/maintenance/service.js';
 import {describeResult, resultExitCode} from '../../source/print/maintenance-text.js';
 import {runCli} from '../helpers/cli.js';
 import {createTestDatabase, type TestDatabase} from '../helpers/db.js';
+import {holdTransaction as hold, waitUntilBlocked, type HeldTransaction as Held} from '../helpers/locks.js';
 
 let db: TestDatabase;
 const target = (): ConnectionTarget => parseConnectionUrl(db.url, 'test');
 
-type Held = {sql: Sql; pid: number; release(): Promise<void>; done: Promise<unknown>};
-
-/** A session (application psql) that opens a transaction, runs `work` in it and keeps it open until released or killed. */
-async function holdTransaction(work: (tx: Sql) => Promise<unknown>): Promise<Held> {
-	const sql = db.connect({max: 1, parameters: {application_name: 'psql'}});
-	const [row] = await sql<{pid: number}[]>`select pg_backend_pid() as pid`;
-	let release!: () => void;
-	const released = new Promise<void>(resolve => (release = resolve));
-	const done = sql
-		.begin(async tx => {
-			await work(tx as unknown as Sql);
-			await released;
-		})
-		.catch((error: unknown) => error);
-	return {
-		sql,
-		pid: row!.pid,
-		async release() {
-			release();
-			await done;
-			await sql.end({timeout: 1}).catch(() => {});
-		},
-		done,
-	};
-}
+const holdTransaction = (work: Parameters<typeof hold>[2]) => hold(db, 'psql', work);
 
 async function lockMaintenanceLog(mode: string): Promise<Held> {
 	const held = await holdTransaction(tx => tx.unsafe(`lock table maintenance_log in ${mode} mode`));
@@ -104,10 +81,7 @@ describe('with maintenance_log locked elsewhere', () => {
 		const key = 917_101;
 		const holder = await holdTransaction(tx => tx`select pg_advisory_xact_lock(${key})`);
 		const waiter = await holdTransaction(tx => tx`select pg_advisory_xact_lock(${key})`);
-		await vi.waitFor(async () => {
-			const [row] = await db.sql<{pids: number[]}[]>`select pg_blocking_pids(${waiter.pid}) as pids`;
-			expect(row!.pids).toEqual([holder.pid]);
-		}, {timeout: 10_000, interval: 25});
+		await waitUntilBlocked(db, waiter.pid, [holder.pid]);
 		const locker = await lockMaintenanceLog('exclusive');
 		try {
 			const plan = await prepareAction(db.sql, target(), {action: 'cancel', pid: waiter.pid});
