@@ -1,10 +1,10 @@
 // `evfleet maint activity` without a screen: the blocker tree as a table on a terminal, plain tab-separated rows in
 // a pipe, JSON for machines (exact, unsanitized). Every string from the server goes through the sanitizer.
 import {buildBlockerTree, flattenBlockerTree, rootBlockers, type ActivityLine, type ActivitySnapshot, type ActivitySort} from '../model/activity.js';
-import {formatSeconds} from '../format.js';
-import {fitColumns, formatTimestamp, printJson, printRows, type Column, type OutputFormat} from '../output.js';
+import {formatSeconds} from '../text/formats.js';
+import {fitColumns, formatTimestamp, printJson, printRows, type Column, type OutputFormat} from './output.js';
 import {sanitizeForTerminal} from '../text/sanitize.js';
-import {truncate} from '../components/text.js';
+import {truncate} from '../text/cells.js';
 
 /** "│  └─ ": the branch drawn before a waiting backend's pid. */
 export function treePrefix(line: Pick<ActivityLine, 'depth' | 'ancestorsLast' | 'isLast'>): string {

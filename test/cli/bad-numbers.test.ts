@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {beforeAll, describe, expect, it} from 'vitest';
-import {freePort} from '../../source/db/cluster.js';
+import {freePort} from '../../source/demo/cluster.js';
 import {runCli} from '../helpers/cli.js';
 
 let url: string;

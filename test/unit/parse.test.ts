@@ -59,7 +59,7 @@ describe('format', () => {
 
 describe('bounds on numbers', () => {
 	it('refuses a duration past 100 years, and one outside the range a caller gives', async () => {
-		const {maxDurationMs, parseTimeout} = await import('../../source/parse.js');
+		const {maxDurationMs, parseTimeout} = await import('../../source/text/parse.js');
 		expect(() => parseDuration('99999999d', '--since')).toThrow(/invalid --since "99999999d": out of range/);
 		expect(parseDuration('36524d')).toBeLessThanOrEqual(maxDurationMs);
 		const hint = (run: () => unknown) => {
@@ -91,14 +91,14 @@ describe('bounds on numbers', () => {
 	});
 
 	it('--view must name a view of the console', async () => {
-		const {checkViewOption} = await import('../../source/options.js');
+		const {checkViewOption} = await import('../../source/app/options.js');
 		expect(() => checkViewOption('vehicle WVWZZZ1KZAW000001')).not.toThrow();
 		expect(() => checkViewOption('MAINT')).not.toThrow();
 		expect(() => checkViewOption('nosuch')).toThrow(/unknown --view "nosuch"/);
 	});
 
 	it('the list --view is checked against is the console registry, names and aliases', async () => {
-		const [{consoleViewNames}, {views}] = await Promise.all([import('../../source/options.js'), import('../../source/app/views.js')]);
+		const [{consoleViewNames}, {views}] = await Promise.all([import('../../source/app/options.js'), import('../../source/app/views.js')]);
 		expect([...consoleViewNames].sort()).toEqual(views.flatMap(view => [view.name, ...view.aliases]).sort());
 	});
 });

@@ -1,10 +1,10 @@
 import React from 'react';
 import zod from 'zod';
 import Task from '../../app/Task.js';
-import {UsageError} from '../../errors.js';
+import {UsageError} from '../../model/errors.js';
 import {activitySorts, type ActivitySort} from '../../model/activity.js';
-import {connectionOptions} from '../../options.js';
-import {chooseFormat} from '../../output.js';
+import {connectionOptions} from '../../app/options.js';
+import {chooseFormat} from '../../print/output.js';
 
 export const description = 'Server activity as pg_activity shows it: every backend, its waits and ages, lock waits as a blocker tree (root blockers first)';
 
