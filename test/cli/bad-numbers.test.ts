@@ -38,6 +38,6 @@ describe('bad numbers and durations', () => {
 		expect(result.code).toBe(2);
 		expect(result.stderr.trim().split('\n').length).toBeLessThanOrEqual(2);
 		expect(result.stderr).not.toMatch(/cannot connect|ECONNREFUSED/i);
-		expect(result.stdout).toBe('');
+		expect(result.stdout.trim()).toBe('');
 	});
 });
