@@ -56,7 +56,7 @@ export function useTerminalSize(fixed?: {width?: number; height?: number}): {wid
 		return () => {
 			stdout.off('resize', onResize);
 		};
-		// eslint-disable-next-line react-hooks/exhaustive-deps
+		// eslint-disable-next-line react-hooks/exhaustive-deps -- `read` reads the same stdout and fixed size that are the deps
 	}, [stdout, fixed?.width, fixed?.height]);
 	return fixed?.width && fixed?.height ? {width: fixed.width, height: fixed.height} : size;
 }

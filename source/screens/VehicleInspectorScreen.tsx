@@ -81,7 +81,7 @@ function useSection<T>(load: () => Promise<T>, deps: readonly unknown[], reportE
 		return () => {
 			live = false;
 		};
-		// eslint-disable-next-line react-hooks/exhaustive-deps
+		// eslint-disable-next-line react-hooks/exhaustive-deps -- deps are the caller's (an array passed in): load is read once per change of them
 	}, deps);
 	return state;
 }
@@ -172,7 +172,7 @@ function Inspector({data, vehicle: v, width, height, isActive, reportError, onRe
 		if (!landing.current) return;
 		nav.select(landing.current === 'last' ? rows.length - 1 : 0);
 		landing.current = undefined;
-		// eslint-disable-next-line react-hooks/exhaustive-deps
+		// eslint-disable-next-line react-hooks/exhaustive-deps -- only a new page moves the selection; nav is a new object every render
 	}, [history.rows]);
 
 	const bindings: KeyBinding[] = [
