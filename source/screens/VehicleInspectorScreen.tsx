@@ -3,7 +3,6 @@
 import React, {useEffect, useState} from 'react';
 import {Box} from 'ink';
 import {Text} from '../components/Styled.js';
-import type {Page} from '../model/page.js';
 import {useKeyBindings, type KeyBinding} from '../app/keys.js';
 import {describeRows, errorMessage, usePagedList} from '../app/use-paged-list.js';
 import {Banner} from '../components/Banner.js';
@@ -147,12 +146,7 @@ function Inspector({data, vehicle: v, width, height, isActive, reportError, onRe
 	const pageSize = Math.max(50, visibleRows);
 	const landing = React.useRef<'first' | 'last' | undefined>(undefined);
 	const history = usePagedList<TelematicsPoint>({
-		load: async request => {
-			const before = request.after ? new Date(request.after) : jumpTo;
-			const rows = await data.telematics(v.id, {before, limit: request.limit});
-			const last = rows[rows.length - 1];
-			return {rows, next: rows.length === request.limit && last ? last.recordedAt.toISOString() : null, total: null} satisfies Page<TelematicsPoint>;
-		},
+		load: request => data.telematics(v.id, request.after ? {after: request.after, limit: request.limit} : {before: jumpTo, limit: request.limit}),
 		pageSize,
 		deps: [v.id, jumpTo?.getTime()],
 		reportError,
