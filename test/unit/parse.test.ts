@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {parseDuration, parseMonths, parseSince} from '../../source/text/parse.js';
+import {parseDuration, parseLimit, parseMonths, parseSince} from '../../source/text/parse.js';
 import {formatAge, formatBar, formatBytes, formatDuration} from '../../source/text/formats.js';
 import {UsageError} from '../../source/model/errors.js';
 
@@ -54,5 +54,18 @@ describe('format', () => {
 		expect(formatBytes(1536)).toBe('1.5 kB');
 		expect(formatBar(50, 100, 8)).toBe('████░░░░');
 		expect(formatBar(100, 100, 4, true)).toBe('####');
+	});
+});
+
+describe('parseLimit', () => {
+	it('takes the fallback when --limit is not given', () => {
+		expect(parseLimit(undefined, {fallback: 200})).toBe(200);
+	});
+
+	it('accepts 1 to max and refuses the rest as usage errors naming what is accepted', () => {
+		expect(parseLimit(' 1000 ', {fallback: 1})).toBe(1000);
+		expect(() => parseLimit('1001', {fallback: 1})).toThrow(UsageError);
+		expect(() => parseLimit('0', {fallback: 1})).toThrow('invalid --limit "0"');
+		expect(() => parseLimit('2.5', {fallback: 1, noun: 'number of vehicles'})).toThrow(expect.objectContaining({hint: 'use a number of vehicles from 1 to 1000'}));
 	});
 });
