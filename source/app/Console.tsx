@@ -81,7 +81,7 @@ export default function Console({target, org, initialView, debug = false, readOn
 			cancelled = true;
 			void current.current?.sql.end({timeout: 1});
 		};
-		// eslint-disable-next-line react-hooks/exhaustive-deps
+		// eslint-disable-next-line react-hooks/exhaustive-deps -- one connection per console: opened once on mount
 	}, []);
 
 	if (!connected) return <Text dimColor>connecting to {describeTarget(target)} …</Text>;

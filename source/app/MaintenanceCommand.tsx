@@ -55,7 +55,7 @@ function Interactive({options, parsed}: {readonly options: ActionCommandOptions;
 			closed = true;
 			void close();
 		};
-		// eslint-disable-next-line react-hooks/exhaustive-deps
+		// eslint-disable-next-line react-hooks/exhaustive-deps -- one action per mount: the request is fixed for the command
 	}, []);
 	if (lines) {
 		return (

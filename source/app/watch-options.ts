@@ -25,13 +25,6 @@ export function parseInterval(text: string): number {
 	return ms || defaultIntervalMs;
 }
 
-export function parseLimit(text: string | undefined, fallback: number): number {
-	if (text === undefined) return fallback;
-	const n = /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN;
-	if (!Number.isInteger(n) || n < 1 || n > 1000) throw new UsageError(`invalid --limit "${text}"`, 'use a whole number from 1 to 1000');
-	return n;
-}
-
 /** "30.0444,31.2357" → latitude, longitude (WGS 84 degrees). */
 export function parseNear(text: string): {latitude: number; longitude: number} {
 	const match = /^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$/.exec(text);

@@ -180,7 +180,7 @@ function Interactive({options}: Props) {
 			else void shutdown();
 		};
 		// Runs once: one demo per process.
-		// eslint-disable-next-line react-hooks/exhaustive-deps
+		// eslint-disable-next-line react-hooks/exhaustive-deps -- one demo per process
 	}, []);
 
 	if (target) {

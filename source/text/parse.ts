@@ -68,10 +68,15 @@ export function parseSince(text: string, now: number = Date.now(), what = '--sin
 }
 
 /** A whole number of rows (--limit): at least 1, at most max. */
-export function parseCount(text: string, what = '--limit', max = 1_000_000): number {
+export function parseCount(text: string, what = '--limit', max = 1_000_000, noun = 'whole number'): number {
 	const trimmed = text.trim();
 	if (!/^\d+$/.test(trimmed) || Number(trimmed) < 1 || Number(trimmed) > max) {
-		throw new UsageError(`invalid ${what} "${text}"`, `use a whole number from 1 to ${max}`);
+		throw new UsageError(`invalid ${what} "${text}"`, `use a ${noun} from 1 to ${max}`);
 	}
 	return Number(trimmed);
+}
+
+/** An optional --limit: `fallback` when not given, else as parseCount (the one limit parser of every command). */
+export function parseLimit(text: string | undefined, {fallback, max = 1000, noun}: {fallback: number; max?: number; noun?: string}): number {
+	return text === undefined ? fallback : parseCount(text, '--limit', max, noun);
 }

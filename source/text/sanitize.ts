@@ -3,6 +3,7 @@
 // cannot move the cursor, retitle the window, or reorder what the person reads. JSON output never goes through it.
 
 /** C0 (but tab and newline, handled below), DEL, C1, and the Unicode bidi controls a "trojan source" text uses. */
+// eslint-disable-next-line no-control-regex -- matching control characters is this module's whole job
 const unsafe = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u2069\u2028\u2029]/g;
 
 const visible = (char: string): string => {

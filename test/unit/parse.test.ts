@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {parseDuration, parseMonths, parseSince} from '../../source/text/parse.js';
+import {parseDuration, parseLimit, parseMonths, parseSince} from '../../source/text/parse.js';
 import {formatAge, formatBar, formatBytes, formatDuration} from '../../source/text/formats.js';
 import {UsageError} from '../../source/model/errors.js';
 
@@ -83,11 +83,11 @@ describe('bounds on numbers', () => {
 	});
 
 	it('watch --interval between 0.5 s and 1 h, --limit digits only', async () => {
-		const {parseInterval, parseLimit} = await import('../../source/app/watch-options.js');
+		const {parseInterval} = await import('../../source/app/watch-options.js');
 		expect(parseInterval('1h')).toBe(3_600_000);
 		expect(() => parseInterval('61min')).toThrow(/too long/);
-		expect(() => parseLimit('0x10', 100)).toThrow(/invalid --limit/);
-		expect(parseLimit('50', 100)).toBe(50);
+		expect(() => parseLimit('0x10', {fallback: 100})).toThrow(/invalid --limit/);
+		expect(parseLimit('50', {fallback: 100})).toBe(50);
 	});
 
 	it('--view must name a view of the console', async () => {
@@ -100,5 +100,18 @@ describe('bounds on numbers', () => {
 	it('the list --view is checked against is the console registry, names and aliases', async () => {
 		const [{consoleViewNames}, {views}] = await Promise.all([import('../../source/app/options.js'), import('../../source/app/views.js')]);
 		expect([...consoleViewNames].sort()).toEqual(views.flatMap(view => [view.name, ...view.aliases]).sort());
+	});
+});
+
+describe('parseLimit', () => {
+	it('takes the fallback when --limit is not given', () => {
+		expect(parseLimit(undefined, {fallback: 200})).toBe(200);
+	});
+
+	it('accepts 1 to max and refuses the rest as usage errors naming what is accepted', () => {
+		expect(parseLimit(' 1000 ', {fallback: 1})).toBe(1000);
+		expect(() => parseLimit('1001', {fallback: 1})).toThrow(UsageError);
+		expect(() => parseLimit('0', {fallback: 1})).toThrow('invalid --limit "0"');
+		expect(() => parseLimit('2.5', {fallback: 1, noun: 'number of vehicles'})).toThrow(expect.objectContaining({hint: 'use a number of vehicles from 1 to 1000'}));
 	});
 });

@@ -2,21 +2,8 @@
 import os from 'node:os';
 import type {Sql} from 'postgres';
 import type {ActionPlan, Outcome} from '../../model/maintenance.js';
-
-export type LogEntry = {
-	id: number;
-	dbUser: string;
-	osUser: string | null;
-	clientHost: string | null;
-	action: string;
-	target: string | null;
-	sql: string | null;
-	startedAt: Date;
-	finishedAt: Date | null;
-	/** null while running (or when the client died mid-action). */
-	outcome: Outcome | null;
-	error: string | null;
-};
+import {type LogEntry} from '../../model/maintenance.js';
+export {type LogEntry};
 
 export type Who = {osUser: string; clientHost: string};
 

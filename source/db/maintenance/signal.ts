@@ -3,7 +3,7 @@
 import type {Sql} from 'postgres';
 import {NotFoundError, UsageError} from '../../model/errors.js';
 import {formatSeconds} from '../../text/formats.js';
-import type {ActionPlan, PrivilegeNeed} from '../../model/maintenance.js';
+import type {ActionPlan, PrivilegeNeed, SignalExpectation} from '../../model/maintenance.js';
 
 export type SignalVerb = 'cancel' | 'terminate';
 
@@ -126,7 +126,7 @@ function signalStep(verb: SignalVerb, b: BackendInfo): ActionPlan['steps'][numbe
  * What a screen showed of the backend (an Activity snapshot's backendStartText / queryStartText): the plan is
  * refused when the pid is now another session, or (cancel) the session now runs another query.
  */
-export type SignalExpectation = {backendStartText: string; queryStartText?: string | null};
+export type {SignalExpectation} from '../../model/maintenance.js';
 
 /** Cancel (y/N) or terminate (type the pid) one backend of this database; refuses our own sessions. */
 export async function planSignal(sql: Sql, {pid, verb, expect}: {pid: number; verb: SignalVerb; expect?: SignalExpectation}): Promise<ActionPlan> {

@@ -43,7 +43,7 @@ export async function readActivity(sql: Sql, {all = false}: {all?: boolean} = {}
 		takenAt: meta!.takenAt,
 		scope: all ? 'cluster' : 'database',
 		database: meta!.currentDatabase,
-		backends: rows.map(({takenAt, currentDatabase, lockType, lockMode, lockRelation, ...backend}) => ({
+		backends: rows.map(({takenAt: _takenAt, currentDatabase: _currentDatabase, lockType, lockMode, lockRelation, ...backend}) => ({
 			...backend,
 			lockWait: lockType && lockMode ? {lockType, mode: lockMode, relation: lockRelation} : null,
 		})),

@@ -2,8 +2,8 @@
 // "connection lost — retrying in 4 s" banner. Generic: it knows the refresh state, not what is refreshed.
 import React from 'react';
 import {Box} from 'ink';
-import {Text} from './Styled.js';
-import {describeRefresh, type RefreshState} from '../app/refresh.js';
+import {Text} from '../components/Styled.js';
+import {describeRefresh, type RefreshState} from './refresh.js';
 import {colorEnabled} from '../text/terminal.js';
 import {truncate} from '../text/cells.js';
 
