@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import postgres, {type Sql} from 'postgres';
-import {ConnectionError, EvfleetError, PrivilegeError, UsageError} from '../model/errors.js';
+import {ConnectionError, EvfleetError, MigrationError, PrivilegeError, UsageError} from '../model/errors.js';
 import {openProfileStore, sslModes, type ProfileStore, type SslMode} from './profiles.js';
 
 export type {Sql} from 'postgres';
@@ -276,8 +276,15 @@ export class NotPostgresError extends ConnectionError {
 /** Delay before the next attempt after `failures` failed ones: 0, 0.5, 1, 2, 4, then 5 s (at most one attempt per 5 s). */
 export const reconnectDelayMs = (failures: number): number => (failures <= 0 ? 0 : Math.min(5000, 500 * 2 ** (failures - 1)));
 
-// The first byte a PostgreSQL server (or PgBouncer) sends: R(auth) E(error) N(notice, or "no TLS") S(TLS yes) v(protocol).
-const postgresFirstBytes = new Set([0x52, 0x45, 0x4e, 0x53, 0x76]);
+// What a PostgreSQL server (or PgBouncer) answers first: to a TLS request one byte, S(yes) N(no) or E(error);
+// to a startup packet a message R(auth) E(error) N(notice) v(protocol) with a small length.
+const tlsAnswers = new Set([0x53, 0x4e, 0x45]);
+const startupAnswers = new Set([0x52, 0x45, 0x4e, 0x76]);
+
+function looksLikePostgres(chunk: Buffer, tls: boolean): boolean {
+	if (tls) return tlsAnswers.has(chunk[0]!);
+	return startupAnswers.has(chunk[0]!) && (chunk.length < 5 || chunk.readUInt32BE(1) < 65_536);
+}
 
 function printable(chunk: Buffer): string {
 	return chunk.subarray(0, 24).toString('latin1').replace(/[^\x20-\x7e]/g, '.');
@@ -290,7 +297,7 @@ function printable(chunk: Buffer): string {
  *   instead of postgres.js reconnecting in a tight loop;
  * - after failed attempts the next one waits (reconnectDelayMs), so a watch view retries at most every 5 s.
  */
-function guardedSockets(target: ConnectionTarget, timeoutMs: number) {
+function guardedSockets(target: ConnectionTarget, timeoutMs: number, tls: boolean) {
 	let failures = 0;
 	let lastAttemptAt = 0;
 	const where = describeAddress(target);
@@ -323,7 +330,7 @@ function guardedSockets(target: ConnectionTarget, timeoutMs: number) {
 			if (event === 'data' && first) {
 				first = false;
 				const chunk = args[0] as Buffer;
-				if (!postgresFirstBytes.has(chunk[0]!)) {
+				if (!looksLikePostgres(chunk, tls)) {
 					failures++;
 					socket.destroy(new NotPostgresError(`${where} is not a PostgreSQL server (it answered "${printable(chunk)}") (from ${target.source})`, 'check the port and host in --url; PostgreSQL listens on 5432, PgBouncer on 6432 by default'));
 					return true;
@@ -350,7 +357,8 @@ export function createSql(target: ConnectionTarget, options: ConnectOptions = {}
 	if (options.readOnly && !pooled) connection['default_transaction_read_only'] = 'on';
 	const timeoutSeconds = connectTimeoutSeconds(where, options);
 	// `socket` is postgres.js's documented socket factory (README "Custom socket"), missing from its types.
-	const socketOption = {socket: guardedSockets(where, timeoutSeconds * 1000)} as object;
+	const ssl = sslOption(where.sslmode);
+	const socketOption = {socket: guardedSockets(where, timeoutSeconds * 1000, ssl !== false)} as object;
 	return postgres({
 		...socketOption,
 		host: where.host,
@@ -358,7 +366,7 @@ export function createSql(target: ConnectionTarget, options: ConnectOptions = {}
 		database: where.database,
 		username: where.user,
 		password: resolvePassword(where),
-		ssl: sslOption(where.sslmode),
+		ssl,
 		max: options.max ?? 4,
 		idle_timeout: 30,
 		connect_timeout: timeoutSeconds,
@@ -441,6 +449,13 @@ export function mapConnectionError(error: unknown, target: ConnectionTarget): Ev
 		return new ConnectionError(`${where} does not support TLS but sslmode is ${target.sslmode}`, 'use sslmode=prefer or disable');
 	}
 	return error;
+}
+
+/** Fails with the one thing to do when the connected database has no evfleet schema (yet). */
+export async function requireSchema(sql: Sql, target: ConnectionTarget): Promise<void> {
+	const [row] = await sql<{present: boolean}[]>`select to_regclass('organizations') is not null and to_regclass('vehicles') is not null as present`;
+	if (row?.present) return;
+	throw new MigrationError(`database "${target.database}" on ${describeAddress(target)} has no evfleet schema`, `create it: evfleet db migrate --url postgres://${target.user}@${describeAddress(target)}/${target.database}`);
 }
 
 /** Fails with an install hint when the connected database has no PostGIS. */

@@ -1,7 +1,7 @@
 // Organization scope (--org, :org): which organization, and connections that see only it through row-level security.
 import type {Sql} from 'postgres';
 import {NotFoundError, PrivilegeError} from '../model/errors.js';
-import {connect, readTarget, resolveTarget, type ConnectOptions, type ConnectionRequest, type ConnectionTarget} from './connection.js';
+import {connect, readTarget, requireSchema, resolveTarget, type ConnectOptions, type ConnectionRequest, type ConnectionTarget} from './connection.js';
 import {findOrganization, isUuid, suggestOrganizations, type OrganizationRef} from './queries/organizations.js';
 
 /** The role a scoped session of a superuser or admin drops to, so the tenant policies apply to it. */
@@ -169,6 +169,7 @@ export async function openScoped(target: ConnectionTarget, org: string, options:
 	const pool = await connect(target, options);
 	try {
 		const unscoped = scopedHandle(pool, base);
+		await requireSchema(unscoped, target);
 		let organization = await resolveOrganizationForScope(unscoped, org);
 		const sql = scopedHandle(pool, await organizationScope(unscoped, organization.id, base));
 		await assertScoped(sql, organization.id);
@@ -191,7 +192,14 @@ export async function openBrowse(target: ConnectionTarget, org: string | undefin
 	const where = readTarget(target);
 	const base: ConnectOptions = {...options, readOnly: true};
 	if (org) return openScoped(where, org, base, browseScope);
-	return {sql: scopedHandle(await connect(where, base), browseScope), organization: null, target: where};
+	const sql = scopedHandle(await connect(where, base), browseScope);
+	try {
+		await requireSchema(sql, where);
+	} catch (error) {
+		await sql.end({timeout: 0});
+		throw error;
+	}
+	return {sql, organization: null, target: where};
 }
 
 /** Fails unless this connection's policies are keyed on organizationId and its role does not see everything. */
