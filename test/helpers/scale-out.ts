@@ -145,7 +145,8 @@ export async function startReplica(): Promise<Replica> {
 		fs.rmSync(directory, {recursive: true, force: true});
 		throw new Error(`pg_basebackup from ${primaryUrl.host} failed: ${(error as {stderr?: Buffer}).stderr?.toString().trim() ?? (error as Error).message}`);
 	}
-	const cluster = await startCluster({directory, settings: {hot_standby: 'on', max_connections: '50'}});
+	// The standby's max_connections (and friends) must not be below the primary's: startCluster's defaults match.
+	const cluster = await startCluster({directory, settings: {hot_standby: 'on'}});
 	const url = new URL(cluster.url);
 	const through = (other: string) => {
 		const parsed = new URL(other);

@@ -69,6 +69,8 @@ export type ChargingSnapshot = {
 	summary: ChargingSummary;
 	sessions: ChargingSessionRow[];
 	stations: StationBoardRow[];
+	/** On a streaming replica: how far behind its primary (ms; null unknown). Absent on a primary. */
+	replicaLagMs?: number | null;
 };
 
 export type ChargingFilter = {

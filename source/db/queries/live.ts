@@ -52,6 +52,8 @@ export type LiveVehiclesSnapshot = {
 	rows: LiveVehicleRow[];
 	/** Server time of the snapshot: ages are computed from it. */
 	at: Date;
+	/** On a streaming replica: how far behind its primary (ms; null unknown). Absent on a primary. */
+	replicaLagMs?: number | null;
 };
 
 export type LiveVehiclesFilter = {

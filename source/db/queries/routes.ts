@@ -50,6 +50,8 @@ export type RoutesSnapshot = {
 	at: Date;
 	summary: RoutesSummary;
 	rows: RouteRow[];
+	/** On a streaming replica: how far behind its primary (ms; null unknown). Absent on a primary. */
+	replicaLagMs?: number | null;
 };
 
 export type RoutesFilter = {
