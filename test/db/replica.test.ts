@@ -1,7 +1,7 @@
 // Reads on a real streaming replica (pg_basebackup -R of the test server): browse, live and chart queries go to
 // --read-url, maintenance and writes to the primary; live views show how far the replica is behind.
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {freePort} from '../../source/db/cluster.js';
+import {freePort} from '../../source/demo/cluster.js';
 import {connect, parseConnectionUrl} from '../../source/db/connection.js';
 import {openBrowse} from '../../source/db/scope.js';
 import {liveVehiclesSource} from '../../source/db/sources/live.js';
