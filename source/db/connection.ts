@@ -345,11 +345,16 @@ function guardedSockets(target: ConnectionTarget, timeoutMs: number, tls: boolea
 	};
 }
 
+/** Where a connection with these options goes: session settings need a session (the direct URL, or a refusal through a pooler). */
+function connectionTarget(target: ConnectionTarget, options: ConnectOptions): ConnectionTarget {
+	const session = options.parameters && Object.keys(options.parameters).some(name => name !== 'application_name');
+	return session ? sessionTarget(target) : target;
+}
+
 /** The one place a postgres.js instance is created. Rows come back camelCase. */
 export function createSql(target: ConnectionTarget, options: ConnectOptions = {}): Sql {
 	// Session settings need a session: the direct URL, or a refusal through a transaction pooler.
-	const session = options.parameters && Object.keys(options.parameters).some(name => name !== 'application_name');
-	const where = session ? sessionTarget(target) : target;
+	const where = connectionTarget(target, options);
 	const pooled = isPooler(where);
 	// PgBouncer forwards application_name; everything else in the startup packet it refuses (or a pooled server
 	// connection would keep it for the next client): only a direct connection gets session settings there.
@@ -387,7 +392,7 @@ export async function connect(target: ConnectionTarget, options: ConnectOptions 
 		await sql`select 1`;
 	} catch (error) {
 		await sql.end({timeout: 0}).catch(() => {});
-		throw mapConnectionError(error, target);
+		throw mapConnectionError(error, connectionTarget(target, options));
 	}
 	return sql;
 }

@@ -70,6 +70,9 @@ export function setLocalStatements(scope: TransactionScope): string {
 	const statements: string[] = [];
 	if (scope.organizationId !== undefined) {
 		if (!uuidText.test(scope.organizationId)) throw new Error(`organization id "${scope.organizationId}" is not a uuid`);
+		// On Citus the SET LOCALs below reach the workers (where the policies run) only with this; elsewhere it
+		// is an inert placeholder setting, gone at commit.
+		statements.push(`set local citus.propagate_set_commands = 'local'`);
 		statements.push(`set local ${orgSetting} = ${literal(scope.organizationId)}`);
 	}
 	for (const [name, value] of Object.entries(scope.settings ?? {})) {

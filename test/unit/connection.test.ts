@@ -169,7 +169,7 @@ describe('setLocalStatements', () => {
 	const org = '6f1c1f9e-1d7e-4c55-9a4e-2d3c4b5a6978';
 
 	it('sets the organization, settings and role transaction-locally, the role last', () => {
-		expect(setLocalStatements({organizationId: org, role: 'evfleet_reader', settings: {jit: 'off'}})).toBe(`set local app.current_org_id = '${org}'; set local jit = 'off'; set local role "evfleet_reader"`);
+		expect(setLocalStatements({organizationId: org, role: 'evfleet_reader', settings: {jit: 'off'}})).toBe(`set local citus.propagate_set_commands = 'local'; set local app.current_org_id = '${org}'; set local jit = 'off'; set local role "evfleet_reader"`);
 		expect(setLocalStatements({})).toBe('');
 	});
 
