@@ -79,10 +79,11 @@ const vehicleSortKeys: readonly VehicleSort[] = ['vin', 'plate', 'model', 'statu
  * The console's data, all through one read-only (and, with --org, scoped) pool. With the target, the
  * maintenance view too: it reads through the pool and runs each action on its own read-write connection.
  */
-export function createConsoleData(sql: Sql, target?: ConnectionTarget, options: {readOnly?: boolean} = {}): ConsoleData {
+export function createConsoleData(sql: Sql, target?: ConnectionTarget, options: {readOnly?: boolean; primary?: Sql} = {}): ConsoleData {
 	return {
 		connection: createConnectionHealth(sql),
-		...(target ? {maintenance: createMaintenanceData(target, sql, {readOnly: options.readOnly})} : {}),
+		// `primary`: with a replica serving `sql`, maintenance reads the server it acts on.
+		...(target ? {maintenance: createMaintenanceData(target, options.primary ?? sql, {readOnly: options.readOnly})} : {}),
 		battery: createBatteryData(sql),
 		live: liveVehiclesSource(sql),
 		charging: chargingSource(sql),

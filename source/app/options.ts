@@ -5,6 +5,8 @@ import {UsageError} from '../model/errors.js';
 export const connectionOptions = zod.object({
 	url: zod.string().optional().describe('PostgreSQL URL, e.g. postgres://user@host:5432/db (default: --profile, DATABASE_URL, PG* variables)'),
 	profile: zod.string().optional().describe('Saved connection profile (evfleet profile list)'),
+	readUrl: zod.string().optional().describe('A streaming replica for browse, live and chart queries (maintenance and writes stay on --url)'),
+	directUrl: zod.string().optional().describe('A direct URL to the primary for maintenance that needs a session, when --url is a pooler (PgBouncer)'),
 	debug: zod.boolean().default(false).describe('Show stack traces on errors'),
 });
 

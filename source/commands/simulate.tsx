@@ -1,7 +1,7 @@
 import React from 'react';
 import zod from 'zod';
 import Task from '../app/Task.js';
-import {connect, describeTarget, resolveTarget} from '../db/connection.js';
+import {connect, describeTarget, requireSchema, resolveTarget} from '../db/connection.js';
 import {formatDuration} from '../text/formats.js';
 import {connectionOptions} from '../app/options.js';
 import {parseCount, parseDuration} from '../text/parse.js';
@@ -34,6 +34,7 @@ export default function Simulate({options}: Props) {
 				const sql = await connect(target, {max: 1});
 				let errors = 0;
 				try {
+					await requireSchema(sql, target);
 					let finish: (() => void) | undefined;
 					const finished = new Promise<void>(resolve => {
 						finish = resolve;

@@ -89,6 +89,8 @@ export type LiveVehiclesSnapshot = {
 	rows: LiveVehicleRow[];
 	/** Server time of the snapshot: ages are computed from it. */
 	at: Date;
+	/** On a streaming replica: how far behind its primary (ms; null unknown). Absent on a primary. */
+	replicaLagMs?: number | null;
 };
 
 export const connectorStatuses = ['available', 'occupied', 'reserved', 'faulted', 'offline'] as const;
@@ -156,6 +158,8 @@ export type ChargingSnapshot = {
 	summary: ChargingSummary;
 	sessions: ChargingSessionRow[];
 	stations: StationBoardRow[];
+	/** On a streaming replica: how far behind its primary (ms; null unknown). Absent on a primary. */
+	replicaLagMs?: number | null;
 };
 
 export type RouteRow = {
@@ -200,4 +204,6 @@ export type RoutesSnapshot = {
 	at: Date;
 	summary: RoutesSummary;
 	rows: RouteRow[];
+	/** On a streaming replica: how far behind its primary (ms; null unknown). Absent on a primary. */
+	replicaLagMs?: number | null;
 };

@@ -187,7 +187,7 @@ export default function ChargingScreen(props: ChargingScreenProps) {
 			<Text wrap="truncate" bold color={color ? 'cyan' : undefined}>
 				{truncate(snapshot ? summaryLine(snapshot, width) : 'Charging', width)}
 			</Text>
-			<RefreshLine state={state} now={now} width={width} note={notes || undefined}/>
+			<RefreshLine state={state} now={now} width={width} replicaLagMs={state.data?.replicaLagMs} note={notes || undefined}/>
 			{body()}
 		</Box>
 	);

@@ -135,7 +135,7 @@ export default function LiveVehiclesScreen(props: LiveVehiclesScreenProps) {
 				{truncate(countsTop, width)}
 			</Text>
 			<Text wrap="truncate">{truncate(countsBottom, width)}</Text>
-			<RefreshLine state={state} now={now} width={width} note={filters || undefined}/>
+			<RefreshLine state={state} now={now} width={width} replicaLagMs={state.data?.replicaLagMs} note={filters || undefined}/>
 			{state.loading && !snapshot ? (
 				<Box height={tableHeight}>
 					<Spinner label="loading live vehicles"/>

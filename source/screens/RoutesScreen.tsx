@@ -102,7 +102,7 @@ export default function RoutesScreen(props: RoutesScreenProps) {
 			<Text wrap="truncate" bold color={color ? 'cyan' : undefined}>
 				{truncate(snapshot ? summaryLine(snapshot) : 'Routes', width)}
 			</Text>
-			<RefreshLine state={state} now={now} width={width}/>
+			<RefreshLine state={state} now={now} width={width} replicaLagMs={state.data?.replicaLagMs}/>
 			{state.loading && !snapshot ? (
 				<Box height={tableHeight}>
 					<Spinner label="loading routes"/>
