@@ -4,6 +4,7 @@
 // is one round trip and atomic. A failed tick changes nothing: the state advances only when its write committed.
 import {randomUUID} from 'node:crypto';
 import type {Sql} from 'postgres';
+import {EvfleetError} from '../model/errors.js';
 import {cairoTemperatureC, chargePowerKw, consumptionKwhPerKm, evModels} from './seed/catalog.js';
 import {createRandom, type Random} from './seed/random.js';
 
@@ -28,11 +29,27 @@ export type SimulatorOptions = {
 	timeScale?: number;
 	/** At most this many vehicles move (default 400): the ones on routes first. */
 	maxVehicles?: number;
+	/** Simulated seconds between two heartbeats of a station (default 180: every few simulated minutes). */
+	heartbeatSeconds?: number;
+	/** Share of active stations (0–1) that stay silent on purpose, so stale detection has something to show (default 0.03). */
+	silentStationShare?: number;
 	onTick?: (tick: SimulatorTick) => void;
+	/** Every failed tick; a SimulatorBusyError (another simulator holds the database) also stops the simulator. */
 	onError?: (error: unknown) => void;
 };
 
 export type Simulator = {stop(): Promise<void>};
+
+/** Another simulator runs against the same database: two would move the same vehicles two ways. */
+export class SimulatorBusyError extends EvfleetError {}
+
+/** The session-level advisory lock one simulator per database holds while it runs (key: hashtext of this text). */
+export const simulatorLockName = 'evfleet simulator';
+
+/** Stations that stay silent: a fixed set per database (by id), the given share of them. */
+export function sqlSilentStation(alias: string): string {
+	return `(abs(hashtext(${alias}.id::text || ':silent')) % 10000) < $2::float8 * 10000`;
+}
 
 type Mode = 'idle' | 'driving' | 'roaming' | 'charging';
 
@@ -53,7 +70,7 @@ type Connector = {
 	pricePerKwh: number; status: string; lon: number; lat: number; faultedUntil: number;
 };
 
-type World = {vehicles: Vehicle[]; connectors: Connector[]; routesByFleet: Map<string, Route[]>; stationIds: string[]};
+type World = {vehicles: Vehicle[]; connectors: Connector[]; routesByFleet: Map<string, Route[]>};
 
 const kwhPerKmOf = (model: string, usableKwh: number) =>
 	evModels.find(m => m.model === model)?.kwhPerKm ?? (usableKwh > 90 ? 0.3 : 0.17);
@@ -117,7 +134,9 @@ async function loadWorld(sql: Sql, maxVehicles: number): Promise<World> {
 		             select 1 from fleets f where f.id = any(${fleetIds}::uuid[]) and st_dwithin(f.depot_location, s.location, 4000))))`;
 	const connectors: Connector[] = connectorRows.map(row => ({
 		id: row.id, stationId: row.stationId, stationOrganizationId: row.stationOrganizationId, type: row.connectorType, currentType: row.currentType,
-		maxKw: row.maxPowerKw, v2g: row.supportsV2g, pricePerKwh: row.pricePerKwh, status: row.status, lon: row.lon, lat: row.lat, faultedUntil: 0,
+		maxKw: row.maxPowerKw, v2g: row.supportsV2g, pricePerKwh: row.pricePerKwh, status: row.status, lon: row.lon, lat: row.lat,
+		// a connector found faulted is repaired after a while, like the ones the simulator faults itself
+		faultedUntil: row.status === 'faulted' ? 20 + (Number.parseInt(row.id.slice(0, 4), 16) % 80) : 0,
 	}));
 	const connectorById = new Map(connectors.map(c => [c.id, c]));
 
@@ -170,7 +189,7 @@ async function loadWorld(sql: Sql, maxVehicles: number): Promise<World> {
 		vehicle.assignment = {id: row.id, route, next};
 		vehicle.mode = 'driving';
 	}
-	return {vehicles, connectors, routesByFleet, stationIds: [...new Set(connectors.map(c => c.stationId))]};
+	return {vehicles, connectors, routesByFleet};
 }
 
 /** What one tick writes; every list is a jsonb_to_recordset in the tick statement. */
@@ -186,7 +205,6 @@ type Writes = {
 	replan: Array<{id: string; offsetSeconds: number}>;
 	vehicleStatus: Array<{id: string; status: string}>;
 	connectorStatus: Array<{id: string; status: string}>;
-	heartbeat: string[];
 };
 
 const tickStatement = `
@@ -266,8 +284,10 @@ connector_status as (
     and c.id not in (select connector_id from started) and c.id not in (select connector_id from ended)
   returning 1),
 heartbeat as (
+  -- every active station not on the silent list reports when its last heartbeat is older than the interval ($3 real seconds)
   update charging_stations s set last_heartbeat_at = now()
-  where s.id in (select (jsonb_array_elements_text(p.j->'heartbeat'))::uuid from p)
+  where s.status = 'active' and not ${sqlSilentStation('s')}
+    and (s.last_heartbeat_at is null or s.last_heartbeat_at < now() - make_interval(secs => $3::float8))
   returning 1)
 select coalesce((select json_agg(id) from started), '[]') as started,
        (select count(*) from tel)::int as telematics, (select count(*) from ended)::int as ended,
@@ -289,7 +309,7 @@ const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 
 
 /** Plans one tick: returns the writes and a commit function that applies the new state once they are stored. */
 function planTick(world: World, tick: number, random: Random, simSeconds: number, timeScale: number, now: Date): {writes: Writes; events: string[]; commit: (started: Set<string>) => void} {
-	const writes: Writes = {telematics: [], sessionsStart: [], sessionsEnd: [], metrics: [], v2g: [], progress: [], assignmentsDone: [], assignmentsNew: [], replan: [], vehicleStatus: [], connectorStatus: [], heartbeat: []};
+	const writes: Writes = {telematics: [], sessionsStart: [], sessionsEnd: [], metrics: [], v2g: [], progress: [], assignmentsDone: [], assignmentsNew: [], replan: [], vehicleStatus: [], connectorStatus: []};
 	const events: string[] = [];
 	const hours = simSeconds / 3600;
 	const temperature = cairoTemperatureC(now);
@@ -497,7 +517,6 @@ function planTick(world: World, tick: number, random: Random, simSeconds: number
 			vehicle.status = finalStatus;
 		});
 	}
-	if (tick % 15 === 0) writes.heartbeat = world.stationIds;
 
 	const commit = (started: Set<string>) => {
 		for (const apply of staged) apply();
@@ -513,10 +532,17 @@ function planTick(world: World, tick: number, random: Random, simSeconds: number
 	return {writes, events, commit};
 }
 
-/** Starts ticking at once; stop() waits for a running tick and ends cleanly. Errors never stop it. */
+/**
+ * Starts ticking at once; stop() waits for a running tick and ends cleanly. Errors never stop it, except another
+ * simulator holding the database (SimulatorBusyError). `sql` must be the simulator's own pool of ONE connection:
+ * the simulator lock is held by that session.
+ */
 export function startSimulator(sql: Sql, options: SimulatorOptions = {}): Simulator {
+	if (sql.options.max !== 1) throw new Error('startSimulator needs a connection pool of its own with max: 1 (the simulator lock is a session lock)');
 	const tickMs = options.tickMs ?? 2000;
 	const timeScale = options.timeScale ?? 30;
+	const heartbeatRealSeconds = Math.max(0, (options.heartbeatSeconds ?? 180) / timeScale);
+	const silentShare = Math.min(1, Math.max(0, options.silentStationShare ?? 0.03));
 	const random = createRandom(options.seed ?? 1, 'simulator');
 	let world: World | undefined;
 	let tick = 0;
@@ -524,14 +550,37 @@ export function startSimulator(sql: Sql, options: SimulatorOptions = {}): Simula
 	let stopped = false;
 	let timer: NodeJS.Timeout | undefined;
 	let running: Promise<void> | undefined;
+	const lockKey = sql`hashtext(${simulatorLockName})`;
+
+	/**
+	 * The simulator lock is a session lock on this simulator's one connection. Checked before every tick: held by our
+	 * session, or taken now (after a reconnect the new session takes it again, unless another simulator has it).
+	 */
+	const claim = async () => {
+		const [row] = await sql<{held: boolean}[]>`
+			select case when exists (select 1 from pg_locks l where l.locktype = 'advisory' and l.granted and l.pid = pg_backend_pid()
+			                           and l.objid = (${lockKey}::bigint & 4294967295)::oid and l.objsubid = 1)
+			            then true else pg_try_advisory_lock(${lockKey}) end as held`;
+		if (row?.held) return;
+		const [holder] = await sql<{pid: number; applicationName: string | null; clientAddr: string | null}[]>`
+			select a.pid, a.application_name, a.client_addr::text
+			from pg_locks l join pg_stat_activity a on a.pid = l.pid
+			where l.locktype = 'advisory' and l.granted and l.objid = (${lockKey}::bigint & 4294967295)::oid and l.objsubid = 1
+			limit 1`;
+		throw new SimulatorBusyError(
+			`another simulator is running against this database${holder ? ` (backend pid ${holder.pid}${holder.applicationName ? `, ${holder.applicationName}` : ''}${holder.clientAddr ? ` from ${holder.clientAddr}` : ''})` : ''}`,
+			'one simulator per database: stop the other one first (a demo runs its own)',
+		);
+	};
 
 	const runTick = async () => {
 		const started = Date.now();
 		try {
+			await claim();
 			world ??= await loadWorld(sql, options.maxVehicles ?? 400);
 			tick++;
 			const {writes, events, commit} = planTick(world, tick, random, (tickMs / 1000) * timeScale, timeScale, new Date());
-			const [row] = await sql.unsafe(tickStatement, [JSON.stringify(snakeKeys(writes))]);
+			const [row] = await sql.unsafe(tickStatement, [JSON.stringify(snakeKeys(writes)), silentShare, heartbeatRealSeconds]);
 			const result = row as unknown as {started: string[]; telematics: number; ended: number; progress: number; done: number; assigned: number};
 			commit(new Set(result.started));
 			failures = 0;
@@ -541,6 +590,7 @@ export function startSimulator(sql: Sql, options: SimulatorOptions = {}): Simula
 			});
 		} catch (error) {
 			failures++;
+			if (error instanceof SimulatorBusyError) stopped = true;
 			// After repeated failures the database may have changed under us: load the world again.
 			if (failures >= 3) world = undefined;
 			options.onError?.(error);
@@ -564,6 +614,9 @@ export function startSimulator(sql: Sql, options: SimulatorOptions = {}): Simula
 			stopped = true;
 			if (timer) clearTimeout(timer);
 			await running;
+			await sql`select pg_advisory_unlock(${lockKey}) where exists (
+				select 1 from pg_locks l where l.locktype = 'advisory' and l.granted and l.pid = pg_backend_pid()
+				  and l.objid = (${lockKey}::bigint & 4294967295)::oid and l.objsubid = 1)`.catch(() => {});
 		},
 	};
 }
