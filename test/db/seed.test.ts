@@ -1,6 +1,7 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {seedDatabase, seededTables, type SeedResult} from '../../source/demo/seed/index.js';
 import {UsageError} from '../../source/model/errors.js';
+import {vehicleStateAt, type VehicleDayProfile} from '../../source/model/vehicle-motion.js';
 import {createTestDatabase, type TestDatabase} from '../helpers/db.js';
 
 // Every time in the data set derives from the anchor: pinning it makes two runs comparable row by row.
@@ -37,7 +38,7 @@ describe('seedDatabase', () => {
 
 	beforeAll(async () => {
 		[first, second] = await Promise.all([createTestDatabase(), createTestDatabase()]);
-		result = await seedDatabase(first.sql, {scale: 'tiny', seed: 7, anchor});
+		result = await seedDatabase(first.sql, {scale: 'tiny', seed: 7, anchor, keepScratch: true});
 	});
 	afterAll(async () => {
 		await Promise.all([first?.close(), second?.close()]);
@@ -180,6 +181,33 @@ describe('seedDatabase', () => {
 		expect(charging!.rows).toBeGreaterThan(0);
 		expect(charging!.driving).toBe(0);
 		expect(charging!.away).toBe(0);
+	});
+
+	it('writes exactly what the vehicle model says: position, speed and odometer of every report', async () => {
+		type Profile = {id: string; parkLon: number; parkLat: number; loopR: number; loopA: number; speedKmh: number; laps: number; shiftStartH: number;
+			fridayOff: boolean; drives: boolean; commissionedDay: number};
+		// Vehicles without a public stop: their days need no draw from the SQL hash.
+		const vehicles = await first.sql<Profile[]>`
+			select id, park_lon, park_lat, loop_r, loop_a, speed_kmh, laps, shift_start_h, friday_off, drives, commissioned_day
+			from evfleet_seed_vehicles where pub_km is null order by n limit 10`;
+		expect(vehicles.filter(v => v.drives).length).toBeGreaterThan(2);
+		let compared = 0;
+		for (const v of vehicles) {
+			const profile: VehicleDayProfile = {park: {lon: v.parkLon, lat: v.parkLat}, loopRadiusKm: v.loopR, loopAngle: v.loopA, speedKmh: v.speedKmh,
+				laps: v.laps, shiftStartHour: v.shiftStartH, fridayOff: v.fridayOff, drives: v.drives};
+			const rows = await first.sql<{recordedAt: Date; lon: number; lat: number; speedKmh: number; odometerKm: number}[]>`
+				select recorded_at, st_x(location::geometry) as lon, st_y(location::geometry) as lat, speed_kmh, odometer_km
+				from vehicle_telematics where vehicle_id = ${v.id} order by recorded_at`;
+			for (const row of rows) {
+				const state = vehicleStateAt(profile, row.recordedAt, v.commissionedDay, () => false);
+				expect(row.lon, `${v.id} ${row.recordedAt.toISOString()}`).toBeCloseTo(state.position.lon, 5);
+				expect(row.lat).toBeCloseTo(state.position.lat, 5);
+				expect(row.speedKmh).toBeCloseTo(state.speedKmh, 1);
+				expect(row.odometerKm).toBeCloseTo(state.drivenKm, 2);
+				compared++;
+			}
+		}
+		expect(compared).toBeGreaterThan(500);
 	});
 
 	it('declines battery health about 1–3 % a year', async () => {
