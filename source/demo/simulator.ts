@@ -5,7 +5,8 @@
 import {randomUUID} from 'node:crypto';
 import type {Sql} from 'postgres';
 import {EvfleetError} from '../model/errors.js';
-import {cairoTemperatureC, chargePowerKw, consumptionKwhPerKm, evModels} from './seed/catalog.js';
+import {cairoTemperatureC, chargePowerKw, consumptionKwhPerKm, distanceKm, driveToward, socGainPct} from '../model/vehicle-motion.js';
+import {evModels} from './seed/catalog.js';
 import {createRandom, type Random} from './seed/random.js';
 
 export type SimulatorTick = {
@@ -76,12 +77,7 @@ const kwhPerKmOf = (model: string, usableKwh: number) =>
 	evModels.find(m => m.model === model)?.kwhPerKm ?? (usableKwh > 90 ? 0.3 : 0.17);
 const packVoltageOf = (model: string) => evModels.find(m => m.model === model)?.packVoltage ?? 400;
 
-/** Equirectangular distance in km: plenty for a city. */
-function km(a: {lon: number; lat: number}, b: {lon: number; lat: number}): number {
-	const x = (b.lon - a.lon) * Math.cos(((a.lat + b.lat) / 2) * (Math.PI / 180)) * 111.32;
-	const y = (b.lat - a.lat) * 111.32;
-	return Math.hypot(x, y);
-}
+const km = distanceKm;
 
 async function loadWorld(sql: Sql, maxVehicles: number): Promise<World> {
 	// Vehicles that report (the seed's silent ones stay silent), those on a route first.
@@ -366,19 +362,19 @@ function planTick(world: World, tick: number, random: Random, simSeconds: number
 		if (moving) {
 			const target = mode === 'driving' && assignment ? assignment.route.waypoints[assignment.next]! : destination ?? {lon: vehicle.depotLon, lat: vehicle.depotLat};
 			const speed = Math.max(8, Math.min(80, (vehicle.speed || 30) + (random() - 0.5) * 16));
-			const left = km(vehicle, target);
-			const step = speed * hours;
-			const fraction = left <= step || left < 0.05 ? 1 : step / left;
-			const travelled = left * fraction;
-			next.lon = vehicle.lon + (target.lon - vehicle.lon) * fraction;
-			next.lat = vehicle.lat + (target.lat - vehicle.lat) * fraction;
-			next.heading = (((Math.atan2(target.lon - vehicle.lon, target.lat - vehicle.lat) * 180) / Math.PI) + 360) % 360;
-			next.speed = fraction === 1 ? 0 : speed;
+			// The model's driving rule: along the way at this speed, the odometer adds exactly the distance covered.
+			const step = driveToward(vehicle, target, speed, hours);
+			const travelled = step.travelledKm;
+			next.lon = step.position.lon;
+			next.lat = step.position.lat;
+			next.heading = step.headingDeg;
+			// the speed it reports is the speed it covered the distance at (less when it arrived within the tick)
+			next.speed = hours > 0 ? travelled / hours : 0;
 			const kwh = consumptionKwhPerKm(vehicle.kwhPerKm, speed, temperature) * travelled;
 			next.soc = Math.max(3, vehicle.soc - (kwh / vehicle.usableKwh) * 100);
 			next.odometerKm = vehicle.odometerKm + travelled;
 			next.power = hours > 0 ? kwh / hours : 0;
-			if (fraction === 1) {
+			if (step.arrived) {
 				if (mode === 'driving' && assignment) {
 					const waypoint = assignment.route.waypoints[assignment.next]!;
 					writes.progress.push({id: randomUUID(), organizationId: vehicle.organizationId, assignmentId: assignment.id, waypointId: waypoint.id, soc: round(next.soc, 1), note: null});
@@ -412,7 +408,7 @@ function planTick(world: World, tick: number, random: Random, simSeconds: number
 				next.power = kwh / Math.max(hours, 1e-9);
 			} else {
 				updated.energyKwh = session.energyKwh + kwh;
-				next.soc = Math.min(100, vehicle.soc + ((kwh * 0.92) / vehicle.usableKwh) * 100);
+				next.soc = Math.min(100, vehicle.soc + socGainPct(kwh, vehicle.usableKwh));
 				next.power = -power;
 			}
 			if (session.confirmed) {
@@ -455,7 +451,12 @@ function planTick(world: World, tick: number, random: Random, simSeconds: number
 				const connector = world.connectors
 					.filter(c => c.status === 'available' && !claimed.has(c.id) && vehicle.connectorTypes.includes(c.type) && km(vehicle, c) < 0.6)
 					.sort((a, b) => km(vehicle, a) - km(vehicle, b))[0];
-				if (connector) {
+				if (connector && km(vehicle, connector) > 0.02) {
+					// The model's charging rule: parked at the station. Drive the last metres first, plug in on arrival.
+					mode = 'roaming';
+					destination = {lon: connector.lon, lat: connector.lat};
+					status = 'active';
+				} else if (connector) {
 					claimed.add(connector.id);
 					const isV2g = vehicle.v2g && connector.v2g && vehicle.soc > 60;
 					const started: Session = {id: randomUUID(), connector, startSoc: vehicle.soc, targetSoc: isV2g ? 85 : 90, energyKwh: 0, toGridKwh: 0, isV2g, startedTick: tick, confirmed: false};
@@ -496,7 +497,7 @@ function planTick(world: World, tick: number, random: Random, simSeconds: number
 			const voltage = vehicle.packVoltage * (0.88 + (0.16 * next.soc) / 100);
 			writes.telematics.push({
 				vehicleId: vehicle.id, organizationId: vehicle.organizationId, socPct: round(next.soc, 1), sohPct: vehicle.soh, speedKmh: round(next.speed, 1),
-				headingDeg: round(next.heading, 1), lon: round(next.lon, 6), lat: round(next.lat, 6), odometerKm: round(next.odometerKm, 1),
+				headingDeg: round(next.heading, 1), lon: round(next.lon, 6), lat: round(next.lat, 6), odometerKm: round(next.odometerKm, 3),
 				packVoltageV: round(voltage, 1), packCurrentA: round(Math.max(-3000, Math.min(3000, (next.power * 1000) / voltage)), 1),
 				packTempC: round(temperature + (moving ? 6 : mode === 'charging' ? 5 : 1) + random(), 1), powerKw: round(next.power),
 			});

@@ -109,6 +109,32 @@ describe('startSimulator', () => {
 		expect(errors.length).toBeLessThanOrEqual(2);
 	});
 
+	it('follows the vehicle model: parked reports keep the odometer, driving ones move no further than it adds, charging ones sit at a station', async () => {
+		const [{since}] = (await db.sql<{since: Date}[]>`select now() as since`) as unknown as [{since: Date}];
+		const {errors} = await simulate(db, {applicationName: 'evfleet-sim-model', timeScale: 600, done: ticks => ticks.length >= 12});
+		expect(errors).toEqual([]);
+		const [row] = await db.sql<{steps: number; parkedButCounting: number; furtherThanOdometer: number; movingSteps: number; chargingAway: number; chargingDriving: number}[]>`
+			with t as (
+			  select vehicle_id, recorded_at, speed_kmh, odometer_km, location, power_kw,
+			         lag(odometer_km) over w as prev_odometer, lag(location) over w as prev_location
+			  from vehicle_telematics where recorded_at >= ${since} window w as (partition by vehicle_id order by recorded_at)),
+			s as (select *, odometer_km - prev_odometer as odometer_step_km, st_distance(location, prev_location) / 1000 as moved_km from t where prev_odometer is not null)
+			select count(*)::int as steps,
+			       count(*) filter (where speed_kmh = 0 and moved_km < 0.001 and odometer_step_km > 0.001)::int as parked_but_counting,
+			       count(*) filter (where moved_km > odometer_step_km + 0.01)::int as further_than_odometer,
+			       count(*) filter (where odometer_step_km > 0.001)::int as moving_steps,
+			       (select count(*)::int from t where power_kw < 0 and not exists (select 1 from charging_stations st where st_dwithin(st.location, t.location, 100))) as charging_away,
+			       (select count(*)::int from t where power_kw < 0 and speed_kmh > 0) as charging_driving
+			from s`;
+		expect(row, JSON.stringify(row)).toBeDefined();
+		expect(row!.steps).toBeGreaterThan(20);
+		expect(row!.movingSteps).toBeGreaterThan(0);
+		expect(row!.parkedButCounting, JSON.stringify(row)).toBe(0);
+		expect(row!.furtherThanOdometer, JSON.stringify(row)).toBe(0);
+		expect(row!.chargingAway, JSON.stringify(row)).toBe(0);
+		expect(row!.chargingDriving, JSON.stringify(row)).toBe(0);
+	});
+
 	it('keeps every active station heartbeating except the silent share, which goes stale', async () => {
 		const [{since}] = (await db.sql<{since: Date}[]>`select now() as since`) as unknown as [{since: Date}];
 		const silentStationShare = 0.2;
