@@ -564,7 +564,7 @@ export function startSimulator(sql: Sql, options: SimulatorOptions = {}): Simula
 			            then true else pg_try_advisory_lock(${lockKey}) end as held`;
 		if (row?.held) return;
 		const [holder] = await sql<{pid: number; applicationName: string | null; clientAddr: string | null}[]>`
-			select a.pid, a.application_name, a.client_addr::text
+			select a.pid, a.application_name, host(a.client_addr) as client_addr
 			from pg_locks l join pg_stat_activity a on a.pid = l.pid
 			where l.locktype = 'advisory' and l.granted and l.objid = (${lockKey}::bigint & 4294967295)::oid and l.objsubid = 1
 			limit 1`;
