@@ -441,14 +441,18 @@ export {chargingOperators, placesJson};
 
 /** The nearest public station with a free CCS2 connector within 8 km of each parking spot: the loop will pass it. */
 export const nearestPublicCcs = `
-select x.n, c.connector_id, c.lon, c.lat, c.power_kw
+select x.n, c.connector_id, st_x(st.location::geometry) as lon, st_y(st.location::geometry) as lat, c.power_kw
 from jsonb_to_recordset(:p_points::text::jsonb) as x(n int, lon float8, lat float8)
 cross join lateral (
-  select sc.id as connector_id, st_x(s.location::geometry) as lon, st_y(s.location::geometry) as lat, sc.power_kw
-  from charging_stations s
-  join charging_connectors cc on cc.station_id = s.id and cc.status = 'available'
-  join evfleet_seed_connectors sc on sc.id = cc.id and sc.kind = 'public-ccs'
+  -- KNN on the stations' GiST index, walking out until a station has such a connector
+  select s.id, s.location from charging_stations s
   where s.organization_id is null and s.status = 'active'
-    and st_dwithin(s.location, st_setsrid(st_makepoint(x.lon, x.lat), 4326)::geography, 8000)
-  order by s.location <-> st_setsrid(st_makepoint(x.lon, x.lat), 4326)::geography, sc.id
-  limit 1) c`;
+    and exists (select 1 from charging_connectors cc join evfleet_seed_connectors sc on sc.id = cc.id
+                where cc.station_id = s.id and cc.status = 'available' and sc.kind = 'public-ccs')
+  order by s.location <-> st_setsrid(st_makepoint(x.lon, x.lat), 4326)::geography
+  limit 1) st
+cross join lateral (
+  select sc.id as connector_id, sc.power_kw from charging_connectors cc join evfleet_seed_connectors sc on sc.id = cc.id
+  where cc.station_id = st.id and cc.status = 'available' and sc.kind = 'public-ccs'
+  order by sc.id limit 1) c
+where st_dwithin(st.location, st_setsrid(st_makepoint(x.lon, x.lat), 4326)::geography, 8000)`;
