@@ -1,5 +1,5 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {simulatorLockName} from '../../source/db/simulator.js';
+import {simulatorLockName} from '../../source/demo/simulator.js';
 import {runCli} from '../helpers/cli.js';
 import {createTestDatabase, type TestDatabase} from '../helpers/db.js';
 
