@@ -9,7 +9,8 @@ import {cliCommand} from '../helpers/cli.js';
 type Running = {child: ChildProcess; stdout: () => string; stderr: () => string; exited: Promise<number | null>};
 
 function startHeadless(args: string[] = []): Running {
-	const [command, argv] = cliCommand(['demo', '--headless', ...args]);
+	// The tiny data set: these tests are about the server's life, not the seed's size (seeded in seconds).
+	const [command, argv] = cliCommand(['demo', '--headless', '--scale', 'tiny', ...args]);
 	const child = spawn(command, argv, {stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, NO_COLOR: '1'}});
 	let stdout = '';
 	let stderr = '';
