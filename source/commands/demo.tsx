@@ -17,6 +17,7 @@ export const options = zod.object({
 	keep: zod.boolean().default(false).describe('Keep the data directory on exit and print how to reopen it'),
 	dir: zod.string().optional().describe('Data directory to reuse or create (kept on exit): evfleet demo --dir PATH'),
 	seed: zod.string().default('1').describe('Random seed of the demo data set'),
+	scale: zod.enum(['tiny', 'small', 'medium', 'large']).default('small').describe('Size of the demo data set: tiny (24 vehicles, seconds to seed), small (200 vehicles, the demo), medium, large'),
 	tick: zod.string().default('2s').describe('Simulator tick: 500ms, 2s, 10s'),
 	debug: zod.boolean().default(false).describe('Show stack traces on errors'),
 });
@@ -34,6 +35,7 @@ function demoOptions(options: Props['options']): DemoOptions {
 		keep: options.keep,
 		directory: options.dir,
 		seed: parseCount(options.seed, '--seed', 2_147_483_647),
+		scale: options.scale,
 		tickMs: parseDuration(options.tick, '--tick', {min: 100, max: 3_600_000}),
 	};
 }
