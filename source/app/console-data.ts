@@ -113,7 +113,7 @@ export function createConsoleData(sql: Sql, target?: ConnectionTarget, options: 
 		users: {
 			async list(request) {
 				const page = await listUsers(sql, {...common(request), ...parseSort(request.sort, userSortKeys), organizationId: request.organizationId ?? null});
-				return toScreenPage(page, u => ({id: u.id, fullName: u.fullName, email: u.email, roles: u.roles, status: u.status, lastLoginAt: u.lastLoginAt}));
+				return toScreenPage(page, u => ({id: u.id, organizationName: u.organizationName, fullName: u.fullName, email: u.email, roles: u.roles, status: u.status, lastLoginAt: u.lastLoginAt}));
 			},
 		},
 		vehicles: {
