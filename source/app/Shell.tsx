@@ -86,7 +86,9 @@ export function Shell(props: ShellProps) {
 				if (state) states.set(id, state);
 				else states.delete(id);
 				const all = [...states.values()];
-				setScreenKeys({bindings: all.flatMap(s => s.bindings), capturing: all.some(s => s.capturing)});
+				const capturing = all.filter(s => s.capturing);
+				const told = capturing.some(s => s.captureHints !== undefined);
+				setScreenKeys({bindings: all.flatMap(s => s.bindings), capturing: capturing.length > 0, ...(told ? {captureHints: capturing.flatMap(s => s.captureHints ?? [])} : {})});
 			},
 		};
 	}, []);
@@ -186,7 +188,9 @@ export function Shell(props: ShellProps) {
 	);
 
 	const hint = (key: string, label: string): KeyBinding => ({key, label, handler: () => {}});
-	const footerBindings = quitWhileRunning ? [hint('esc', 'cancel the action')] : screenKeys.capturing ? [hint('enter', 'apply'), hint('esc', 'cancel')] : screenKeys.bindings;
+	// While a screen has the keyboard, the footer says what its keys do (a y/N question: enter answers no).
+	const captured = screenKeys.captureHints?.map(h => hint(h.key, h.label)) ?? [hint('enter', 'apply'), hint('esc', 'cancel')];
+	const footerBindings = quitWhileRunning && !screenKeys.captureHints ? [hint('esc', 'cancel the action')] : screenKeys.capturing ? captured : screenKeys.bindings;
 	const footerPinned = quitWhileRunning ? [hint('q', 'quit')] : screenKeys.capturing ? [] : globalKeys;
 
 	const completions: Completion[] = [

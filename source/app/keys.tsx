@@ -84,8 +84,14 @@ export function useKeypress(handler: (input: string, key: Key) => void, options:
 	);
 }
 
-/** What the shell needs to know from the screen on view: its live keys, and whether it is typing text. */
-export type ScreenKeysState = {bindings: readonly KeyBinding[]; capturing: boolean};
+/**
+ * What the shell needs to know from the screen on view: its live keys, whether it has the keyboard to itself
+ * (typing text, a confirmation), and then what its keys do (`captureHints`, shown in the footer instead).
+ */
+export type ScreenKeysState = {bindings: readonly KeyBinding[]; capturing: boolean; captureHints?: readonly KeyHint[]};
+
+/** A key and what it does, for the footer only (nothing is bound by it). */
+export type KeyHint = {readonly key: string; readonly label: string};
 
 type Registry = {publish(id: string, state: ScreenKeysState | undefined): void};
 
@@ -101,6 +107,14 @@ export function KeyRegistryProvider({registry, actionsOff = false, children}: {r
 	);
 }
 
+/**
+ * A part of a screen that has the keyboard to itself (a confirmation, a running action) says what its keys do:
+ * the footer shows exactly these while it is on screen. It binds nothing (the part handles its keys itself).
+ */
+export function useCaptureHints(hints: readonly KeyHint[] | undefined): void {
+	useKeyBindings([], {isActive: false, capturing: hints !== undefined, captureHints: hints});
+}
+
 /** Whether maintenance actions are off in this console (--readonly): screens word their hints accordingly. */
 export function useActionsOff(): boolean {
 	return useContext(ActionsOffContext);
@@ -111,8 +125,8 @@ export function useActionsOff(): boolean {
  * now (the footer shows exactly those) and whether the screen is capturing text (a filter or time
  * prompt is open, so the shell's own keys `:` `?` `q` `esc` must not fire).
  */
-export function useKeyBindings(bindings: readonly KeyBinding[], options: {isActive?: boolean; capturing?: boolean} = {}): void {
-	const {isActive = true, capturing = false} = options;
+export function useKeyBindings(bindings: readonly KeyBinding[], options: {isActive?: boolean; capturing?: boolean; captureHints?: readonly KeyHint[]} = {}): void {
+	const {isActive = true, capturing = false, captureHints} = options;
 	const registry = useContext(KeyRegistryContext);
 	const actionsOff = useContext(ActionsOffContext);
 	const id = useId();
@@ -127,9 +141,12 @@ export function useKeyBindings(bindings: readonly KeyBinding[], options: {isActi
 		{isActive, onChunk: input => registry !== null && input.startsWith(':')},
 	);
 	const signature = working.map(b => `${b.key}:${b.label}:${b.handler ? 1 : 0}:${b.hidden ? 1 : 0}:${b.footerPriority ?? 0}`).join('|');
+	const hintSignature = captureHints?.map(h => `${h.key}:${h.label}`).join('|');
+	const latestHints = useRef(captureHints);
+	latestHints.current = captureHints;
 	useEffect(() => {
-		registry?.publish(id, {bindings: latest.current, capturing});
-		// The signature stands for the table: republish only when what the footer shows changes.
-	}, [registry, id, signature, capturing]);
+		registry?.publish(id, {bindings: latest.current, capturing, captureHints: latestHints.current});
+		// The signatures stand for the tables: republish only when what the footer shows changes.
+	}, [registry, id, signature, capturing, hintSignature]);
 	useEffect(() => () => registry?.publish(id, undefined), [registry, id]);
 }
