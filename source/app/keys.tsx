@@ -3,6 +3,7 @@ import React, {createContext, useContext, useEffect, useId, useRef} from 'react'
 import {useInput, type Key} from 'ink';
 import {type KeyBinding} from '../components/key-binding.js';
 export {type KeyBinding};
+import {emptyKeymap, remapLabel, remapNames, type Keymap} from './keymap.js';
 
 /** The bindings that work in this session: write keys go when actions are off (--readonly). */
 export function workingBindings<T extends {readonly writes?: boolean}>(bindings: readonly T[], actionsOff: boolean): T[] {
@@ -34,6 +35,15 @@ export function matchesKey(name: string, input: string, key: Key): boolean {
 
 export function bindingMatches(binding: KeyBinding, input: string, key: Key): boolean {
 	return (binding.match ?? [binding.key]).some(name => matchesKey(name, input, key));
+}
+
+/** Bindings as the user's keymap has them: they fire on the remapped keys and show those. */
+export function applyKeymap<T extends KeyBinding>(bindings: readonly T[], keymap: Keymap): T[] {
+	if (keymap.size === 0) return [...bindings];
+	return bindings.map(binding => {
+		const names = binding.match ?? [binding.key];
+		return {...binding, key: remapLabel(binding.key, names, keymap), match: remapNames(names, keymap)};
+	});
 }
 
 /** The first binding with a handler that matches, or undefined. */
@@ -97,12 +107,15 @@ type Registry = {publish(id: string, state: ScreenKeysState | undefined): void};
 
 const KeyRegistryContext = createContext<Registry | null>(null);
 const ActionsOffContext = createContext(false);
+const KeymapContext = createContext<Keymap>(emptyKeymap);
 
-/** `actionsOff` (--readonly): keys marked `writes` are neither handled nor shown anywhere below. */
-export function KeyRegistryProvider({registry, actionsOff = false, children}: {readonly registry: Registry; readonly actionsOff?: boolean; readonly children: React.ReactNode}) {
+/** `actionsOff` (--readonly): keys marked `writes` are neither handled nor shown anywhere below. `keymap`: the user's remapping. */
+export function KeyRegistryProvider({registry, actionsOff = false, keymap = emptyKeymap, children}: {readonly registry: Registry; readonly actionsOff?: boolean; readonly keymap?: Keymap; readonly children: React.ReactNode}) {
 	return (
 		<KeyRegistryContext.Provider value={registry}>
-			<ActionsOffContext.Provider value={actionsOff}>{children}</ActionsOffContext.Provider>
+			<ActionsOffContext.Provider value={actionsOff}>
+				<KeymapContext.Provider value={keymap}>{children}</KeymapContext.Provider>
+			</ActionsOffContext.Provider>
 		</KeyRegistryContext.Provider>
 	);
 }
@@ -129,8 +142,9 @@ export function useKeyBindings(bindings: readonly KeyBinding[], options: {isActi
 	const {isActive = true, capturing = false, captureHints} = options;
 	const registry = useContext(KeyRegistryContext);
 	const actionsOff = useContext(ActionsOffContext);
+	const keymap = useContext(KeymapContext);
 	const id = useId();
-	const working = workingBindings(bindings, actionsOff);
+	const working = applyKeymap(workingBindings(bindings, actionsOff), keymap);
 	const latest = useRef(working);
 	latest.current = working;
 	useKeypress(
