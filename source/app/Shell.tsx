@@ -55,6 +55,8 @@ export function consoleKeyUses(registry: readonly ViewDefinition[] = defaultView
 	return keyUses([{where: 'everywhere', keys: shell}, ...registry.map(view => ({where: `:${view.name}`, keys: view.keys ?? []}))]);
 }
 
+const noWords: readonly string[] = [];
+
 /** Commands that are not views. */
 const shellCommands: Array<{word: string; hint?: string; description: string}> = [
 	{word: 'org', hint: '<slug>', description: 'scope everything to one organization (:org with nothing: all)'},
@@ -78,7 +80,7 @@ export function useTerminalSize(fixed?: {width?: number; height?: number}): {wid
 }
 
 export function Shell(props: ShellProps) {
-	const {data, session, org, initialView = 'orgs', initialArg, registry = defaultViews, onOrgChange, orgSlugs = [], onQuit, healthIntervalMs = 15_000, retryBaseMs = 1000, keymap = emptyKeymap} = props;
+	const {data, session, org, initialView = 'orgs', initialArg, registry = defaultViews, onOrgChange, orgSlugs = noWords, onQuit, healthIntervalMs = 15_000, retryBaseMs = 1000, keymap = emptyKeymap} = props;
 	const terminal = useTerminalSize({width: props.width, height: props.height});
 	// One line short of the terminal: Ink redraws the whole screen on every frame that fills it (flicker).
 	const width = Math.max(20, terminal.width);
@@ -214,7 +216,14 @@ export function Shell(props: ShellProps) {
 		...registry.map(view => ({word: view.name, hint: view.argument?.name})),
 		...shellCommands.map(c => ({word: c.word, hint: c.hint})),
 	];
-	const argumentWords = (command: string) => (command === 'org' ? orgSlugs : []);
+	const completeArgument = useCallback(
+		(command: string, partial: string): readonly string[] | Promise<readonly string[]> => {
+			const kind = command === 'org' ? 'organization' : findView(command, registry)?.argument?.complete;
+			if (kind && data.completion) return data.completion.complete(kind, partial, 20);
+			return command === 'org' ? orgSlugs : [];
+		},
+		[data, registry, orgSlugs],
+	);
 
 	const badges = [session.readOnly ? 'READ-ONLY' : 'READ-WRITE', ...(session.actionsOff ? ['NO ACTIONS'] : []), org ? `org ${org}` : 'all orgs'];
 	const bannerText = reconnecting
@@ -272,7 +281,7 @@ export function Shell(props: ShellProps) {
 					<Banner kind={message.kind} width={width}>{message.text}</Banner>
 				) : null}
 				{mode === 'command' ? (
-					<CommandLine width={width} initial={commandInitial} words={completions} argumentWords={argumentWords} onSubmit={runCommand} onCancel={() => setMode('normal')}/>
+					<CommandLine width={width} initial={commandInitial} words={completions} completeArgument={completeArgument} onSubmit={runCommand} onCancel={() => setMode('normal')}/>
 				) : mode === 'help' ? (
 					<KeyHints width={width} bindings={[{key: 'esc', label: 'close help', handler: () => {}}, {key: '↑↓', label: 'scroll', handler: () => {}}]}/>
 				) : (

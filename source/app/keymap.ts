@@ -10,12 +10,12 @@ export const emptyKeymap: Keymap = new Map();
 /** Named keys (as `match` in a KeyBinding) and the words accepted for them in the config. */
 const namedKeys: Record<string, string> = {
 	up: 'up', down: 'down', left: 'left', right: 'right', pageup: 'pageup', pgup: 'pageup', pagedown: 'pagedown', pgdn: 'pagedown',
-	home: 'home', end: 'end', enter: 'enter', return: 'enter', escape: 'escape', esc: 'escape', tab: 'tab', backspace: 'backspace', space: ' ',
+	home: 'home', end: 'end', enter: 'enter', return: 'enter', escape: 'escape', esc: 'escape', tab: 'tab', backtab: 'backtab', 'shift-tab': 'backtab', backspace: 'backspace', space: ' ',
 };
 
 /** How a key name is shown in the footer and help. */
 export function keyLabel(name: string): string {
-	return ({' ': 'space', escape: 'esc', pageup: 'PgUp', pagedown: 'PgDn', home: 'Home', end: 'End', up: '↑', down: '↓', left: '←', right: '→'} as Record<string, string>)[name] ?? name;
+	return ({' ': 'space', escape: 'esc', pageup: 'PgUp', pagedown: 'PgDn', backtab: 'S-tab', home: 'Home', end: 'End', up: '↑', down: '↓', left: '←', right: '→'} as Record<string, string>)[name] ?? name;
 }
 
 /** A key name from the config: one printable character (case matters: G is not g) or a named key. */
@@ -27,7 +27,7 @@ export function parseKeyName(text: string): string | undefined {
 /** What one view (or the shell everywhere) binds: key names and what each does. */
 export type KeyUse = {readonly where: string; readonly name: string; readonly label: string; /** The same entry (g/G) under several names. */ readonly entry: string};
 
-const displayTokens: Record<string, string[]> = {'↑↓': ['up', 'down'], '↑': ['up'], '↓': ['down'], PgUp: ['pageup'], PgDn: ['pagedown'], space: [' '], esc: ['escape'], Home: ['home'], End: ['end']};
+const displayTokens: Record<string, string[]> = {'S-tab': ['backtab'], '↑↓': ['up', 'down'], '↑': ['up'], '↓': ['down'], PgUp: ['pageup'], PgDn: ['pagedown'], space: [' '], esc: ['escape'], Home: ['home'], End: ['end']};
 
 /** The key names a help entry stands for: its `match`, else its shown key ('g/G', '↑↓ j/k', '+ / -', 'enter'). */
 export function keyNamesOf(entry: {readonly key: string; readonly match?: readonly string[]}): string[] {
@@ -49,7 +49,7 @@ export function parseKeymap(raw: unknown, uses: readonly KeyUse[], source = 'key
 	if (raw === undefined || raw === null) return emptyKeymap;
 	if (typeof raw !== 'object' || Array.isArray(raw)) throw new UsageError(`${source} must be an object of key names, e.g. {"q": "x"}`, 'fix or remove it in the config file (evfleet profile list shows where it is)');
 	const map = new Map<string, string>();
-	const hint = 'a key is one character (G is not g) or up, down, left, right, pageup, pagedown, home, end, enter, escape, tab, backspace, space';
+	const hint = 'a key is one character (G is not g) or up, down, left, right, pageup, pagedown, home, end, enter, escape, tab, shift-tab, backspace, space';
 	for (const [fromText, toValue] of Object.entries(raw as Record<string, unknown>)) {
 		const from = parseKeyName(fromText);
 		if (!from) throw new UsageError(`${source}: unknown key "${fromText}"`, hint);

@@ -22,6 +22,7 @@ const namedKeys: Record<string, (key: Key) => boolean> = {
 	enter: key => key.return,
 	escape: key => key.escape,
 	tab: key => key.tab && !key.shift,
+	backtab: key => key.tab && key.shift,
 	backspace: key => key.backspace || key.delete,
 };
 
