@@ -28,6 +28,8 @@ export type ConsoleProps = {
 	readonly readOnly?: boolean;
 	/** Views to use instead of the default registry (e.g. `evfleet watch` opens a live view with its options). */
 	readonly registry?: readonly ViewDefinition[];
+	/** A line shown in the console's message line at start (the demo's URL with --print-url). */
+	readonly notice?: string;
 	/** The config file's keymap (default: read from the config file). */
 	readonly keymapConfig?: unknown;
 };
@@ -59,7 +61,7 @@ function sessionLocation(target: ConnectionTarget): string {
 	return target.read ? `${primary} · reads ${describeAddress(target.read)}` : primary;
 }
 
-export default function Console({target, org, initialView, debug = false, readOnly: readOnlyOption = false, registry, keymapConfig}: ConsoleProps) {
+export default function Console({target, org, initialView, debug = false, readOnly: readOnlyOption = false, registry, keymapConfig, notice}: ConsoleProps) {
 	const {exit} = useApp();
 	// A profile saved with --readonly turns actions off as the option does.
 	const readOnly = readOnlyOption || target.readonly === true;
@@ -124,6 +126,7 @@ export default function Console({target, org, initialView, debug = false, readOn
 			initialView={findView(viewName, registry) ? viewName : 'orgs'}
 			registry={registry}
 			keymap={keymap}
+			notice={notice}
 			initialArg={rest.join(' ') || undefined}
 			onOrgChange={async next => {
 				const opened = await open(target, next, readOnly);

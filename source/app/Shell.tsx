@@ -40,6 +40,8 @@ export type ShellProps = {
 	readonly retryBaseMs?: number;
 	/** The user's key remapping (checked at start with parseKeymap). */
 	readonly keymap?: Keymap;
+	/** Shown in the message line at start, until the first move (the demo's URL). */
+	readonly notice?: string;
 };
 
 /** The shell's keys and the list keys every view shares, for help and for checking the keymap. */
@@ -88,7 +90,10 @@ export function Shell(props: ShellProps) {
 
 	const lookup: ViewLookup = useCallback((word: string) => findView(word, registry), [registry]);
 	const reducer = useMemo(() => createNavigationReducer(lookup), [lookup]);
-	const [nav, dispatch] = useReducer(reducer, undefined, () => initialNavigation(lookup, initialView, initialArg));
+	const [nav, dispatch] = useReducer(reducer, undefined, () => ({
+		...initialNavigation(lookup, initialView, initialArg),
+		...(props.notice ? {message: {kind: 'info' as const, text: props.notice}} : {}),
+	}));
 	const {stack, mode, message, commandInitial, epoch} = nav;
 	const setMode = (next: typeof mode, initial?: string) => dispatch({type: 'mode', mode: next, commandInitial: initial});
 	const setMessage = (next: typeof message) => dispatch({type: 'message', message: next});

@@ -50,7 +50,7 @@ function onSignalOnce(handler: (signal: NodeJS.Signals) => void): () => void {
 }
 
 /** No console: progress on stderr, the URL on stdout, running until a signal. */
-function Headless({options}: Props) {
+function Headless({options, reason}: Props & {readonly reason?: string}) {
 	return (
 		<Task
 			debug={options.debug}
@@ -62,6 +62,7 @@ function Headless({options}: Props) {
 					signalled = resolve;
 				});
 				const removeSignals = onSignalOnce(() => signalled?.());
+				if (reason) log(reason);
 				try {
 					const {startDemo} = await import('../demo/seed/demo.js');
 					const demo = await startDemo({
@@ -168,6 +169,8 @@ function Interactive({options}: Props) {
 						void shutdown();
 						return;
 					}
+					// Printed before the console takes the alternate screen (so it is in the scrollback afterwards) and
+					// shown in the console's message line, where it can be read while the demo runs.
 					if (options.printUrl) write(`${started.url}\n`);
 					setTarget(started.target);
 				},
@@ -188,7 +191,7 @@ function Interactive({options}: Props) {
 	if (target) {
 		return (
 			<React.Suspense fallback={null}>
-				<LazyConsole target={target} debug={options.debug}/>
+				<LazyConsole target={target} debug={options.debug} notice={options.printUrl ? `demo URL: ${demo.current?.url ?? ''}` : undefined}/>
 			</React.Suspense>
 		);
 	}
@@ -219,6 +222,8 @@ function Interactive({options}: Props) {
 }
 
 export default function DemoCommand({options}: Props) {
-	if (options.headless || !isInteractive()) return <Headless options={options}/>;
+	if (options.headless) return <Headless options={options}/>;
+	// Say why no console opens: a person who piped it (or ran it from a script) expected one.
+	if (!isInteractive()) return <Headless options={options} reason={`no console: ${process.stdin.isTTY ? 'stdout' : 'stdin'} is not a terminal — running headless (the URL is on stdout; Ctrl-C or SIGTERM stops it)`}/>;
 	return <Interactive options={options}/>;
 }
