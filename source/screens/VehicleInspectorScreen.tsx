@@ -202,7 +202,7 @@ function Inspector({data, vehicle: v, width, height, isActive, reportError, onRe
 		</Text>
 	);
 	const windowRows = {rows: rows.slice(nav.offset, nav.offset + visibleRows), firstRow: history.firstRow + nav.offset, total: null, estimated: false};
-	const historyTitle = `Telematics ${jumpTo ? `before ${formatTime(jumpTo)}` : 'newest first'} · ${rows.length ? describeRows(windowRows) : 'no rows'}${history.hasNext ? ' · more older ↓' : ''} · gaps > ${formatSeconds(threshold / 1000)} marked !`;
+	const historyTitle = `Telematics ${jumpTo ? `before ${formatTime(jumpTo)}` : 'newest first'} · ${rows.length ? describeRows(windowRows) : history.status === 'loading' ? 'loading…' : 'no rows'}${history.hasNext ? ' · more older ↓' : ''} · gaps > ${formatSeconds(threshold / 1000)} marked !`;
 	return (
 		<Box flexDirection="column" width={width} height={height}>
 			<Text wrap="truncate" bold color={color ? 'cyan' : undefined}>
