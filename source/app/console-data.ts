@@ -217,7 +217,7 @@ export function createConsoleData(sql: Sql, target?: ConnectionTarget, options: 
 					connector: session.connectorType ? `#${session.connectorNumber ?? '?'} ${session.connectorType}` : null,
 					startedAt: session.startedAt,
 					energyKwh: session.energyKwh,
-					powerKw: session.maxPowerKw,
+					powerKw: session.powerKw,
 					socStart: session.startSocPct,
 				};
 			},
