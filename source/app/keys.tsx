@@ -109,6 +109,19 @@ type Registry = {publish(id: string, state: ScreenKeysState | undefined): void};
 const KeyRegistryContext = createContext<Registry | null>(null);
 const ActionsOffContext = createContext(false);
 const KeymapContext = createContext<Keymap>(emptyKeymap);
+const ViewVisibleContext = createContext(true);
+
+/**
+ * A view kept in the history under the one on screen (so `esc` returns to it exactly as it was): its keys are
+ * neither handled nor in the footer, and its refresh loop waits until it is shown again.
+ */
+export function ViewVisibility({visible, children}: {readonly visible: boolean; readonly children: React.ReactNode}) {
+	return <ViewVisibleContext.Provider value={visible}>{children}</ViewVisibleContext.Provider>;
+}
+
+export function useViewVisible(): boolean {
+	return useContext(ViewVisibleContext);
+}
 
 /** `actionsOff` (--readonly): keys marked `writes` are neither handled nor shown anywhere below. `keymap`: the user's remapping. */
 export function KeyRegistryProvider({registry, actionsOff = false, keymap = emptyKeymap, children}: {readonly registry: Registry; readonly actionsOff?: boolean; readonly keymap?: Keymap; readonly children: React.ReactNode}) {
@@ -140,7 +153,10 @@ export function useActionsOff(): boolean {
  * prompt is open, so the shell's own keys `:` `?` `q` `esc` must not fire).
  */
 export function useKeyBindings(bindings: readonly KeyBinding[], options: {isActive?: boolean; capturing?: boolean; captureHints?: readonly KeyHint[]} = {}): void {
-	const {isActive = true, capturing = false, captureHints} = options;
+	const visible = useContext(ViewVisibleContext);
+	const isActive = (options.isActive ?? true) && visible;
+	const capturing = (options.capturing ?? false) && visible;
+	const {captureHints} = options;
 	const registry = useContext(KeyRegistryContext);
 	const actionsOff = useContext(ActionsOffContext);
 	const keymap = useContext(KeymapContext);
@@ -160,8 +176,8 @@ export function useKeyBindings(bindings: readonly KeyBinding[], options: {isActi
 	const latestHints = useRef(captureHints);
 	latestHints.current = captureHints;
 	useEffect(() => {
-		registry?.publish(id, {bindings: latest.current, capturing, captureHints: latestHints.current});
+		registry?.publish(id, visible ? {bindings: latest.current, capturing, captureHints: latestHints.current} : undefined);
 		// The signatures stand for the tables: republish only when what the footer shows changes.
-	}, [registry, id, signature, capturing, hintSignature]);
+	}, [registry, id, signature, capturing, hintSignature, visible]);
 	useEffect(() => () => registry?.publish(id, undefined), [registry, id]);
 }

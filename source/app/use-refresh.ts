@@ -1,7 +1,7 @@
 // React side of the refresh engine: one Refresher per mounted view, its state as React state, and a clock that
 // ticks every second so ages ("updated 3s ago", last-seen) move between refreshes.
 import {useCallback, useEffect, useRef, useState, useSyncExternalStore} from 'react';
-import type {KeyBinding} from './keys.js';
+import {useViewVisible, type KeyBinding} from './keys.js';
 import {Refresher, type Clock, type RefreshState} from './refresh.js';
 
 export type RefreshControls = {
@@ -28,6 +28,8 @@ export function useRefresh<T>(load: () => Promise<T>, options: UseRefreshOptions
 		refresher.start();
 		return () => refresher.stop();
 	}, [refresher]);
+	const visible = useViewVisible();
+	useEffect(() => refresher.setHidden(!visible), [refresher, visible]);
 	const controls = useRef<RefreshControls>({
 		togglePause: () => refresher.togglePause(),
 		refreshNow: () => refresher.refreshNow(),
