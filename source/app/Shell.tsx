@@ -12,7 +12,7 @@ import {errorMessage} from './use-paged-list.js';
 import {createNavigationReducer, current as currentCrumb, initialNavigation, type ViewLookup} from './navigation.js';
 import {useConnectionHealth} from './use-connection-health.js';
 import {emptyKeymap, keyLabel, keyNamesOf, keyUses, remapLabel, type Keymap, type KeyUse} from './keymap.js';
-import {applyKeymap, findBinding, KeyRegistryProvider, useKeypress, matchesKey, workingBindings, type KeyBinding, type ScreenKeysState} from './keys.js';
+import {applyKeymap, findBinding, KeyRegistryProvider, ViewVisibility, useKeypress, matchesKey, workingBindings, type KeyBinding, type ScreenKeysState} from './keys.js';
 import {findView, views as defaultViews, type ConsoleData, type ViewContext, type ViewDefinition} from './views.js';
 import HelpScreen, {type HelpSection} from '../screens/HelpScreen.js';
 
@@ -272,13 +272,21 @@ export function Shell(props: ShellProps) {
 				<Breadcrumbs width={width} crumbs={stack.map(c => c.label)}/>
 				{bannerText ? <Banner kind="error" width={width}>{bannerText}</Banner> : null}
 				<Box height={mainHeight} width={width} flexDirection="column" overflow="hidden">
-					{mode === 'help' ? (
-						<HelpScreen sections={helpSections} width={width} height={mainHeight} onClose={() => setMode('normal')}/>
-					) : definition ? (
-						<React.Fragment key={`${current.id}-${epoch}`}>{definition.render(ctx)}</React.Fragment>
-					) : (
-						<Text>unknown view {current.view}</Text>
-					)}
+					{mode === 'help' ? <HelpScreen sections={helpSections} width={width} height={mainHeight} onClose={() => setMode('normal')}/> : null}
+					{/* Every place in the history stays mounted, hidden under the one on screen, so esc returns to it
+					    exactly as it was left: selection, scroll, filter, sort, tab, refresh interval. Hidden views
+					    handle no keys and do not refresh (ViewVisibility). */}
+					{stack.map((place, index) => {
+						const onScreen = index === stack.length - 1 && mode !== 'help';
+						const view = findView(place.view, registry);
+						return (
+							<Box key={`${place.id}-${epoch}`} display={onScreen ? 'flex' : 'none'} flexDirection="column" width={width} height={mainHeight}>
+								<ViewVisibility visible={onScreen}>
+									{view ? view.render({...ctx, arg: place.arg, isActive: onScreen && mode === 'normal'}) : <Text>unknown view {place.view}</Text>}
+								</ViewVisibility>
+							</Box>
+						);
+					})}
 				</Box>
 				{mode === 'quit' ? (
 					<Banner kind="warning" width={width}>an action is still running — quit anyway? y/n</Banner>

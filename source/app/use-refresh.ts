@@ -42,10 +42,12 @@ export function useRefresh<T>(load: () => Promise<T>, options: UseRefreshOptions
 /** The current time: re-renders every `everyMs` (default 1 s) while mounted, and reads the clock on every render. */
 export function useNow(everyMs = 1000, clock: Pick<Clock, 'now'> = Date): number {
 	const [, setTick] = useState(0);
+	const visible = useViewVisible();
 	useEffect(() => {
+		if (!visible) return; // a view kept hidden under another does not redraw every second
 		const timer = setInterval(() => setTick(tick => tick + 1), everyMs);
 		return () => clearInterval(timer);
-	}, [everyMs]);
+	}, [everyMs, visible]);
 	return clock.now();
 }
 
