@@ -4,7 +4,7 @@ import {afterEach, describe, expect, it, vi} from 'vitest';
 import {MaintenanceScreen} from '../../source/screens/MaintenanceScreen.js';
 import type {MaintenanceData} from '../../source/model/maintenance-data.js';
 import {waitForFrame} from '../helpers/fakes.js';
-import {fakeData, health, partition, result} from '../helpers/maintenance-fakes.js';
+import {fakeData, result} from '../helpers/maintenance-fakes.js';
 
 const escape = '\u001B';
 
