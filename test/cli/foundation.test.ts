@@ -43,7 +43,7 @@ describe('evfleet CLI basics', () => {
 		expect(saved.code).toBe(0);
 		expect(saved.stderr).toMatch(/passwords? .* (was|were) not saved/);
 		const listed = await runCli(['profile', 'list', '--json'], {env});
-		expect(JSON.parse(listed.stdout)).toEqual([{current: true, name: 'prod', host: 'db.internal', port: 6432, database: 'fleet', user: 'dba', sslmode: 'require'}]);
+		expect(JSON.parse(listed.stdout)).toEqual([{current: true, name: 'prod', host: 'db.internal', port: 6432, database: 'fleet', user: 'dba', sslmode: 'require', readonly: false}]);
 		const files = fs.readdirSync(env.EVFLEET_CONFIG_DIR).map(file => fs.readFileSync(path.join(env.EVFLEET_CONFIG_DIR, file), 'utf8'));
 		expect(files.join('')).not.toContain('hunter2');
 	});

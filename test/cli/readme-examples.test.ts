@@ -29,6 +29,7 @@ const notRunHere: Array<{pattern: RegExp; reason: string}> = [
 	{pattern: /^evfleet watch (?!.*--once)/, reason: 'a full-screen view: needs a terminal (checked below: it refuses in a pipe)'},
 	{pattern: /--url postgres:\/\/|--url …|^evfleet profile (add|remove)\b/, reason: 'names your own server or changes your profiles'},
 	{pattern: /^evfleet (db seed|simulate|db migrate --reapply-changed)\b/, reason: 'writes to the database (test/db/seed.test.ts, simulator.test.ts, migrate.test.ts)'},
+	{pattern: /^evfleet org logins (grant|revoke)\b/, reason: 'binds the logins the SQL example above creates (test/db/org-logins-cli.test.ts)'},
 ];
 
 /** Exit codes an example may end with when it works (maint status --check says 1 when something needs action). */
