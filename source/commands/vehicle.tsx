@@ -8,6 +8,7 @@ import {describeLocation, formatAge, formatNumber, formatSeconds} from '../text/
 import {connectionOptions, outputOptions, scopeOptions} from '../app/options.js';
 import {chooseFormat, formatTimestamp, formatValue, printJson, printRows, type OutputFormat} from '../print/output.js';
 import {parseCount, parseDuration, parseSince} from '../text/parse.js';
+import {sanitizeForTerminal} from '../text/sanitize.js';
 
 export const description = 'Inspect one vehicle: identity, latest state, charging, route, battery health, nearest connectors, telematics';
 
@@ -164,7 +165,7 @@ function formatFields(rows: Array<{field: string; value: string}>, width: number
 	const room = Math.max(20, width - labelWidth - 1);
 	const lines: string[] = [];
 	for (const {field, value} of rows) {
-		const words = value.split(' ');
+		const words = sanitizeForTerminal(value).split(' ');
 		let line = '';
 		const out: string[] = [];
 		for (const word of words) {

@@ -1,6 +1,7 @@
 // The one sanitizer for strings from the database (names, query texts, audit fields, errors) on their way to a
 // terminal: control characters are shown visibly (`\x1b`, `\x07`, `\u202e`), never emitted, so a query text
 // cannot move the cursor, retitle the window, or reorder what the person reads. JSON output never goes through it.
+import {formatError} from '../model/errors.js';
 
 /** C0 (but tab and newline, handled below), DEL, C1, and the Unicode bidi controls a "trojan source" text uses. */
 // eslint-disable-next-line no-control-regex -- matching control characters is this module's whole job
@@ -24,4 +25,9 @@ export function sanitizeForTerminal(s: string | null | undefined, {oneLine = tru
 	if (s === null || s === undefined) return '';
 	if (oneLine) return s.replace(/[\t\n\r\f\v ]+/g, ' ').trim().replace(unsafe, visible);
 	return s.replace(unsafe, visible);
+}
+
+/** An error's lines for stderr or a screen: message and hint are one terminal-safe line each (a server's error text too). */
+export function formatErrorForTerminal(error: unknown, {debug = false}: {debug?: boolean} = {}): string {
+	return formatError(error, {debug, clean: (text, multiline) => sanitizeForTerminal(text, {oneLine: !multiline})});
 }

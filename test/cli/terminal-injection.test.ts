@@ -42,7 +42,7 @@ beforeAll(async () => {
 	const org = await fixture.organization(db.sql, {name: evil('Org')});
 	orgId = org.id;
 	const fleet = await fixture.fleet(db.sql, org.id, {name: evil('Fleet')});
-	const v = await fixture.vehicle(db.sql, {organizationId: org.id, fleetId: fleet.id}, {make: evil('Make'), model: 'X'});
+	const v = await fixture.vehicle(db.sql, {organizationId: org.id, fleetId: fleet.id}, {make: evil('Make'), model: 'X', plate: evil('Plate')});
 	vehicleVin = v.vin;
 	await fixture.telematics(db.sql, v, fixture.series(3, new Date(Date.now() - 60_000), 60));
 	await db.sql`insert into users (organization_id, email, full_name) values (${org.id}, 'mallory@example.com', ${evil('User')})`;
@@ -57,8 +57,8 @@ beforeAll(async () => {
 	// (A transaction, not a session lock: the pool's idle timeout would close an idle holder and let it go.)
 	holder = await holdTransaction(db, 'inject-holder', tx => tx`select pg_advisory_xact_lock(${lockKey})`);
 	hostile = db.connect({user: reader, max: 1});
-	const [{pid}] = await hostile<{pid: number}[]>`select pg_backend_pid() as pid`;
-	hostilePid = pid;
+	const [row] = await hostile<{pid: number}[]>`select pg_backend_pid() as pid`;
+	hostilePid = row!.pid;
 	hostileQuery = hostile.unsafe(`select pg_advisory_xact_lock(${lockKey}) /* ${evil('query')} */`).catch((error: unknown) => error);
 	await waitUntilBlocked(db, hostilePid, [holder.pid]);
 
@@ -106,7 +106,7 @@ describe('escape sequences from names reach plain output as visible text', () =>
 	it('watch vehicles --once', async () => {
 		const result = await runCli(['watch', 'vehicles', '--once'], {env});
 		expect(result.code, result.stderr).toBe(0);
-		expectVisible(result.stdout, 'Make');
+		expectVisible(result.stdout, 'Plate');
 	});
 
 	it('battery and energy reports', async () => {
