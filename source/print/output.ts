@@ -39,10 +39,10 @@ export function formatValue(value: unknown): string {
 	return String(value);
 }
 
-/** A cell as printed: formatted, then made terminal-safe on one line (control characters shown as `\x1b`). */
+/** A cell as printed: formatted, then made terminal-safe on one line (control characters shown as `\x1b`; its spacing kept). */
 function cell<Row>(row: Row, column: Column<Row>): string {
 	const value = row[column.key];
-	return sanitizeForTerminal(column.format ? column.format(value, row) : formatValue(value));
+	return sanitizeForTerminal(column.format ? column.format(value, row) : formatValue(value), {keepSpaces: true});
 }
 
 const header = (column: {header: string}) => sanitizeForTerminal(column.header);

@@ -15,14 +15,17 @@ const visible = (char: string): string => {
 export type SanitizeOptions = {
 	/** One line (the default): tabs, newlines and runs of spaces become one space, and the ends are trimmed. */
 	oneLine?: boolean;
+	/** With oneLine: line breaks and tabs still become spaces, but runs of spaces and the ends stay (a printer's own layout, e.g. a tree's indent). */
+	keepSpaces?: boolean;
 };
 
 /**
  * `s` safe to write to a terminal. One line by default (lists, tables, plain rows); `{oneLine: false}` keeps
  * newlines and tabs (the full query text on enter) and shows a carriage return as `\x0d`.
  */
-export function sanitizeForTerminal(s: string | null | undefined, {oneLine = true}: SanitizeOptions = {}): string {
+export function sanitizeForTerminal(s: string | null | undefined, {oneLine = true, keepSpaces = false}: SanitizeOptions = {}): string {
 	if (s === null || s === undefined) return '';
+	if (oneLine && keepSpaces) return s.replace(/\r\n|[\t\n\r\f\v]/g, ' ').replace(unsafe, visible);
 	if (oneLine) return s.replace(/[\t\n\r\f\v ]+/g, ' ').trim().replace(unsafe, visible);
 	return s.replace(unsafe, visible);
 }
