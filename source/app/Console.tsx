@@ -8,7 +8,8 @@ import {describeAddress, describeTarget, type ConnectionTarget} from '../db/conn
 import {createConsoleData} from './console-data.js';
 import {serverInfo} from '../db/queries/server.js';
 import {openBrowse} from '../db/scope.js';
-import {exitCodeFor, formatError} from '../model/errors.js';
+import {exitCodeFor} from '../model/errors.js';
+import {formatErrorForTerminal} from '../text/sanitize.js';
 import {shortServerVersion} from '../text/formats.js';
 import {leaveAlternateScreen, useAlternateScreen} from './alternate-screen.js';
 import {markInterrupted, useInterrupt} from './interrupt.js';
@@ -86,7 +87,7 @@ export default function Console({target, org, initialView, debug = false, readOn
 
 	const fail = (error: unknown) => {
 		leaveAlternateScreen();
-		process.stderr.write(`${formatError(error, {debug})}\n`);
+		process.stderr.write(`${formatErrorForTerminal(error, {debug})}\n`);
 		process.exitCode = exitCodeFor(error);
 		exit();
 	};

@@ -3,7 +3,8 @@
 // terminal it refuses (exit 2) instead of waiting for an answer nobody can give.
 // Kept light (Pastel imports every command at startup): the database and screen modules load lazily.
 import React, {useEffect, useState, type ReactElement} from 'react';
-import {Box, Text, useApp, useStdout} from 'ink';
+import {Box, useApp, useStdout} from 'ink';
+import {Text} from '../components/Styled.js';
 import Task from './Task.js';
 import type {ConnectionOptions} from './options.js';
 import {parseTimeout} from '../text/parse.js';

@@ -1,7 +1,8 @@
 // Runs a non-interactive command's work once, prints its error the one way, and sets the exit code.
 import {useEffect} from 'react';
 import {useApp} from 'ink';
-import {exitCodeFor, formatError} from '../model/errors.js';
+import {exitCodeFor} from '../model/errors.js';
+import {formatErrorForTerminal} from '../text/sanitize.js';
 
 export type TaskProps = {
 	readonly run: () => Promise<number | void>;
@@ -9,7 +10,7 @@ export type TaskProps = {
 };
 
 export function reportError(error: unknown, debug = false): number {
-	process.stderr.write(`${formatError(error, {debug})}\n`);
+	process.stderr.write(`${formatErrorForTerminal(error, {debug})}\n`);
 	return exitCodeFor(error);
 }
 

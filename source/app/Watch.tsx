@@ -4,7 +4,8 @@ import React, {useEffect, useState} from 'react';
 import {useApp} from 'ink';
 import {resolveTarget, type ConnectionRequest, type ConnectionTarget} from '../db/connection.js';
 import {withBrowseSql} from '../db/scope.js';
-import {exitCodeFor, formatError} from '../model/errors.js';
+import {exitCodeFor} from '../model/errors.js';
+import {formatErrorForTerminal} from '../text/sanitize.js';
 import ChargingScreen from '../screens/ChargingScreen.js';
 import LiveVehiclesScreen from '../screens/LiveVehiclesScreen.js';
 import RoutesScreen from '../screens/RoutesScreen.js';
@@ -72,7 +73,7 @@ export default function Watch(props: WatchProps) {
 			value => !cancelled && setReady(value),
 			error => {
 				if (cancelled) return;
-				process.stderr.write(`${formatError(error, {debug: props.debug})}\n`);
+				process.stderr.write(`${formatErrorForTerminal(error, {debug: props.debug})}\n`);
 				process.exitCode = exitCodeFor(error);
 				exit();
 			},

@@ -1,5 +1,6 @@
 // What `evfleet watch vehicles|charging|routes` share: parse the common options (exit 2 on bad input), then
 // either print one snapshot (--once) or open the console on the live view. Heavy modules load only then.
+import {checkIdentifiers} from '../text/parse.js';
 import React, {useState} from 'react';
 import {isInteractive} from '../text/terminal.js';
 import Task, {reportError} from './Task.js';
@@ -24,6 +25,7 @@ type Parsed = {intervalMs: number; limit: number; filters: WatchFilters};
 export default function WatchCommand({kind, options, filters}: WatchCommandProps) {
 	const [parsed] = useState<Parsed | undefined>(() => {
 		try {
+			checkIdentifiers(options);
 			const result = {
 				intervalMs: parseInterval(options.interval),
 				limit: parseLimit(options.limit, {fallback: options.once ? 100 : 200}),

@@ -1,7 +1,7 @@
 // The work behind `evfleet battery` and `evfleet energy`: parse the options, open a (scoped) read-only
 // connection, load the report and print it as charts and tables, or as JSON.
 import {UsageError} from '../model/errors.js';
-import {parseLimit, parseMonths} from '../text/parse.js';
+import {parseLimit, parseMonths, checkIdentifiers} from '../text/parse.js';
 import {chooseFormat, printJson} from '../print/output.js';
 import {colorEnabled} from '../text/terminal.js';
 import type {ConnectionOptions} from './options.js';
@@ -17,6 +17,7 @@ export function parseWindowMonths(text: string): number {
 
 export async function runAnalytics(kind: 'battery' | 'energy', options: AnalyticsOptions): Promise<void> {
 	const months = parseWindowMonths(options.months);
+	checkIdentifiers(options);
 	const limit = parseLimit(options.limit, {fallback: 20, noun: 'number of vehicles'});
 	if (options.fleet && options.vehicle) throw new UsageError('--fleet and --vehicle cannot be used together', 'a vehicle is always compared with its own fleet');
 	const format = chooseFormat({json: options.json});

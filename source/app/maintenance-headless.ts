@@ -2,6 +2,7 @@
 // Ctrl-C / SIGTERM cancel the running statement on the server; the result says what was and was not done.
 import {connect, resolveTarget, type ConnectionRequest} from '../db/connection.js';
 import {formatDuration} from '../text/formats.js';
+import {sanitizeForTerminal} from '../text/sanitize.js';
 import {describeResult, planLines, resultExitCode} from '../print/maintenance-text.js';
 import {runPlan} from '../db/maintenance/runner.js';
 import {planAction, prepareAction, recordWithoutRunning, type MaintenanceRequest} from '../db/maintenance/service.js';
@@ -19,9 +20,9 @@ export async function dryRun(request: MaintenanceRequest, options: HeadlessOptio
 		const plan = await planAction(sql, request);
 		for (const p of [plan, ...(plan.followUp ? [plan.followUp] : [])]) {
 			out.write(`${planLines(p).join('\n')}\n`);
-			if (p.nothingToDo) out.write(`nothing to do: ${p.nothingToDo}\n`);
-			if (p.refusal) out.write(`would be refused: ${p.refusal.message}\n`);
-			for (const missing of await missingPrivileges(sql, p)) out.write(`would be refused: ${missing.message}\n  ${missing.hint}\n`);
+			if (p.nothingToDo) out.write(`nothing to do: ${sanitizeForTerminal(p.nothingToDo)}\n`);
+			if (p.refusal) out.write(`would be refused: ${sanitizeForTerminal(p.refusal.message)}\n`);
+			for (const missing of await missingPrivileges(sql, p)) out.write(`would be refused: ${sanitizeForTerminal(missing.message)}\n  ${sanitizeForTerminal(missing.hint)}\n`);
 			out.write(`lock_timeout ${formatDuration(options.lockTimeoutMs)}, statement_timeout ${options.statementTimeoutMs ? formatDuration(options.statementTimeoutMs) : 'none'}\n`);
 			await recordWithoutRunning(target, p, 'dry_run', null);
 		}
@@ -63,7 +64,7 @@ export async function runWithoutTerminal(request: MaintenanceRequest, options: H
 		await sql.end({timeout: 5});
 	}
 	if (plan.nothingToDo) {
-		out.write(`nothing to do: ${plan.nothingToDo}\n`);
+		out.write(`nothing to do: ${sanitizeForTerminal(plan.nothingToDo)}\n`);
 		return 0;
 	}
 	const abort = new AbortController();
@@ -89,7 +90,7 @@ export async function runWithoutTerminal(request: MaintenanceRequest, options: H
 				onProgress: progress => {
 					if (progress.step !== lastStep) {
 						lastStep = progress.step;
-						err.write(`[${progress.step}/${progress.steps}] ${p!.steps[progress.step - 1]?.sql ?? progress.object}\n`);
+						err.write(`[${progress.step}/${progress.steps}] ${sanitizeForTerminal(p!.steps[progress.step - 1]?.sql ?? progress.object)}\n`);
 					}
 				},
 			});

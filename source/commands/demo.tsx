@@ -1,6 +1,7 @@
 import os from 'node:os';
 import React, {useEffect, useRef, useState} from 'react';
-import {Box, Text, useApp, useStdout} from 'ink';
+import {Box, useApp, useStdout} from 'ink';
+import {Text} from '../components/Styled.js';
 import zod from 'zod';
 import Task, {reportError} from '../app/Task.js';
 import type {ConnectionTarget} from '../db/connection.js';

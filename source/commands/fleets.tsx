@@ -7,7 +7,7 @@ import {withBrowseSql} from '../db/scope.js';
 import {formatNumber} from '../text/formats.js';
 import {connectionOptions, outputOptions, scopeOptions} from '../app/options.js';
 import {chooseFormat, printJson, printRows} from '../print/output.js';
-import {parseCount} from '../text/parse.js';
+import {parseCount, checkIdentifiers} from '../text/parse.js';
 
 export const description = 'List fleets: organization, depot, vehicles by status, average SoC, share online';
 
@@ -31,6 +31,7 @@ export default function Fleets({options}: Props) {
 		<Task
 			debug={options.debug}
 			run={async () => {
+				checkIdentifiers(options);
 				const format = chooseFormat(options);
 				const limit = parseCount(options.limit);
 				const {listFleets} = await import('../db/queries/fleets.js');

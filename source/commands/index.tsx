@@ -1,4 +1,5 @@
 import React from 'react';
+import {checkIdentifiers} from '../text/parse.js';
 import zod from 'zod';
 import {reportError} from '../app/Task.js';
 import {useLazyModule} from '../app/use-lazy-module.js';
@@ -20,6 +21,7 @@ export default function Index({options}: Props) {
 	const [resolved] = React.useState(() => {
 		try {
 			checkViewOption(options.view);
+			checkIdentifiers(options);
 			if (!isInteractive()) throw new UsageError('the console needs a terminal (stdin and stdout a TTY)', 'use the commands for scripts: evfleet --help lists them');
 			return {target: resolveTarget(options)};
 		} catch (error) {

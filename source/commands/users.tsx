@@ -8,7 +8,7 @@ import {UsageError} from '../model/errors.js';
 import {formatAge} from '../text/formats.js';
 import {connectionOptions, outputOptions, scopeOptions} from '../app/options.js';
 import {chooseFormat, printJson, printRows} from '../print/output.js';
-import {parseCount} from '../text/parse.js';
+import {parseCount, checkIdentifiers} from '../text/parse.js';
 
 export const description = "List an organization's users: name, email, roles, status, last login";
 
@@ -25,6 +25,7 @@ export default function Users({options}: Props) {
 		<Task
 			debug={options.debug}
 			run={async () => {
+				checkIdentifiers(options);
 				if (!options.org) throw new UsageError('evfleet users needs --org <slug|id>', 'evfleet orgs lists the organizations');
 				const format = chooseFormat(options);
 				const limit = parseCount(options.limit);

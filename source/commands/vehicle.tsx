@@ -7,7 +7,8 @@ import {NotFoundError, UsageError} from '../model/errors.js';
 import {describeLocation, formatAge, formatNumber, formatSeconds} from '../text/formats.js';
 import {connectionOptions, outputOptions, scopeOptions} from '../app/options.js';
 import {chooseFormat, formatTimestamp, formatValue, printJson, printRows, type OutputFormat} from '../print/output.js';
-import {parseCount, parseDuration, parseSince} from '../text/parse.js';
+import {parseCount, parseDuration, parseSince, parseIdentifier, checkIdentifiers} from '../text/parse.js';
+import {sanitizeForTerminal} from '../text/sanitize.js';
 
 export const description = 'Inspect one vehicle: identity, latest state, charging, route, battery health, nearest connectors, telematics';
 
@@ -25,11 +26,13 @@ type Props = {args: [string]; options: zod.infer<typeof options>};
 
 const dashed = (value: unknown, unit = '') => (value === null || value === undefined ? '-' : `${typeof value === 'number' ? formatNumber(value, Number.isInteger(value) ? 0 : 1) : String(value)}${unit}`);
 
-export default function Vehicle({args: [ref], options}: Props) {
+export default function Vehicle({args: [rawRef], options}: Props) {
 	return (
 		<Task
 			debug={options.debug}
 			run={async () => {
+				const ref = parseIdentifier(rawRef, 'vehicle');
+				checkIdentifiers(options);
 				const format = chooseFormat(options);
 				const now = Date.now();
 				const since = options.since === undefined ? undefined : parseSince(options.since, now, '--since');
@@ -164,7 +167,7 @@ function formatFields(rows: Array<{field: string; value: string}>, width: number
 	const room = Math.max(20, width - labelWidth - 1);
 	const lines: string[] = [];
 	for (const {field, value} of rows) {
-		const words = value.split(' ');
+		const words = sanitizeForTerminal(value).split(' ');
 		let line = '';
 		const out: string[] = [];
 		for (const word of words) {

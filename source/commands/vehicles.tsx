@@ -8,7 +8,7 @@ import {NotFoundError, UsageError} from '../model/errors.js';
 import {describeLocation, formatAge} from '../text/formats.js';
 import {connectionOptions, outputOptions, scopeOptions} from '../app/options.js';
 import {chooseFormat, printJson, printRows, type Column} from '../print/output.js';
-import {parseCount} from '../text/parse.js';
+import {parseCount, checkIdentifiers} from '../text/parse.js';
 
 export const description = 'List vehicles: VIN, plate, model, status, SoC, connectivity, last seen, location, fleet';
 
@@ -31,6 +31,7 @@ export default function Vehicles({options}: Props) {
 		<Task
 			debug={options.debug}
 			run={async () => {
+				checkIdentifiers(options);
 				const format = chooseFormat(options);
 				const limit = parseCount(options.limit);
 				const {listVehicles} = await import('../db/queries/vehicles.js');

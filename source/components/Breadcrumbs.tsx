@@ -2,8 +2,11 @@
 import React from 'react';
 import {Box} from 'ink';
 import {Text} from './Styled.js';
+import {sanitizeForTerminal} from '../text/sanitize.js';
 
-export function Breadcrumbs({crumbs, width}: {readonly crumbs: readonly string[]; readonly width: number}) {
+export function Breadcrumbs({crumbs: rawCrumbs, width}: {readonly crumbs: readonly string[]; readonly width: number}) {
+	// Crumbs are names from the database (organization, fleet, vehicle): safe before they are measured.
+	const crumbs = rawCrumbs.map(crumb => sanitizeForTerminal(crumb));
 	// Keep the end of the trail (where the person is) when it is too long.
 	let shown = [...crumbs];
 	while (shown.length > 1 && shown.join(' › ').length > width) shown = shown.slice(1);

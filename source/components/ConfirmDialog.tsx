@@ -5,6 +5,7 @@ import {Box, useInput} from 'ink';
 import {Text} from './Styled.js';
 import {colorEnabled, textAttributesEnabled} from '../text/terminal.js';
 import {truncate} from '../text/cells.js';
+import {sanitizeForTerminal} from '../text/sanitize.js';
 
 export type ConfirmDialogProps = {
 	readonly title: string;
@@ -71,13 +72,13 @@ export function ConfirmDialog({title, children, confirmText, action = 'Run', wid
 	return (
 		<Box flexDirection="column" width={width} borderStyle={color ? 'round' : 'single'} borderColor={color ? (destructive ? 'red' : 'yellow') : undefined} paddingX={1}>
 			<Text bold wrap="truncate">
-				{truncate(title, inner)}
+				{truncate(sanitizeForTerminal(title), inner)}
 			</Text>
 			{children}
 			{destructive ? (
 				<Box flexDirection="column">
 					<Text wrap="truncate">
-						Type <Text bold>{confirmText}</Text> to confirm, esc to cancel:
+						Type <Text bold>{sanitizeForTerminal(confirmText)}</Text> to confirm, esc to cancel:
 					</Text>
 					<Text wrap="truncate">
 						{'> '}

@@ -6,6 +6,7 @@ import {Text} from './Styled.js';
 import type {KeyBinding} from './key-binding.js';
 import {colorEnabled, textAttributesEnabled} from '../text/terminal.js';
 import {fit} from '../text/cells.js';
+import {sanitizeForTerminal} from '../text/sanitize.js';
 
 export type Column<T> = {
 	readonly key: string;
@@ -27,8 +28,18 @@ export type ColumnLayout<T> = {column: Column<T>; width: number};
 const gap = 1;
 const marker = 2; // "› " before each row
 
+/**
+ * The column as drawn: header and values terminal-safe on one line (database strings show control characters as
+ * `\x1b`, never emit them), so widths are measured on what is drawn. Idempotent.
+ */
+export function terminalColumn<T>(column: Column<T>): Column<T> {
+	return {...column, header: sanitizeForTerminal(column.header), value: row => sanitizeForTerminal(column.value(row))};
+}
+
 /** Which columns fit in `width` and how wide each is. Exported for tests and for screens that draw headers. */
-export function layoutColumns<T>(columns: readonly Column<T>[], rows: readonly T[], width: number): ColumnLayout<T>[] {
+export function layoutColumns<T>(unsafeColumns: readonly Column<T>[], rows: readonly T[], width: number): ColumnLayout<T>[] {
+	// The one entry of every cell into a table: whatever the fitter below becomes, it sees and returns safe columns.
+	const columns = unsafeColumns.map(terminalColumn);
 	const natural = (column: Column<T>) => {
 		if (column.width) return column.width;
 		let widest = column.header.length;

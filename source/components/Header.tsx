@@ -8,6 +8,7 @@ import {Box} from 'ink';
 import {Text} from './Styled.js';
 import {colorEnabled} from '../text/terminal.js';
 import {truncate} from '../text/cells.js';
+import {sanitizeForTerminal} from '../text/sanitize.js';
 
 export type HeaderProps = {
 	readonly width: number;
@@ -25,9 +26,12 @@ const statusText = {connected: '● connected', reconnecting: '○ reconnecting'
 const statusColor = {connected: 'green', reconnecting: 'red', connecting: 'yellow'} as const;
 
 /** The header's text parts for `width` cells (exported for tests). */
-export function headerLayout({width, title, location, user, version, badges, status}: Omit<HeaderProps, 'width'> & {width: number}): {left: string; badges: string; status: string} {
-	const who = `${user}@${location}`;
-	const badgeText = badges.map(b => `[${b}]`).join(' ');
+export function headerLayout({width, title: rawTitle, location, user, version: rawVersion, badges, status}: Omit<HeaderProps, 'width'> & {width: number}): {left: string; badges: string; status: string} {
+	// The server's version string, the user, host and organization badge come from outside: safe before measured.
+	const title = sanitizeForTerminal(rawTitle);
+	const version = rawVersion === undefined ? undefined : sanitizeForTerminal(rawVersion);
+	const who = sanitizeForTerminal(`${user}@${location}`);
+	const badgeText = badges.map(b => `[${sanitizeForTerminal(b)}]`).join(' ');
 	const fits = (left: string, state: string) => left.length + 1 + badgeText.length + 1 + state.length <= width;
 	const join = (...parts: Array<string | undefined>) => parts.filter(Boolean).join('  ');
 	const full = statusText[status];

@@ -6,6 +6,7 @@ import {Text} from './Styled.js';
 import asciichart from 'asciichart';
 import {labelDigits, monthAxisLabels, renderXAxis, resample} from '../text/charts.js';
 import {colorEnabled} from '../text/terminal.js';
+import {sanitizeForTerminal} from '../text/sanitize.js';
 
 export type ChartColor = 'green' | 'yellow' | 'cyan' | 'magenta' | 'red' | 'blue' | 'white';
 
@@ -139,14 +140,14 @@ function paint(text: string, color: ChartColor | undefined, enabled: boolean): s
 
 export function legendText(layout: Extract<ChartLayout, {kind: 'chart'}>, series: readonly ChartSeries[], color: boolean): string {
 	return layout.legend
-		.map(item => `${paint(item.sample, seriesColor(series, item.series), color)} ${item.name}${item.missing ? ' (no data)' : ''}`)
+		.map(item => `${paint(item.sample, seriesColor(series, item.series), color)} ${sanitizeForTerminal(item.name)}${item.missing ? ' (no data)' : ''}`)
 		.join('   ');
 }
 
 /** The chart as text for stdout (ANSI colors only when `input.color`). */
 export function chartText(input: ChartInput): string {
 	const layout = layoutChart(input);
-	if (layout.kind === 'empty') return layout.message;
+	if (layout.kind === 'empty') return sanitizeForTerminal(layout.message, {oneLine: false});
 	const body = layout.lines.map(line => line.map(segment => paint(segment.text, segment.series === undefined ? undefined : seriesColor(input.series, segment.series), input.color)).join(''));
 	return [...body, ' '.repeat(layout.plotStart) + legendText(layout, input.series, input.color)].join('\n');
 }

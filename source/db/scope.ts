@@ -1,4 +1,5 @@
 // Organization scope (--org, :org): which organization, and connections that see only it through row-level security.
+import {parseIdentifier} from '../text/parse.js';
 import type {Sql} from 'postgres';
 import {NotFoundError, PrivilegeError} from '../model/errors.js';
 import {connect, readTarget, requireSchema, resolveTarget, type ConnectOptions, type ConnectionRequest, type ConnectionTarget} from './connection.js';
@@ -168,7 +169,9 @@ export type BrowseConnection = {sql: Sql; organization: OrganizationRef | null; 
  * returns a handle whose every transaction sets the organization (SET LOCAL), and proves the scope took effect.
  * The pool itself stays free of tenant state; ending the returned handle ends the pool.
  */
-export async function openScoped(target: ConnectionTarget, org: string, options: ConnectOptions = {}, base: TransactionScope = {readOnly: options.readOnly ?? false}): Promise<ScopedConnection> {
+export async function openScoped(target: ConnectionTarget, rawOrg: string, options: ConnectOptions = {}, base: TransactionScope = {readOnly: options.readOnly ?? false}): Promise<ScopedConnection> {
+	// An empty --org is a typo, not "no organization": refused before connecting, never run unscoped.
+	const org = parseIdentifier(rawOrg, '--org');
 	const pool = await connect(target, options);
 	try {
 		const unscoped = scopedHandle(pool, base);
@@ -194,7 +197,7 @@ export async function openScoped(target: ConnectionTarget, org: string, options:
 export async function openBrowse(target: ConnectionTarget, org: string | undefined, options: ConnectOptions = {}): Promise<BrowseConnection> {
 	const where = readTarget(target);
 	const base: ConnectOptions = {...options, readOnly: true};
-	if (org) return openScoped(where, org, base, browseScope);
+	if (org !== undefined) return openScoped(where, org, base, browseScope);
 	const sql = scopedHandle(await connect(where, base), browseScope);
 	try {
 		await requireSchema(sql, where);

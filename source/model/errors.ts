@@ -32,17 +32,20 @@ export function exitCodeFor(error: unknown): number {
 	return error instanceof EvfleetError ? error.exitCode : 1;
 }
 
-/** The one or two lines a person sees for an error; the stack only with --debug. */
-export function formatError(error: unknown, {debug = false}: {debug?: boolean} = {}): string {
+/**
+ * The one or two lines a person sees for an error; the stack only with --debug. `clean` makes each server-made
+ * string (message, hint) safe for where it is written (text/sanitize's formatErrorForTerminal passes the sanitizer).
+ */
+export function formatError(error: unknown, {debug = false, clean = (text: string) => text}: {debug?: boolean; clean?: (text: string, multiline?: boolean) => string} = {}): string {
 	if (error instanceof EvfleetError) {
-		const lines = [`evfleet: ${error.message}`];
-		if (error.hint) lines.push(`  ${error.hint}`);
-		if (debug && error.stack) lines.push(error.stack);
+		const lines = [`evfleet: ${clean(error.message)}`];
+		if (error.hint) lines.push(`  ${clean(error.hint)}`);
+		if (debug && error.stack) lines.push(clean(error.stack, true));
 		return lines.join('\n');
 	}
 	const message = error instanceof Error ? error.message : String(error);
-	const lines = [`evfleet: ${message}`];
-	if (debug && error instanceof Error && error.stack) lines.push(error.stack);
+	const lines = [`evfleet: ${clean(message)}`];
+	if (debug && error instanceof Error && error.stack) lines.push(clean(error.stack, true));
 	// An evfleet table or function missing: the database has no (or an older) evfleet schema.
 	else if (['42P01', '42883'].includes((error as {code?: string} | null)?.code ?? '')) lines.push('  the database lacks (part of) the evfleet schema: run evfleet db migrate');
 	else lines.push('  run again with --debug for details');

@@ -2,8 +2,9 @@
 // and tables as the console view, sized to the terminal, colored only when colors are on.
 import {chartHeight} from '../text/charts.js';
 import {chartText} from '../components/LineChart.js';
-import type {Column} from '../components/DataTable.js';
+import {terminalColumn, type Column} from '../components/DataTable.js';
 import {renderRows, type OutputFormat} from './output.js';
+import {sanitizeForTerminal} from '../text/sanitize.js';
 import type {BatteryReport, EnergyReport} from '../model/battery-data.js';
 import {columnsForWidth, describeRefreshStatus, energySummary, fadeLegend, fadeColumns, temperatureBarColumn, temperatureColumns, v2gColumns} from './battery-format.js';
 
@@ -11,22 +12,26 @@ export type TextOptions = {width: number; rows: number | undefined; color: boole
 
 function table<T>(rows: readonly T[], columns: readonly Column<T>[], {width, format, color}: TextOptions): string {
 	if (rows.length === 0) return '(none)';
+	columns = columns.map(terminalColumn);
 	const kept = format === 'table' ? columnsForWidth(columns, rows, width) : [...columns].filter(column => column.header !== '');
 	const cells = rows.map(row => Object.fromEntries(kept.map(column => [column.key, column.value(row)])));
 	return renderRows(cells, kept.map(column => ({key: column.key, header: column.header, ...(column.align ? {align: column.align} : {})})), format, {color});
 }
 
+// The report's own lines carry scope labels and names from the database: sanitized before any color is added.
 function heading(text: string, color: boolean): string {
-	return color ? `\u001B[1m${text}\u001B[22m` : text;
+	const safe = sanitizeForTerminal(text);
+	return color ? `\u001B[1m${safe}\u001B[22m` : safe;
 }
 
 function warningLine(text: string, color: boolean): string {
-	return color ? `\u001B[33m! ${text}\u001B[39m` : `! ${text}`;
+	const safe = sanitizeForTerminal(text);
+	return color ? `\u001B[33m! ${safe}\u001B[39m` : `! ${safe}`;
 }
 
 function freshness(report: BatteryReport | EnergyReport, options: TextOptions): string[] {
 	const {text, warning} = describeRefreshStatus(report.refresh);
-	return warning ? [text, warningLine(warning, options.color)] : [text];
+	return warning ? [sanitizeForTerminal(text), warningLine(warning, options.color)] : [sanitizeForTerminal(text)];
 }
 
 export function batteryText(report: BatteryReport, options: TextOptions): string {
@@ -60,8 +65,8 @@ export function energyText(report: EnergyReport, options: TextOptions): string {
 		heading(`Energy — ${report.scope.label}, last ${report.months} months`, options.color),
 		...freshness(report, options),
 		'',
-		energySummary(report),
-		`Wh/km per week (net of regeneration) vs the ${report.peerLabel}`,
+		sanitizeForTerminal(energySummary(report), {oneLine: false}),
+		sanitizeForTerminal(`Wh/km per week (net of regeneration) vs the ${report.peerLabel}`),
 		chartText({
 			series: report.series,
 			dates: report.dates,

@@ -1,12 +1,19 @@
 // Plain-text descriptions of maintenance plans and results, shared by the screen, the dialog and the
-// non-interactive commands (no Ink, no database).
+// non-interactive commands (no Ink, no database). Plans carry server strings (a backend's query text, object
+// names, error messages): every line is one terminal-safe line.
 import {formatDuration} from '../text/formats.js';
+import {sanitizeForTerminal} from '../text/sanitize.js';
 import type {ActionPlan, ActionResult} from '../model/maintenance.js';
 
-/** The plan as lines: title, notes, the exact SQL, what it affects. */
+/** One line, its indent kept. */
+const line = (text: string) => `${/^ */.exec(text)![0]}${sanitizeForTerminal(text)}`;
+const safe = (lines: string[]) => lines.map(line);
+
+/** The plan as lines: title, notes, the exact SQL (its own line breaks kept, control characters shown), what it affects. */
 export function planLines(plan: ActionPlan): string[] {
-	const lines = [plan.title, ...plan.notes.map(note => `  note: ${note}`), 'SQL:', ...plan.steps.map(step => `  ${step.sql};`), 'Affects:'];
-	lines.push(...(plan.affects.length > 0 ? plan.affects.map(a => `  ${a.object}: ${a.change}`) : ['  nothing']));
+	const sql = plan.steps.map(step => `  ${sanitizeForTerminal(step.sql, {oneLine: false})};`);
+	const lines = [...safe([plan.title, ...plan.notes.map(note => `  note: ${note}`)]), 'SQL:', ...sql, 'Affects:'];
+	lines.push(...safe(plan.affects.length > 0 ? plan.affects.map(a => `  ${a.object}: ${a.change}`) : ['  nothing']));
 	return lines;
 }
 
@@ -24,7 +31,7 @@ export function describeResult(plan: ActionPlan, result: ActionResult): string[]
 	for (const leftover of result.leftovers) lines.push(`  ${leftover}`);
 	if (result.auditError) lines.push(`AUDIT NOT WRITTEN: ${result.auditError}; the action above was ${result.outcome === 'done' ? 'carried out' : result.outcome} without its maintenance_log record`);
 	else if (result.auditNote) lines.push(`  ${result.auditNote}`);
-	return lines;
+	return safe(lines);
 }
 
 /** Exit code for a result: 0 done (and audited), 1 otherwise. */

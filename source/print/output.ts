@@ -1,12 +1,15 @@
 // Non-interactive output: a cli-table3 table on a terminal, tab-separated rows in a pipe, --json, --csv.
+// Every table, TSV and CSV cell and header passes the terminal sanitizer here (one choke point, so a command
+// cannot forget it); JSON carries the values exactly.
 import Table from 'cli-table3';
 import {UsageError} from '../model/errors.js';
 import {colorEnabled} from '../text/terminal.js';
+import {sanitizeForTerminal} from '../text/sanitize.js';
 
 export type Column<Row> = {
 	key: keyof Row & string;
 	header: string;
-	/** Text for table, TSV and CSV; JSON always carries the raw value. */
+	/** Text for table, TSV and CSV (sanitized after it); JSON always carries the raw value. */
 	format?: (value: Row[keyof Row], row: Row) => string;
 	align?: 'left' | 'right';
 	/** Which columns a narrow terminal keeps (higher stays longer); without it a column is never dropped. */
@@ -36,10 +39,13 @@ export function formatValue(value: unknown): string {
 	return String(value);
 }
 
+/** A cell as printed: formatted, then made terminal-safe on one line (control characters shown as `\x1b`; its spacing kept). */
 function cell<Row>(row: Row, column: Column<Row>): string {
 	const value = row[column.key];
-	return column.format ? column.format(value, row) : formatValue(value);
+	return sanitizeForTerminal(column.format ? column.format(value, row) : formatValue(value), {keepSpaces: true});
 }
+
+const header = (column: {header: string}) => sanitizeForTerminal(column.header);
 
 function csvField(text: string): string {
 	return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
@@ -63,7 +69,7 @@ export type RenderOptions = {
 
 /** The columns that fit in width as a table (borders included), dropping droppable ones lowest priority first. */
 export function fitColumns<Row>(rows: readonly Row[], columns: ReadonlyArray<Column<Row>>, width: number): Array<Column<Row>> {
-	const widths = new Map(columns.map(column => [column, Math.max([...column.header].length, ...rows.map(row => [...cell(row, column)].length))]));
+	const widths = new Map(columns.map(column => [column, Math.max([...header(column)].length, ...rows.map(row => [...cell(row, column)].length))]));
 	const kept = [...columns];
 	const total = () => kept.reduce((sum, column) => sum + widths.get(column)! + 3, 1);
 	while (total() > width) {
@@ -83,12 +89,12 @@ export function renderRows<Row>(rows: readonly Row[], columns: ReadonlyArray<Col
 		case 'csv':
 			return [columns.map(column => csvField(column.key)), ...rows.map(row => columns.map(column => csvField(cell(row, column))))].map(line => line.join(',')).join('\n');
 		case 'tsv':
-			return [columns.map(column => column.header), ...rows.map(row => columns.map(column => tsvField(cell(row, column))))].map(line => line.join('\t')).join('\n');
+			return [columns.map(header), ...rows.map(row => columns.map(column => tsvField(cell(row, column))))].map(line => line.join('\t')).join('\n');
 		case 'table': {
 			if (options.width) columns = fitColumns(rows, columns, options.width);
 			const color = options.color ?? colorEnabled();
 			const table = new Table({
-				head: columns.map(column => column.header),
+				head: columns.map(header),
 				colAligns: columns.map(column => column.align ?? 'left'),
 				style: color ? {head: ['cyan'], border: ['grey']} : {head: [], border: []},
 				...(options.compact ? {chars: compactChars} : {}),

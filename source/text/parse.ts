@@ -80,3 +80,21 @@ export function parseCount(text: string, what = '--limit', max = 1_000_000, noun
 export function parseLimit(text: string | undefined, {fallback, max = 1000, noun}: {fallback: number; max?: number; noun?: string}): number {
 	return text === undefined ? fallback : parseCount(text, '--limit', max, noun);
 }
+
+/**
+ * A name or id the person typed (--org, --fleet, --vehicle, a VIN): trimmed, never empty. An empty one is refused
+ * (exit 2) rather than read as "none given", which would run unscoped.
+ */
+export function parseIdentifier(text: string, what: string): string {
+	const trimmed = text.trim();
+	if (trimmed === '') throw new UsageError(`${what} is empty`, `give a name or id, or leave ${what} out`);
+	return trimmed;
+}
+
+/** The scope options shared by browse, watch and report commands, checked before anything connects. */
+export function checkIdentifiers(options: {org?: string | undefined; fleet?: string | undefined; vehicle?: string | undefined}): void {
+	for (const key of ['org', 'fleet', 'vehicle'] as const) {
+		const value = options[key];
+		if (value !== undefined) parseIdentifier(value, `--${key}`);
+	}
+}

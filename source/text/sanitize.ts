@@ -1,6 +1,7 @@
 // The one sanitizer for strings from the database (names, query texts, audit fields, errors) on their way to a
 // terminal: control characters are shown visibly (`\x1b`, `\x07`, `\u202e`), never emitted, so a query text
 // cannot move the cursor, retitle the window, or reorder what the person reads. JSON output never goes through it.
+import {formatError} from '../model/errors.js';
 
 /** C0 (but tab and newline, handled below), DEL, C1, and the Unicode bidi controls a "trojan source" text uses. */
 // eslint-disable-next-line no-control-regex -- matching control characters is this module's whole job
@@ -14,14 +15,22 @@ const visible = (char: string): string => {
 export type SanitizeOptions = {
 	/** One line (the default): tabs, newlines and runs of spaces become one space, and the ends are trimmed. */
 	oneLine?: boolean;
+	/** With oneLine: line breaks and tabs still become spaces, but runs of spaces and the ends stay (a printer's own layout, e.g. a tree's indent). */
+	keepSpaces?: boolean;
 };
 
 /**
  * `s` safe to write to a terminal. One line by default (lists, tables, plain rows); `{oneLine: false}` keeps
  * newlines and tabs (the full query text on enter) and shows a carriage return as `\x0d`.
  */
-export function sanitizeForTerminal(s: string | null | undefined, {oneLine = true}: SanitizeOptions = {}): string {
+export function sanitizeForTerminal(s: string | null | undefined, {oneLine = true, keepSpaces = false}: SanitizeOptions = {}): string {
 	if (s === null || s === undefined) return '';
+	if (oneLine && keepSpaces) return s.replace(/\r\n|[\t\n\r\f\v]/g, ' ').replace(unsafe, visible);
 	if (oneLine) return s.replace(/[\t\n\r\f\v ]+/g, ' ').trim().replace(unsafe, visible);
 	return s.replace(unsafe, visible);
+}
+
+/** An error's lines for stderr or a screen: message and hint are one terminal-safe line each (a server's error text too). */
+export function formatErrorForTerminal(error: unknown, {debug = false}: {debug?: boolean} = {}): string {
+	return formatError(error, {debug, clean: (text, multiline) => sanitizeForTerminal(text, {oneLine: !multiline})});
 }

@@ -28,4 +28,9 @@ describe('sanitizeForTerminal', () => {
 		expect(sanitizeForTerminal("where name = 'Zürich 東京 🚗'")).toBe("where name = 'Zürich 東京 🚗'");
 		expect(sanitizeForTerminal(null)).toBe('');
 	});
+
+	it('keepSpaces: one line, control characters visible, the printer\'s own spacing kept', () => {
+		expect(sanitizeForTerminal('│  └─ 102\nforged\u001B[2J', {keepSpaces: true})).toBe('│  └─ 102 forged\\x1b[2J');
+		expect(sanitizeForTerminal('  a\r\nb  ', {keepSpaces: true})).toBe('  a b  ');
+	});
 });

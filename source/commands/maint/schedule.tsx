@@ -1,6 +1,7 @@
 import React, {useEffect, useState} from 'react';
 import zod from 'zod';
-import {Box, Text, useApp} from 'ink';
+import {Box, useApp} from 'ink';
+import {Text} from '../../components/Styled.js';
 import Task from '../../app/Task.js';
 import {ConfirmDialog} from '../../components/ConfirmDialog.js';
 import {UsageError} from '../../model/errors.js';

@@ -1,7 +1,8 @@
 import React, {useState} from 'react';
 import zod from 'zod';
 import {argument} from 'pastel';
-import {Box, Text, useApp, useStdout} from 'ink';
+import {Box, useApp, useStdout} from 'ink';
+import {Text} from '../../components/Styled.js';
 import Task from '../../app/Task.js';
 import {ConfirmDialog} from '../../components/ConfirmDialog.js';
 import {connect, resolveTarget} from '../../db/connection.js';
