@@ -10,7 +10,7 @@ import {useKeyBindings, type KeyBinding} from '../app/keys.js';
 import {RefreshLine} from '../app/RefreshLine.js';
 import {refreshBindings, refreshKeys, useNow, useRefresh, useReportConnectionLoss} from '../app/use-refresh.js';
 import type {Clock} from '../app/refresh.js';
-import {DataTable, useListNavigation, type Column} from '../components/DataTable.js';
+import {DataTable, layoutColumns, useListNavigation, type Column} from '../components/DataTable.js';
 import {FilterInput} from '../components/FilterInput.js';
 import {Spinner} from '../components/Spinner.js';
 import {buildBlockerTree, filterBlockerTree, flattenBlockerTree, rootBlockers, type ActivityBackend, type ActivityLine, type ActivitySort, type ActivitySource} from '../model/activity.js';
@@ -97,21 +97,35 @@ function queryText(b: ActivityBackend): string {
 	return b.state === null ? '(hidden)' : clean(b.query);
 }
 
-function columnsFor(cluster: boolean): Array<Column<ActivityLine>> {
+/** Minimum width the query keeps before columns are dropped; it then gets whatever the others leave. */
+const queryMinWidth = 20;
+
+function columnsFor(cluster: boolean, lines: readonly ActivityLine[]): Array<Column<ActivityLine>> {
+	// The tree branches and pid are never cut: a cut branch would hide who waits for whom.
+	const pidWidth = Math.min(30, Math.max(3, ...lines.map(l => treePrefix(l).length + String(l.backend.pid).length)));
 	return [
-		{key: 'pid', header: 'pid', value: l => `${treePrefix(l)}${l.backend.pid}`, minWidth: 5, maxWidth: 24, priority: 0, color: l => (l.blockedCount > 0 ? 'red' : l.backend.blockedBy.length > 0 ? 'yellow' : undefined)},
+		{key: 'pid', header: 'pid', value: l => `${treePrefix(l)}${l.backend.pid}`, width: pidWidth, priority: 0, color: l => (l.blockedCount > 0 ? 'red' : l.backend.blockedBy.length > 0 ? 'yellow' : undefined)},
 		{key: 'blocks', header: 'blk', value: l => (l.blockedCount > 0 ? String(l.blockedCount) : ''), width: 3, align: 'right', priority: 3},
 		...(cluster ? [{key: 'db', header: 'database', value: (l: ActivityLine) => clean(l.backend.database), minWidth: 6, maxWidth: 14, priority: 4} as Column<ActivityLine>] : []),
 		{key: 'user', header: 'user', value: l => clean(l.backend.user), minWidth: 4, maxWidth: 12, priority: 2},
 		{key: 'app', header: 'application', value: l => clean(l.backend.application), minWidth: 4, maxWidth: 14, priority: 5},
 		{key: 'client', header: 'client', value: l => clientText(l.backend), maxWidth: 21, priority: 7},
 		{key: 'state', header: 'state', value: l => stateText(l.backend), minWidth: 6, maxWidth: 13, priority: 1},
-		{key: 'wait', header: 'wait', value: l => (l.backend.waitEventType ? clean(`${l.backend.waitEventType}:${l.backend.waitEvent ?? '?'}`) : ''), minWidth: 4, maxWidth: 18, priority: 4},
-		{key: 'lock', header: 'lock', value: lockText, minWidth: 6, maxWidth: 22, priority: 3},
+		// wait and lock are dropped whole rather than cut: "Exclus…" tells nothing.
+		{key: 'wait', header: 'wait', value: l => (l.backend.waitEventType ? clean(`${l.backend.waitEventType}:${l.backend.waitEvent ?? '?'}`) : ''), maxWidth: 18, priority: 4},
+		{key: 'lock', header: 'lock', value: lockText, maxWidth: 24, priority: 2},
 		{key: 'xact', header: 'xact', value: l => formatSeconds(l.backend.xactSeconds), width: 5, align: 'right', priority: 2},
 		{key: 'age', header: 'age', value: l => formatSeconds(l.backend.querySeconds), width: 5, align: 'right', priority: 1},
-		{key: 'query', header: 'query', value: l => queryText(l.backend), minWidth: 12, maxWidth: 400, priority: 0},
+		{key: 'query', header: 'query', value: l => queryText(l.backend), width: queryMinWidth, priority: 0},
 	];
+}
+
+/** The columns that fit, with the query widened to the rest of the line. */
+function fittedColumns(cluster: boolean, lines: readonly ActivityLine[], width: number): Array<Column<ActivityLine>> {
+	const layout = layoutColumns(columnsFor(cluster, lines), lines, width);
+	const used = 2 + layout.reduce((sum, l) => sum + l.width, 0) + Math.max(0, layout.length - 1);
+	const rest = Math.max(0, width - used);
+	return layout.map(({column, width: w}) => ({...column, width: column.key === 'query' ? w + rest : w}));
 }
 
 /** The selected backend in full: who, what it waits for, and its whole query text (control characters shown, not run). */
@@ -138,7 +152,6 @@ function BackendDetail({line, width, height}: {readonly line: ActivityLine; read
 			<Text bold>query</Text>
 			<Box flexDirection="column" height={room} overflow="hidden">
 				{queryLines.map((queryLine, i) => (
-					// eslint-disable-next-line react/no-array-index-key -- lines of one text, in order
 					<Text key={i} wrap="wrap">{queryLine || ' '}</Text>
 				))}
 			</Box>
@@ -171,6 +184,7 @@ export default function ActivityScreen(props: ActivityScreenProps) {
 	const selected = lines[nav.selected];
 	const detail = detailPid === null ? undefined : lines.find(line => line.backend.pid === detailPid);
 	const canAct = Boolean(actions) && !actions?.readOnly;
+	const columns = useMemo(() => fittedColumns(snapshot?.scope === 'cluster', lines, width), [snapshot, lines, width]);
 
 	const start = useCallback((verb: 'cancel' | 'terminate', line: ActivityLine | undefined) => {
 		if (!line) return;
@@ -240,7 +254,7 @@ export default function ActivityScreen(props: ActivityScreenProps) {
 	} else if (lines.length === 0) {
 		body = <Text dimColor>{filter ? `no backend matches "${clean(filter)}" — esc clears the filter` : `no other backends on ${scope}`}</Text>;
 	} else {
-		body = <DataTable columns={columnsFor(snapshot.scope === 'cluster')} rows={lines} width={width} height={tableHeight} selected={nav.selected} offset={nav.offset} rowKey={l => String(l.backend.pid)}/>;
+		body = <DataTable columns={columns} rows={lines} width={width} height={tableHeight} selected={nav.selected} offset={nav.offset} rowKey={l => String(l.backend.pid)}/>;
 	}
 
 	return (
