@@ -35,13 +35,13 @@ const keyTable = {
 	bottom: {key: 'g/G', match: ['G', 'end'], label: 'top/bottom', help: ''},
 	pageUp: {key: 'PgUp/PgDn', match: ['pageup'], label: 'page', help: 'page up / down'},
 	pageDown: {key: 'PgUp/PgDn', match: ['pagedown'], label: 'page', help: ''},
-	open: {key: 'enter', match: ['enter'], label: 'full query', help: 'the selected backend in full: its whole query text, lock, blockers'},
+	open: {key: 'enter', match: ['enter'], label: 'details', help: 'the selected backend in full: its whole query text, lock, blockers'},
 	close: {key: 'esc', match: ['escape', 'enter'], label: 'close', help: ''},
 	sort: {key: 's', match: ['s'], label: 'sort', help: 'sort by age (transaction, else running query) / by how many wait behind a backend'},
 	all: {key: 'a', match: ['a'], label: 'all dbs', help: 'every database of the cluster / only this database'},
 	filter: {key: '/', match: ['/'], label: 'filter', help: 'filter: pid, user, application, client, state, wait, query, relation (blockers stay shown); esc clears'},
 	clear: {key: 'esc', match: ['escape'], label: 'clear filter', help: ''},
-	cancel: {key: 'c', match: ['c'], label: 'cancel query', help: 'cancel the selected backend\'s query (pg_cancel_backend), after a y/N confirmation; audited'},
+	cancel: {key: 'c', match: ['c'], label: 'cancel', help: 'cancel the selected backend\'s query (pg_cancel_backend), after a y/N confirmation; audited'},
 	terminate: {key: 'k', match: ['k'], label: 'terminate', help: 'terminate the selected backend (pg_terminate_backend); type its pid to confirm; audited'},
 } as const;
 
