@@ -130,6 +130,7 @@ describe('ActivityScreen', () => {
 		const {lastFrame, stdin} = open(source);
 		let frame = await waitForFrame(lastFrame, f => f.includes('select long'));
 		// By age the blocker still comes first (root blockers lead), then the longest transaction.
+		expect(frame.indexOf('› 100')).toBeLessThan(frame.indexOf('select long'));
 		stdin.write('s');
 		frame = await waitForFrame(lastFrame, f => f.includes('sort: blocked'));
 		expect(frame.indexOf('100')).toBeLessThan(frame.indexOf('select long'));
