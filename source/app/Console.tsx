@@ -7,7 +7,9 @@ import type {Sql} from 'postgres';
 import {describeAddress, describeTarget, type ConnectionTarget} from '../db/connection.js';
 import {createConsoleData} from './console-data.js';
 import {serverInfo} from '../db/queries/server.js';
-import {openBrowse} from '../db/scope.js';
+import {createSql} from '../db/connection.js';
+import {createActivitySource} from '../db/queries/activity.js';
+import {browseScopeWith, openBrowse, scopedHandle} from '../db/scope.js';
 import {exitCodeFor} from '../model/errors.js';
 import {formatErrorForTerminal} from '../text/sanitize.js';
 import {shortServerVersion} from '../text/formats.js';
@@ -33,6 +35,8 @@ export type ConsoleProps = {
 	readonly notice?: string;
 	/** The config file's keymap (default: read from the config file). */
 	readonly keymapConfig?: unknown;
+	/** How long a browse or live query may run before the server cancels it (--statement-timeout; 0 = no limit). */
+	readonly statementTimeoutMs?: number;
 };
 
 type Connected = {sql: Sql; data: ConsoleData; org?: string; close(): Promise<void>};
@@ -42,17 +46,21 @@ type Connected = {sql: Sql; data: ConsoleData; org?: string; close(): Promise<vo
 // (measured: 0.8 s of JIT for a 90 ms live-routes query on the large seed).
 const poolOptions = {max: 4, onNotice: () => {}};
 
-async function open(target: ConnectionTarget, org: string | undefined, readOnly: boolean): Promise<Connected> {
-	const browse = await openBrowse(target, org, poolOptions);
+async function open(target: ConnectionTarget, org: string | undefined, readOnly: boolean, statementTimeoutMs: number | undefined): Promise<Connected> {
+	const browse = await openBrowse(target, org, {...poolOptions, statementTimeoutMs});
 	// With a replica (--read-url), the maintenance view reads the primary it acts on.
-	const primary = target.read ? await openBrowse({...target, read: undefined}, org, {...poolOptions, max: 2}).catch(async error => {
+	const primary = target.read ? await openBrowse({...target, read: undefined}, org, {...poolOptions, max: 2, statementTimeoutMs}).catch(async error => {
 		await browse.sql.end({timeout: 1});
 		throw error;
 	}) : undefined;
+	// Activity reads the primary (where cancel and terminate act), unscoped (it is not tenant data, and a scoped role
+	// would see other roles' queries hidden), on a pool of one: a refresh stuck on a lock holds one backend, no more.
+	// createSql connects on the first query: a console that never opens :activity never holds it.
+	const activitySql = scopedHandle(createSql({...target, read: undefined}, {readOnly: true, max: 1, onNotice: () => {}}), browseScopeWith(statementTimeoutMs));
 	const close = async () => {
-		await Promise.all([browse.sql.end({timeout: 1}), primary?.sql.end({timeout: 1})]);
+		await Promise.all([browse.sql.end({timeout: 1}), primary?.sql.end({timeout: 1}), activitySql.end({timeout: 1})]);
 	};
-	const data = createConsoleData(browse.sql, target, {readOnly, ...(primary ? {primary: primary.sql} : {})});
+	const data = {...createConsoleData(browse.sql, target, {readOnly, ...(primary ? {primary: primary.sql} : {})}), activity: createActivitySource(activitySql)};
 	return {sql: browse.sql, data, close, ...(browse.organization ? {org: browse.organization.slug} : {})};
 }
 
@@ -62,7 +70,7 @@ function sessionLocation(target: ConnectionTarget): string {
 	return target.read ? `${primary} · reads ${describeAddress(target.read)}` : primary;
 }
 
-export default function Console({target, org, initialView, debug = false, readOnly: readOnlyOption = false, registry, keymapConfig, notice}: ConsoleProps) {
+export default function Console({target, org, initialView, debug = false, readOnly: readOnlyOption = false, registry, keymapConfig, notice, statementTimeoutMs}: ConsoleProps) {
 	const {exit} = useApp();
 	// A profile saved with --readonly turns actions off as the option does.
 	const readOnly = readOnlyOption || target.readonly === true;
@@ -95,7 +103,7 @@ export default function Console({target, org, initialView, debug = false, readOn
 	useEffect(() => {
 		if (keymap instanceof Error) return fail(keymap);
 		let cancelled = false;
-		open(target, org, readOnly).then(
+		open(target, org, readOnly, statementTimeoutMs).then(
 			async opened => {
 				if (cancelled) return void opened.close();
 				current.current = opened;
@@ -130,7 +138,7 @@ export default function Console({target, org, initialView, debug = false, readOn
 			notice={notice}
 			initialArg={rest.join(' ') || undefined}
 			onOrgChange={async next => {
-				const opened = await open(target, next, readOnly);
+				const opened = await open(target, next, readOnly, statementTimeoutMs);
 				const previous = current.current;
 				current.current = opened;
 				setConnected(opened);

@@ -28,7 +28,7 @@ export function describeReplicaLag(lagMs: number | null): string {
 export function RefreshLine({state, now, width, note, replicaLagMs}: RefreshLineProps) {
 	const color = colorEnabled();
 	const {text, tone} = describeRefresh(state, now);
-	const prefix = tone === 'error' ? '✖ ' : tone === 'warning' && state.slow ? '⚠ ' : '';
+	const prefix = tone === 'error' ? '✖ ' : tone === 'warning' && (state.slow || state.inFlight) ? '⚠ ' : '';
 	const lag = replicaLagMs === undefined || state.error ? undefined : describeReplicaLag(replicaLagMs);
 	const line = [prefix + text, lag, note].filter(Boolean).join('  ·  ');
 	return (

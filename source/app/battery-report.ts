@@ -22,7 +22,7 @@ export async function runAnalytics(kind: 'battery' | 'energy', options: Analytic
 	if (options.fleet && options.vehicle) throw new UsageError('--fleet and --vehicle cannot be used together', 'a vehicle is always compared with its own fleet');
 	const format = chooseFormat({json: options.json});
 	// Heavy modules load only when the command runs (Pastel imports every command file at startup).
-	const [{resolveTarget}, {openBrowse}, {resolveScope}, sources, text] = await Promise.all([
+	const [{resolveTarget}, {openBrowse, commandStatementTimeoutMs}, {resolveScope}, sources, text] = await Promise.all([
 		import('../db/connection.js'),
 		import('../db/scope.js'),
 		import('../db/queries/battery.js'),
@@ -30,7 +30,7 @@ export async function runAnalytics(kind: 'battery' | 'energy', options: Analytic
 		import('../print/battery-text.js'),
 	]);
 	const target = resolveTarget(options);
-	const {sql} = await openBrowse(target, options.org, {max: 4});
+	const {sql} = await openBrowse(target, options.org, {max: 4, statementTimeoutMs: commandStatementTimeoutMs});
 	try {
 		const scope = await resolveScope(sql, {org: options.org, fleet: options.fleet, vehicle: options.vehicle});
 		const report = kind === 'battery' ? await sources.loadBatteryReport(sql, scope, {months, limit}) : await sources.loadEnergyReport(sql, scope, {months});

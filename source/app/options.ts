@@ -36,6 +36,7 @@ export const actionOptions = zod.object({
 export const consoleViewNames = [
 	'orgs', 'organizations', 'fleets', 'fleet', 'vehicles', 'vs', 'vehicle', 'v', 'inspect', 'users', 'people',
 	'live', 'l', 'charging', 'ch', 'routes', 'rt', 'battery', 'bat', 'energy', 'maint', 'maintenance', 'm',
+	'activity', 'act', 'top',
 ] as const;
 
 /** `--view NAME [ARG]`: the name must be a view's name or alias (exit 2 otherwise). */
@@ -43,6 +44,6 @@ export function checkViewOption(text: string | undefined): void {
 	if (text === undefined) return;
 	const name = text.trim().split(/\s+/)[0]?.toLowerCase() ?? '';
 	if (!(consoleViewNames as readonly string[]).includes(name)) {
-		throw new UsageError(`unknown --view "${text}"`, 'use one of: orgs, fleets, vehicles, vehicle <VIN|plate|id>, users, live, charging, routes, battery, maint');
+		throw new UsageError(`unknown --view "${text}"`, 'use one of: orgs, fleets, vehicles, vehicle <VIN|plate|id>, users, live, charging, routes, battery, maint, activity');
 	}
 }

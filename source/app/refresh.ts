@@ -29,6 +29,8 @@ export type RefreshState<T> = {
 	readonly generation: number;
 	readonly loading: boolean;
 	readonly inFlight: boolean;
+	/** When the load in flight started (clock ms): a refresh stuck on a lock shows how long it has been waiting. */
+	readonly runningSince: number | undefined;
 	readonly paused: boolean;
 	readonly intervalMs: number;
 	/** When the latest successful refresh finished (clock ms). */
@@ -40,6 +42,8 @@ export type RefreshState<T> = {
 	readonly error: Error | undefined;
 	/** The error looks like a lost connection (banner: "connection lost — retrying in 4 s"). */
 	readonly connectionLost: boolean;
+	/** The load was cancelled by the server's statement_timeout: retried on the next tick, the last data kept. */
+	readonly timedOut: boolean;
 	readonly failures: number;
 	/** When the next attempt after a failure starts (clock ms). */
 	readonly retryAt: number | undefined;
@@ -66,6 +70,12 @@ export function isConnectionLost(error: unknown): boolean {
 	if ((error as Error).name === 'ConnectionError') return true;
 	const code = (error as {code?: unknown}).code;
 	return typeof code === 'string' && connectionCodes.has(code);
+}
+
+/** The server cancelled the statement because of statement_timeout (57014 is also a user's cancel: the message tells). */
+export function isStatementTimeout(error: unknown): boolean {
+	if (!error || typeof error !== 'object') return false;
+	return (error as {code?: unknown}).code === '57014' && /statement timeout/i.test((error as Error).message ?? '');
 }
 
 export function clampInterval(ms: number): number {
@@ -108,6 +118,7 @@ export class Refresher<T> {
 			generation: 0,
 			loading: true,
 			inFlight: false,
+			runningSince: undefined,
 			paused: options.paused ?? false,
 			intervalMs: clampInterval(options.intervalMs ?? defaultIntervalMs),
 			updatedAt: undefined,
@@ -115,6 +126,7 @@ export class Refresher<T> {
 			slow: false,
 			error: undefined,
 			connectionLost: false,
+			timedOut: false,
 			failures: 0,
 			retryAt: undefined,
 		};
@@ -203,7 +215,7 @@ export class Refresher<T> {
 		}
 		const startedAt = this.clock.now();
 		this.lastStart = startedAt;
-		this.update({inFlight: true, retryAt: undefined});
+		this.update({inFlight: true, runningSince: startedAt, retryAt: undefined});
 		let result: {ok: true; data: T} | {ok: false; error: Error};
 		try {
 			result = {ok: true, data: await this.load()};
@@ -220,11 +232,13 @@ export class Refresher<T> {
 				generation: this.current.generation + 1,
 				loading: false,
 				inFlight: false,
+				runningSince: undefined,
 				updatedAt: finishedAt,
 				queryMs,
 				slow: queryMs > this.current.intervalMs,
 				error: undefined,
 				connectionLost: false,
+				timedOut: false,
 				failures: 0,
 			});
 			if (!this.current.paused) {
@@ -234,14 +248,18 @@ export class Refresher<T> {
 			return;
 		}
 		const failures = this.current.failures + 1;
-		const wait = backoffMs(failures);
+		// A statement timeout is retried on the next tick (it ran alone and is gone from the server); other failures back off.
+		const timedOut = isStatementTimeout(result.error);
+		const wait = timedOut ? this.current.intervalMs : backoffMs(failures);
 		this.update({
 			loading: false,
 			inFlight: false,
+			runningSince: undefined,
 			queryMs,
 			slow: false,
 			error: result.error,
 			connectionLost: isConnectionLost(result.error),
+			timedOut,
 			failures,
 			retryAt: this.current.paused ? undefined : finishedAt + wait,
 		});
@@ -273,15 +291,27 @@ export function describeRefresh(state: RefreshState<unknown>, now: number): {tex
 		const seconds = state.retryAt === undefined ? undefined : Math.max(0, Math.ceil((state.retryAt - now) / 1000));
 		const retry = state.inFlight ? 'retrying now' : state.paused || seconds === undefined ? 'paused' : `retrying in ${seconds} s`;
 		// The countdown comes before the server's message, which may be long: a narrow terminal cuts the end.
-		const text = state.connectionLost ? `connection lost — ${retry}` : `refresh failed, ${retry}: ${firstLine(state.error.message)}`;
+		// The data still on screen is older than it looks: say how old.
+		const kept = state.updatedAt === undefined ? '' : ` · showing data from ${ageSeconds(state.updatedAt, now)}s ago`;
+		const text = state.connectionLost
+			? `connection lost — ${retry}${kept}`
+			: state.timedOut
+				? `query timed out after ${formatMs(state.queryMs ?? 0)}, ${retry}${kept}`
+				: `refresh failed, ${retry}${kept}: ${firstLine(state.error.message)}`;
 		return {text, tone: 'error'};
 	}
-	if (state.updatedAt === undefined) return {text: 'loading…', tone: 'normal'};
-	const age = Math.max(0, Math.floor((now - state.updatedAt) / 1000));
-	const parts = [`updated ${age}s ago`, `query ${formatMs(state.queryMs ?? 0)}`, `every ${formatMs(state.intervalMs)}`];
+	const running = state.inFlight && state.runningSince !== undefined ? now - state.runningSince : 0;
+	if (state.updatedAt === undefined) return {text: running >= 1000 ? `loading… (${formatMs(running)})` : 'loading…', tone: 'normal'};
+	const parts = [`updated ${ageSeconds(state.updatedAt, now)}s ago`, `query ${formatMs(state.queryMs ?? 0)}`, `every ${formatMs(state.intervalMs)}`];
 	if (state.paused) parts.unshift('PAUSED');
+	// A refresh that does not come back (a lock, a slow server) is visible as such, not as calm.
+	if (running >= Math.max(1000, state.intervalMs)) return {text: `${parts.join(' · ')} · refresh running for ${formatMs(running)}`, tone: 'warning'};
 	if (state.slow) return {text: `${parts.join(' · ')} · slow: query took longer than the interval`, tone: 'warning'};
 	return {text: parts.join(' · '), tone: state.paused ? 'warning' : 'normal'};
+}
+
+function ageSeconds(at: number, now: number): number {
+	return Math.max(0, Math.floor((now - at) / 1000));
 }
 
 export function formatMs(ms: number): string {

@@ -36,6 +36,8 @@ import type {FleetsData, OrganizationsData, UsersData, VehicleInspectorData, Veh
 import BatteryScreen, {keys as batteryKeys} from '../screens/BatteryScreen.js';
 import type {BatteryData} from '../model/battery-data.js';
 import MaintenanceScreen, {keys as maintenanceKeys} from '../screens/MaintenanceScreen.js';
+import ActivityScreen, {keys as activityKeys} from '../screens/ActivityScreen.js';
+import type {ActivitySource} from '../model/activity.js';
 import type {MaintenanceData} from '../model/maintenance-data.js';
 import type {CompletionData, CompletionKind} from '../model/completion.js';
 import OrganizationsScreen, {keys as organizationsKeys} from '../screens/OrganizationsScreen.js';
@@ -69,6 +71,8 @@ export type ConsoleData = {
 	maintenance?: MaintenanceData;
 	/** Values the `:` line completes arguments with (fleet names, VINs and plates, organization slugs). */
 	completion?: CompletionData;
+	/** Server activity (issue 17): its own one-connection pool, so a stuck refresh holds one backend at most. */
+	activity?: ActivitySource;
 	// Other issues add theirs here, optional: live?: LiveData; charging?: ChargingData; routes?: RoutesData;
 	// battery?: BatteryData; maintenance?: MaintenanceData;
 };
@@ -212,6 +216,19 @@ export const views: ViewDefinition[] = [
 				<MaintenanceScreen {...screenProps(ctx)} data={ctx.data.maintenance} setBusy={ctx.setBusy}/>
 			) : (
 				<NotAvailable title="Maintenance" width={ctx.width}/>
+			),
+	},
+	{
+		name: 'activity',
+		aliases: ['act', 'top'],
+		title: 'Activity',
+		description: 'every backend, lock waits as a blocker tree; cancel or terminate one (as pg_activity)',
+		keys: activityKeys,
+		render: ctx =>
+			ctx.data.activity ? (
+				<ActivityScreen {...screenProps(ctx)} data={ctx.data.activity} actions={ctx.data.maintenance} setBusy={ctx.setBusy}/>
+			) : (
+				<NotAvailable title="Activity" width={ctx.width}/>
 			),
 	},
 ];

@@ -7,12 +7,14 @@ import {resolveTarget} from '../db/connection.js';
 import {UsageError} from '../model/errors.js';
 import {checkViewOption, connectionOptions, scopeOptions} from '../app/options.js';
 import {isInteractive} from '../text/terminal.js';
+import {parseTimeout} from '../text/parse.js';
 
 export const description = 'Open the interactive console (organizations, fleets, vehicles, telematics; ? for help)';
 
 export const options = connectionOptions.merge(scopeOptions).extend({
 	readonly: zod.boolean().default(false).describe('No maintenance actions, only browsing and health (like k9s --readonly)'),
-	view: zod.string().optional().describe('First view: orgs, fleets, vehicles, users, live, charging, routes, battery, maint, or "vehicle <VIN|plate|id>"'),
+	view: zod.string().optional().describe('First view: orgs, fleets, vehicles, users, live, charging, routes, battery, maint, activity, or "vehicle <VIN|plate|id>"'),
+	statementTimeout: zod.string().default('5s').describe('Cancel a browse or live query that runs longer than this (the view says so and retries): 500ms, 5s, 1min (0 = no limit)'),
 });
 
 type Props = {options: zod.infer<typeof options>};
@@ -22,8 +24,9 @@ export default function Index({options}: Props) {
 		try {
 			checkViewOption(options.view);
 			checkIdentifiers(options);
+			const statementTimeoutMs = parseTimeout(options.statementTimeout, '--statement-timeout');
 			if (!isInteractive()) throw new UsageError('the console needs a terminal (stdin and stdout a TTY)', 'use the commands for scripts: evfleet --help lists them');
-			return {target: resolveTarget(options)};
+			return {target: resolveTarget(options), statementTimeoutMs};
 		} catch (error) {
 			process.exitCode = reportError(error, options.debug);
 			return undefined;
@@ -33,5 +36,5 @@ export default function Index({options}: Props) {
 	const loaded = useLazyModule(() => import('../app/Console.js'), {enabled: resolved !== undefined, debug: options.debug});
 	if (!resolved || !loaded) return null;
 	const Console = loaded.default;
-	return <Console target={resolved.target} org={options.org} initialView={options.view} debug={options.debug} readOnly={options.readonly}/>;
+	return <Console target={resolved.target} org={options.org} initialView={options.view} debug={options.debug} readOnly={options.readonly} statementTimeoutMs={resolved.statementTimeoutMs}/>;
 }

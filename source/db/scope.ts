@@ -157,8 +157,25 @@ export async function organizationScope(sql: Sql, organizationId: string, base: 
 	return {...base, organizationId, ...(role.seesAll ? {role: scopedRole} : {})};
 }
 
-/** How browse, live and chart handles run: read-only transactions, jit off (short queries: compiling costs more than it saves). */
-export const browseScope: TransactionScope = {readOnly: true, settings: {jit: 'off'}};
+/** How long a browse, live or chart query may run before the server cancels it (--statement-timeout). */
+export const defaultStatementTimeoutMs = 5000;
+
+/**
+ * How browse, live and chart handles run: read-only transactions, jit off (short queries: compiling costs more than
+ * it saves), and a statement_timeout, SET LOCAL like the rest (it holds through a transaction pooler and ends with
+ * the transaction), so no console query can hang on a lock or a slow server for longer than that.
+ */
+export function browseScopeWith(statementTimeoutMs: number = defaultStatementTimeoutMs): TransactionScope {
+	return {readOnly: true, settings: {jit: 'off', statement_timeout: `${Math.max(0, Math.round(statementTimeoutMs))}ms`}};
+}
+
+export const browseScope: TransactionScope = browseScopeWith();
+
+/** One-shot browse commands (evfleet vehicles, battery …) have no next tick to retry on: they get longer. */
+export const commandStatementTimeoutMs = 60_000;
+
+/** Browse handles take the statement timeout beside the connection options (0 = no limit). */
+export type BrowseOptions = ConnectOptions & {statementTimeoutMs?: number};
 
 export type ScopedConnection = {sql: Sql; organization: OrganizationRef; target: ConnectionTarget};
 
@@ -194,11 +211,13 @@ export async function openScoped(target: ConnectionTarget, rawOrg: string, optio
  * The handle browse, live and chart queries use: on the replica when there is one (--read-url), read-only
  * transactions, scoped to `org` through row-level security when given.
  */
-export async function openBrowse(target: ConnectionTarget, org: string | undefined, options: ConnectOptions = {}): Promise<BrowseConnection> {
+export async function openBrowse(target: ConnectionTarget, org: string | undefined, options: BrowseOptions = {}): Promise<BrowseConnection> {
 	const where = readTarget(target);
-	const base: ConnectOptions = {...options, readOnly: true};
-	if (org !== undefined) return openScoped(where, org, base, browseScope);
-	const sql = scopedHandle(await connect(where, base), browseScope);
+	const {statementTimeoutMs, ...connectOptions} = options;
+	const base: ConnectOptions = {...connectOptions, readOnly: true};
+	const scope = browseScopeWith(statementTimeoutMs);
+	if (org !== undefined) return openScoped(where, org, base, scope);
+	const sql = scopedHandle(await connect(where, base), scope);
 	try {
 		await requireSchema(sql, where);
 	} catch (error) {
@@ -234,7 +253,7 @@ export async function withBrowseSql<T>(
 	work: (sql: Sql, organization: OrganizationRef | null, target: ConnectionTarget) => Promise<T>,
 ): Promise<T> {
 	const target = resolveTarget(request);
-	const opened = await openBrowse(target, request.org, {max: 2});
+	const opened = await openBrowse(target, request.org, {max: 2, statementTimeoutMs: commandStatementTimeoutMs});
 	try {
 		return await work(opened.sql, opened.organization, target);
 	} finally {

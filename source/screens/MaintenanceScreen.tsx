@@ -28,8 +28,7 @@ export const keys: KeyBinding[] = [
 	{key: 'v', label: 'VACUUM the selected table', writes: true},
 	{key: 'a', label: 'ANALYZE the selected table', writes: true},
 	{key: 'i', label: 'REINDEX CONCURRENTLY the selected table or index', writes: true},
-	{key: 'C', label: 'activity: cancel the selected backend\'s query (pg_cancel_backend)', writes: true},
-	{key: 'K', label: 'activity: terminate the selected backend (pg_terminate_backend); asks for the pid', writes: true},
+	{key: 'enter', label: 'activity: open the :activity view (every backend, blocker tree, cancel and terminate)'},
 	{key: 'r', label: 'reload'},
 	{key: 'esc', label: 'while an action runs: cancel it on the server', writes: true},
 ];
@@ -99,16 +98,6 @@ const indexColumns: Column<IndexRow>[] = [
 	{key: 'table', header: 'table', value: r => r.table, priority: 3},
 ];
 
-type ActivityRow = MaintenanceHealth['activity'][number];
-const activityColumns: Column<ActivityRow>[] = [
-	{key: 'pid', header: 'pid', value: r => String(r.pid), align: 'right', priority: 0},
-	{key: 'user', header: 'user', value: r => r.user ?? '', maxWidth: 12, priority: 2},
-	{key: 'secs', header: 'secs', value: r => String(Math.round(r.seconds)), align: 'right', priority: 1},
-	{key: 'wait', header: 'waits for', value: r => (r.blockedBy.length > 0 ? `pid ${r.blockedBy.join(',')}` : ''), priority: 1, color: r => (r.blockedBy.length > 0 ? 'red' : undefined)},
-	{key: 'rel', header: 'tables', value: r => r.relations.join(','), maxWidth: 24, priority: 3},
-	{key: 'query', header: 'query', value: r => r.query, maxWidth: 60, priority: 2},
-];
-
 const logColumns: Column<LogEntry>[] = [
 	{key: 'when', header: 'started', value: r => r.startedAt.toISOString().slice(5, 16).replace('T', ' '), priority: 0},
 	{key: 'who', header: 'who', value: r => r.dbUser, maxWidth: 14, priority: 3},
@@ -134,7 +123,7 @@ export function requestForArg(arg: string | undefined): MaintenanceRequest | nul
 	return null;
 }
 
-export function MaintenanceScreen({data, width, height, isActive, arg, reportError, setBusy, initialTab = 'overview'}: MaintenanceScreenProps) {
+export function MaintenanceScreen({data, width, height, isActive, arg, reportError, setBusy, navigate, initialTab = 'overview'}: MaintenanceScreenProps) {
 	const color = colorEnabled();
 	const [tab, setTab] = useState<MaintenanceTab>(initialTab);
 	const [load, setLoad] = useState<Load>({state: 'loading'});
@@ -174,7 +163,7 @@ export function MaintenanceScreen({data, width, height, isActive, arg, reportErr
 			case 'indexes':
 				return load.health.indexes;
 			case 'activity':
-				return load.health.activity;
+				return [];
 			case 'log':
 				return load.log;
 		}
@@ -205,11 +194,10 @@ export function MaintenanceScreen({data, width, height, isActive, arg, reportErr
 			table: tab === 'tables' ? (row as TableRow | undefined)?.table : overview?.kind === 'partitions' ? overview.name : undefined,
 			view: overview?.kind === 'matview' ? (overview.name as (typeof matviewArgs)[number]) : undefined,
 			index: tab === 'indexes' ? (row as IndexRow | undefined)?.index : undefined,
-			pid: tab === 'activity' ? (row as ActivityRow | undefined)?.pid : undefined,
 		};
 	};
 	const current = () => selectionAt(nav.current());
-	const {table: selectedTable, view: selectedView, index: selectedIndex, pid: selectedPid} = selectionAt(nav.selected);
+	const {table: selectedTable, view: selectedView, index: selectedIndex} = selectionAt(nav.selected);
 
 	// With --readonly (data.readOnly) no action key is offered at all: the footer only shows what works.
 	const actionBindings: KeyBinding[] = data.readOnly ? [] : markWrites([
@@ -227,16 +215,6 @@ export function MaintenanceScreen({data, width, height, isActive, arg, reportErr
 			{key: 'i', label: 'reindex', handler: () => start({action: 'reindex', name: current().table!})},
 		] : []),
 		...(selectedIndex ? [{key: 'i', label: 'reindex', handler: () => start({action: 'reindex', name: current().index!})}] : []),
-		...(selectedPid !== undefined ? [
-			{key: 'C', label: 'cancel query', handler: () => {
-				const pid = current().pid;
-				if (pid !== undefined) start({action: 'cancel', pid});
-			}},
-			{key: 'K', label: 'terminate', handler: () => {
-				const pid = current().pid;
-				if (pid !== undefined) start({action: 'terminate', pid});
-			}},
-		] : []),
 	]);
 	const bindings: KeyBinding[] = [
 		...nav.bindings,
@@ -249,6 +227,8 @@ export function MaintenanceScreen({data, width, height, isActive, arg, reportErr
 			nav.select(0);
 		}},
 		...actionBindings,
+		// One Activity view for the console: this section only leads to it.
+		...(tab === 'activity' ? [{key: 'enter', label: 'open :activity', match: ['enter'], handler: () => navigate('activity')}] : []),
 		{key: 'r', label: 'reload', handler: () => setGeneration(g => g + 1), footerPriority: 1},
 	];
 	// While an action is on screen it owns the keyboard (its dialog, esc to cancel); the shell's keys wait.
@@ -277,7 +257,10 @@ export function MaintenanceScreen({data, width, height, isActive, arg, reportErr
 	let body: React.ReactElement;
 	if (load.state === 'loading') body = <Spinner label="reading catalog and statistics…" />;
 	else if (load.state === 'error') body = <Text color={color ? 'red' : undefined} wrap="truncate">{`could not read maintenance health: ${load.message} (r retries)`}</Text>;
-	else if (rows.length === 0) body = <Text dimColor>{tab === 'activity' ? 'no long-running queries or lock waits' : tab === 'log' ? 'no maintenance recorded yet' : tab === 'indexes' ? 'no invalid, duplicate or unused indexes' : 'nothing here'}</Text>;
+	else if (tab === 'activity') {
+		const waits = load.health.activity.filter(row => row.blockedBy.length > 0).length;
+		body = <Text wrap="truncate">{truncate(`${load.health.activity.length} long-running or waiting, ${waits} waiting for a lock — enter opens :activity (blocker tree, cancel, terminate)`, width)}</Text>;
+	} else if (rows.length === 0) body = <Text dimColor>{tab === 'log' ? 'no maintenance recorded yet' : tab === 'indexes' ? 'no invalid, duplicate or unused indexes' : 'nothing here'}</Text>;
 	else {
 		const table = (() => {
 			switch (tab) {
@@ -287,8 +270,6 @@ export function MaintenanceScreen({data, width, height, isActive, arg, reportErr
 					return <DataTable columns={tableColumns} rows={rows as TableRow[]} width={width} height={tableHeight} selected={nav.selected} offset={nav.offset} />;
 				case 'indexes':
 					return <DataTable columns={indexColumns} rows={rows as IndexRow[]} width={width} height={tableHeight} selected={nav.selected} offset={nav.offset} />;
-				case 'activity':
-					return <DataTable columns={activityColumns} rows={rows as ActivityRow[]} width={width} height={tableHeight} selected={nav.selected} offset={nav.offset} />;
 				case 'log':
 					return <DataTable columns={logColumns} rows={rows as LogEntry[]} width={width} height={tableHeight} selected={nav.selected} offset={nav.offset} />;
 			}

@@ -168,7 +168,7 @@ describe('Shell', () => {
 		await waitForFrame(lastFrame, f => f.includes('Maintenance'));
 		stdin.write('?');
 		const frame = await waitForFrame(lastFrame, f => f.includes('Keys on Maintenance'));
-		for (const text of ['create partitions', 'VACUUM', 'pg_terminate_backend']) expect(frame).toContain(text);
+		for (const text of ['create partitions', 'VACUUM', 'open the :activity view']) expect(frame).toContain(text);
 	});
 
 	it('fits header and footer in 80 columns: the whole server version, and the view\'s keys before ↑↓ move', async () => {

@@ -111,7 +111,7 @@ describe('Refresher', () => {
 		source.failing = connectionLost();
 		await vi.advanceTimersByTimeAsync(2000 + 1000 + 2000); // fail, fail after 1 s, fail after 2 s: next wait 4 s
 		expect(refresher.state.failures).toBe(3);
-		expect(describeRefresh(refresher.state, Date.now()).text).toBe('connection lost — retrying in 4 s');
+		expect(describeRefresh(refresher.state, Date.now()).text).toMatch(/^connection lost — retrying in 4 s · showing data from \d+s ago$/);
 		expect(refresher.state.data).toBe(1);
 	});
 

@@ -17,8 +17,9 @@ export async function readActivity(sql: Sql, {all = false}: {all?: boolean} = {}
 		       host(a.client_addr) as client_addr, a.client_port, a.state, a.wait_event_type, a.wait_event,
 		       a.backend_start, a.xact_start, a.query_start,
 		       a.backend_start::text as backend_start_text, a.query_start::text as query_start_text,
-		       greatest(0, extract(epoch from s.taken_at - a.xact_start))::float8 as xact_seconds,
-		       greatest(0, extract(epoch from s.taken_at - a.query_start))::float8 as query_seconds,
+		       -- greatest() skips nulls: without the case an idle backend (no transaction) read as 0 s old
+		       case when a.xact_start is not null then greatest(0, extract(epoch from s.taken_at - a.xact_start))::float8 end as xact_seconds,
+		       case when a.query_start is not null then greatest(0, extract(epoch from s.taken_at - a.query_start))::float8 end as query_seconds,
 		       a.query,
 		       case when a.wait_event_type = 'Lock' then pg_blocking_pids(a.pid) else '{}'::int[] end as blocked_by,
 		       w.locktype as lock_type, w.mode as lock_mode, w.relation as lock_relation,
