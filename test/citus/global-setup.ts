@@ -1,0 +1,106 @@
+// The Citus tests' world: a Citus cluster (coordinator + 2 workers) and a single server, both with the schema
+// (the Citus one with sql/citus.sql too) and the same small demo data set, so that tests can compare answers.
+// Without Citus the run fails (never skips): build.sh and cluster.sh say what is missing.
+import {Readable} from 'node:stream';
+import {pipeline} from 'node:stream/promises';
+import type {TestProject} from 'vitest/node';
+import {startCluster, type Cluster} from '../../source/db/cluster.js';
+import {createSql, parseConnectionUrl, type Sql} from '../../source/db/connection.js';
+import {migrate} from '../../source/db/migrate.js';
+import {seedDatabase} from '../../source/db/seed/index.js';
+import {buildCitus, startCitusCluster, type CitusCluster} from './cluster.js';
+
+declare module 'vitest' {
+	export interface ProvidedContext {
+		citusUrl: string;
+		singleUrl: string;
+		seedAnchor: string;
+	}
+}
+
+/** Tables in foreign-key order (parents first): the seed's tables and the live state. */
+export const copiedTables = [
+	'organizations', 'users', 'user_roles', 'fleets', 'vehicles', 'charging_stations', 'charging_connectors', 'charging_sessions',
+	'charging_session_metrics', 'v2g_energy_transactions', 'battery_health_reports', 'energy_consumption_records', 'vehicle_live_state',
+	'vehicle_telematics', 'routes', 'route_waypoints', 'route_assignments', 'route_progress', 'route_optimization_history',
+] as const;
+
+const partitioned = ['vehicle_telematics', 'energy_consumption_records', 'charging_session_metrics'];
+
+function withDatabase(url: string, database: string): string {
+	const parsed = new URL(url);
+	parsed.pathname = `/${database}`;
+	return parsed.toString();
+}
+
+const open = (url: string) => createSql(parseConnectionUrl(url, 'citus test'), {max: 1});
+
+/** Same monthly partitions on the cluster as the seed made on the single server (create_monthly_partitions on Citus). */
+async function copyPartitions(from: Sql, to: Sql): Promise<void> {
+	for (const table of partitioned) {
+		const [range] = await from<{first: Date | null; months: number}[]>`
+			select min(range_from) as first,
+			       (extract(year from age(max(range_from), min(range_from))) * 12 + extract(month from age(max(range_from), min(range_from))) + 1)::int as months
+			from monthly_partition_ranges(${table}::regclass) where not is_default`;
+		if (range?.first) await to`select count(*) from create_monthly_partitions(${table}::regclass, ${range.first}::date, ${range.months}::int)`;
+	}
+}
+
+/** Each table's rows, read whole (the demo data set is small) and written with COPY into the cluster. */
+async function copyRows(from: Sql, to: Sql, log: (message: string) => void): Promise<void> {
+	for (const table of copiedTables) {
+		const chunks: Buffer[] = [];
+		for await (const chunk of await from`copy ${from(table)} to stdout`.readable()) chunks.push(chunk as Buffer);
+		const writable = await to`copy ${to(table)} from stdin`.writable();
+		await pipeline(Readable.from([Buffer.concat(chunks)]), writable);
+		log(`copied ${table}`);
+	}
+}
+
+export default async function setup(project: TestProject) {
+	let single: Cluster | undefined;
+	let citus: CitusCluster | undefined;
+	const stop = async () => {
+		await citus?.stop();
+		await single?.stop();
+	};
+	const started = Date.now();
+	const log = (message: string) => process.stderr.write(`[citus setup ${((Date.now() - started) / 1000).toFixed(0)} s] ${message}\n`);
+	try {
+		log('building Citus if missing (shared/citus/build.sh)');
+		await buildCitus();
+		log('starting the Citus cluster and a single server');
+		citus = await startCitusCluster('evfleet');
+		single = await startCluster();
+		const admin = open(single.url);
+		await admin.unsafe('create database evfleet_single');
+		await admin.end({timeout: 5});
+		const singleUrl = withDatabase(single.url, 'evfleet_single');
+
+		const anchor = new Date('2026-11-20T12:00:00Z');
+		const one = open(singleUrl);
+		const many = open(citus.url);
+		try {
+			await migrate(one);
+			await seedDatabase(one, {scale: 'tiny', seed: 7, anchor});
+			log('single server migrated and seeded; migrating the cluster (five files + citus.sql)');
+			await migrate(many);
+			await copyPartitions(one, many);
+			await copyRows(one, many, log);
+			await many`select refresh_battery_health_trends()`;
+			await many`select refresh_energy_efficiency_metrics()`;
+			await many`analyze`;
+		} finally {
+			await one.end({timeout: 5});
+			await many.end({timeout: 5});
+		}
+		log('ready');
+		project.provide('citusUrl', citus.url);
+		project.provide('singleUrl', singleUrl);
+		project.provide('seedAnchor', anchor.toISOString());
+	} catch (error) {
+		await stop();
+		throw new Error(`the Citus tests need a Citus cluster and none could be prepared: ${(error as Error).message}`);
+	}
+	return stop;
+}
