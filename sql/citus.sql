@@ -44,6 +44,54 @@ language sql immutable as $$
                'v2g_energy_transactions']
 $$;
 
+-- The live state on Citus: one row trigger instead of the statement trigger with a transition table
+-- The single-server trigger joins a statement's transition table with vehicles and upserts vehicle_live_state in one
+-- data-modifying query: on a worker that is a distributed query over an ephemeral table, which Citus cannot plan. Here
+-- each row checks its vehicle and upserts its live row, both by (organization_id, vehicle_id): single-shard statements
+-- that the worker runs on its own co-located shards. Same rules: an older row never overwrites a newer state, and a row
+-- whose vehicle is not in its organization is refused.
+create or replace function vehicle_telematics_live_state_row() returns trigger
+language plpgsql security definer set search_path = public, pg_temp as $$
+begin
+  if not exists (select 1 from vehicles v where v.organization_id = new.organization_id and v.id = new.vehicle_id) then
+    raise exception 'vehicle_telematics: no vehicle % in organization %', new.vehicle_id, new.organization_id
+      using errcode = 'foreign_key_violation', table = 'vehicle_telematics',
+            hint = 'insert the vehicle first; organization_id must be the vehicle''s organization';
+  end if;
+  insert into vehicle_live_state as l (vehicle_id, organization_id, recorded_at, received_at, soc_pct, soh_pct, speed_kmh,
+                                       heading_deg, location, odometer_km, pack_voltage_v, pack_current_a, pack_temp_c, power_kw)
+  values (new.vehicle_id, new.organization_id, new.recorded_at, now(), new.soc_pct, new.soh_pct, new.speed_kmh,
+          new.heading_deg, new.location, new.odometer_km, new.pack_voltage_v, new.pack_current_a, new.pack_temp_c, new.power_kw)
+  on conflict (vehicle_id, organization_id) do update set
+    recorded_at = excluded.recorded_at, received_at = excluded.received_at, soc_pct = excluded.soc_pct,
+    soh_pct = excluded.soh_pct, speed_kmh = excluded.speed_kmh, heading_deg = excluded.heading_deg,
+    location = excluded.location, odometer_km = excluded.odometer_km, pack_voltage_v = excluded.pack_voltage_v,
+    pack_current_a = excluded.pack_current_a, pack_temp_c = excluded.pack_temp_c, power_kw = excluded.power_kw
+  where excluded.recorded_at > l.recorded_at;
+  return null;
+end
+$$;
+revoke execute on function vehicle_telematics_live_state_row() from public;
+
+do $$
+declare
+  p record;
+begin
+  -- the statement trigger on the parent and its copies on the partitions (evfleet_copy_statement_triggers)
+  for p in
+    select tg.tgrelid::regclass as tbl from pg_trigger tg
+    where tg.tgname = 'vehicle_telematics_live_state' and (tg.tgtype & 1) = 0
+  loop
+    execute format('drop trigger vehicle_telematics_live_state on %s', p.tbl);
+  end loop;
+  -- a row trigger on the parent: PostgreSQL clones it onto every partition, present and future
+  if not exists (select 1 from pg_trigger where tgrelid = 'vehicle_telematics'::regclass and tgname = 'vehicle_telematics_live_state_row') then
+    create trigger vehicle_telematics_live_state_row after insert on vehicle_telematics
+      for each row execute function vehicle_telematics_live_state_row();
+  end if;
+end
+$$;
+
 -- One pass, in one transaction:
 -- 1. foreign keys of the tables to distribute are dropped and kept (Citus would otherwise turn every local table
 --    that references a new reference table into a "Citus local table", which fails for partitioned tables);
