@@ -29,6 +29,12 @@ beforeAll(async () => {
 		tenant[server] = connectTo(server, {user: tenantLogin});
 	}
 	organizations = await admin.single!<Array<{id: string; slug: string}>>`select id, slug from organizations order by slug`;
+	// Bound to every organization (organization_logins, where the schema has it): it chooses one with SET LOCAL.
+	for (const server of ['citus', 'single'] as const) {
+		const sql = admin[server]!;
+		const [{bindings}] = await sql<[{bindings: boolean}]>`select to_regclass('organization_logins') is not null as bindings`;
+		if (bindings) await sql.unsafe(`insert into organization_logins (role_name, organization_id) select '${tenantLogin}', id from organizations on conflict do nothing`);
+	}
 	const [first] = await admin.single!<Array<{id: string; organizationId: string}>>`
 		select v.id, v.organization_id from vehicles v
 		where exists (select 1 from vehicle_telematics t where t.vehicle_id = v.id)

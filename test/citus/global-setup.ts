@@ -1,10 +1,11 @@
 // The Citus tests' world: a Citus cluster (coordinator + 2 workers) and a single server, both with the schema
 // (the Citus one with sql/citus.sql too) and the same small demo data set, so that tests can compare answers.
 // Without Citus the run fails (never skips): build.sh and cluster.sh say what is missing.
-import {Readable} from 'node:stream';
-import {pipeline} from 'node:stream/promises';
+import {execFile} from 'node:child_process';
+import path from 'node:path';
+import {promisify} from 'node:util';
 import type {TestProject} from 'vitest/node';
-import {startCluster, type Cluster} from '../../source/db/cluster.js';
+import {findServerBinaries, startCluster, type Cluster} from '../../source/db/cluster.js';
 import {createSql, parseConnectionUrl, type Sql} from '../../source/db/connection.js';
 import {migrate} from '../../source/db/migrate.js';
 import {seedDatabase} from '../../source/db/seed/index.js';
@@ -18,9 +19,9 @@ declare module 'vitest' {
 	}
 }
 
-/** Tables in foreign-key order (parents first): the seed's tables and the live state. */
+/** Tables in foreign-key order (parents first): the role catalog (its ids are random per database), the seed's tables, the live state. */
 export const copiedTables = [
-	'organizations', 'users', 'user_roles', 'fleets', 'vehicles', 'charging_stations', 'charging_connectors', 'charging_sessions',
+	'permissions', 'roles', 'role_permissions', 'organizations', 'users', 'user_roles', 'fleets', 'vehicles', 'charging_stations', 'charging_connectors', 'charging_sessions',
 	'charging_session_metrics', 'v2g_energy_transactions', 'battery_health_reports', 'energy_consumption_records', 'vehicle_live_state',
 	'vehicle_telematics', 'routes', 'route_waypoints', 'route_assignments', 'route_progress', 'route_optimization_history',
 ] as const;
@@ -32,6 +33,8 @@ function withDatabase(url: string, database: string): string {
 	parsed.pathname = `/${database}`;
 	return parsed.toString();
 }
+
+const run = promisify(execFile);
 
 const open = (url: string) => createSql(parseConnectionUrl(url, 'citus test'), {max: 1});
 
@@ -46,13 +49,19 @@ async function copyPartitions(from: Sql, to: Sql): Promise<void> {
 	}
 }
 
-/** Each table's rows, read whole (the demo data set is small) and written with COPY into the cluster. */
-async function copyRows(from: Sql, to: Sql, log: (message: string) => void): Promise<void> {
+/**
+ * Each table's rows, COPYed out of the single server into the cluster by two psql processes (postgres.js COPY
+ * streams stalled now and then between two tables here).
+ */
+async function copyRows(fromUrl: string, toUrl: string, log: (message: string) => void): Promise<void> {
+	const psql = path.join(findServerBinaries(), 'psql');
+	await run(psql, ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', toUrl, '-c', 'truncate role_permissions, roles, permissions cascade']);
 	for (const table of copiedTables) {
-		const chunks: Buffer[] = [];
-		for await (const chunk of await from`copy ${from(table)} to stdout`.readable()) chunks.push(chunk as Buffer);
-		const writable = await to`copy ${to(table)} from stdin`.writable();
-		await pipeline(Readable.from([Buffer.concat(chunks)]), writable);
+		// Stored columns only (not generated ones), out of a partitioned table through a query.
+		const {stdout: columns} = await run(psql, ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-d', fromUrl, '-c',
+			`select string_agg(quote_ident(attname), ', ' order by attnum) from pg_attribute where attrelid = '${table}'::regclass and attnum > 0 and not attisdropped and attgenerated = ''`]);
+		const list = columns.trim();
+		await run('bash', ['-o', 'pipefail', '-c', `"$0" -X -q -v ON_ERROR_STOP=1 -d "$1" -c "copy (select ${list} from ${table}) to stdout" | "$0" -X -q -v ON_ERROR_STOP=1 -d "$2" -c "copy ${table} (${list}) from stdin"`, psql, fromUrl, toUrl]);
 		log(`copied ${table}`);
 	}
 }
@@ -86,7 +95,7 @@ export default async function setup(project: TestProject) {
 			log('single server migrated and seeded; migrating the cluster (five files + citus.sql)');
 			await migrate(many);
 			await copyPartitions(one, many);
-			await copyRows(one, many, log);
+			await copyRows(singleUrl, citus.url, log);
 			await many`select refresh_battery_health_trends()`;
 			await many`select refresh_energy_efficiency_metrics()`;
 			await many`analyze`;
