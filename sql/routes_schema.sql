@@ -27,6 +27,8 @@ create table if not exists routes (
   constraint routes_status_valid check (status in ('draft', 'planned', 'active', 'completed', 'archived'))
 );
 create index if not exists routes_organization_status on routes (organization_id, status);
+create index if not exists routes_fleet_id on routes (fleet_id) where fleet_id is not null;
+create index if not exists routes_created_by on routes (created_by) where created_by is not null;
 create or replace trigger routes_set_updated_at before update on routes
   for each row execute function set_updated_at();
 
@@ -55,6 +57,8 @@ create index if not exists route_waypoints_location_gist on route_waypoints usin
 create index if not exists route_waypoints_charging_station_id on route_waypoints (charging_station_id) where charging_station_id is not null;
 create or replace trigger route_waypoints_set_updated_at before update on route_waypoints
   for each row execute function set_updated_at();
+create or replace trigger route_waypoints_station_reference before insert or update of charging_station_id, organization_id on route_waypoints
+  for each row execute function evfleet_check_station_reference();
 
 -- A route driven by one vehicle (and driver) at a time
 create table if not exists route_assignments (
@@ -111,6 +115,7 @@ create table if not exists route_progress (
   constraint route_progress_soc_on_departure_range check (soc_on_departure_pct between 0 and 100)
 );
 create index if not exists route_progress_waypoint_id on route_progress (waypoint_id);
+create index if not exists route_progress_assignment_id on route_progress (assignment_id);
 create index if not exists route_progress_charging_session_id on route_progress (charging_session_id) where charging_session_id is not null;
 
 -- What each optimization run changed
@@ -133,6 +138,7 @@ create table if not exists route_optimization_history (
   constraint route_optimization_history_duration_range check (duration_ms >= 0)
 );
 create index if not exists route_optimization_history_route_created on route_optimization_history (route_id, created_at desc);
+create index if not exists route_optimization_history_created_by on route_optimization_history (created_by) where created_by is not null;
 
 -- Assignments in progress: waypoints done / total, next waypoint, ETA drift
 -- eta_drift_seconds > 0 means late: the lateness at the last reached waypoint (arrived - planned), or, when the

@@ -132,8 +132,8 @@ describe('hole 2: a login picks another organization', () => {
 			expect(await rowsOf(db.sql, table, b.org), `${table} holds B rows to hide`).toBeGreaterThan(0);
 		}
 		for (const {name, kind} of relations) {
-			if (kind === 'm') {
-				// the raw materialized views cannot have RLS: readers may not read them at all
+			if (kind === 'm' || name === 'organization_logins') {
+				// the raw materialized views cannot have RLS, and the bindings are the admins': readers may not read them at all
 				await expect(inOrg(sql, b.org, tx => rowsOf(tx, name, b.org))).rejects.toMatchObject({code: '42501'});
 				continue;
 			}
@@ -141,7 +141,7 @@ describe('hole 2: a login picks another organization', () => {
 		}
 		await sql.unsafe(`set app.current_org_id = '${b.org}'`);
 		for (const {name, kind} of relations) {
-			if (kind !== 'm') expect(await rowsOf(sql, name, b.org), `${name} (session SET)`).toBe(0);
+			if (kind !== 'm' && name !== 'organization_logins') expect(await rowsOf(sql, name, b.org), `${name} (session SET)`).toBe(0);
 		}
 		const [orgs] = await sql<Array<{n: number}>>`select count(*)::int as n from organizations where id = ${b.org}`;
 		expect(orgs!.n).toBe(0);
@@ -272,15 +272,93 @@ describe('hole 6: radius search as a tenant', () => {
 			select 'Filler', 'filler ' || i, st_setsrid(st_makepoint(-5 + (i % 100) * 0.1, 40 + (i / 100) * 0.1), 4326)::geography
 			from generate_series(1, 3000) i`;
 		await db.sql`analyze charging_stations`;
+		// auto_explain for this login only (a superuser's per-role settings: the reader may not load it itself)
+		for (const setting of ["session_preload_libraries = 'auto_explain'", 'auto_explain.log_min_duration = 0', 'auto_explain.log_nested_statements = on', 'auto_explain.log_level = notice']) {
+			await db.sql.unsafe(`alter role ${logins.reader} in database ${db.name} set ${setting}`);
+		}
 		const notices: string[] = [];
 		const sql = db.connect({user: logins.reader, max: 1, onNotice: message => notices.push(message)});
-		await sql`load 'auto_explain'`;
-		await sql`set auto_explain.log_min_duration = 0`;
-		await sql`set auto_explain.log_nested_statements = on`;
-		await sql`set auto_explain.log_level = notice`;
 		const rows = await sql<Array<{stationId: string}>>`select station_id from charging_stations_within(8.68, 50.11, 2000)`;
 		const names = await db.sql<Array<{name: string}>>`select name from charging_stations where id = any(${rows.map(r => r.stationId)}::uuid[]) order by name`;
 		expect(names.map(n => n.name)).toEqual(['public hub', `atk-a-${suffix} yard`].sort());
 		expect(notices.join('\n')).toMatch(/Index (Only )?Scan using charging_stations_location_gist|Bitmap Index Scan on charging_stations_location_gist/);
+	});
+});
+
+describe('every SECURITY DEFINER function', () => {
+	it('pins search_path (pg_catalog first, pg_temp last), is not PUBLIC, and is granted to one evfleet role', async () => {
+		const rows = await db.sql<Array<{fn: string; config: string[] | null; grantees: string[]}>>`
+			select p.oid::regprocedure::text as fn, p.proconfig as config,
+			       array(select coalesce(r.rolname, 'PUBLIC') from aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) acl
+			             left join pg_roles r on r.oid = acl.grantee
+			             where acl.privilege_type = 'EXECUTE' and acl.grantee <> p.proowner order by 1) as grantees
+			from pg_proc p
+			where p.pronamespace = 'public'::regnamespace and p.prosecdef
+			  and not exists (select 1 from pg_depend d where d.classid = 'pg_proc'::regclass and d.objid = p.oid and d.deptype = 'e')
+			order by 1`;
+		expect(rows.length).toBeGreaterThanOrEqual(9);
+		for (const row of rows) {
+			const searchPath = (row.config ?? []).find(setting => setting.startsWith('search_path='));
+			expect(searchPath, `${row.fn} search_path`).toMatch(/^search_path=pg_catalog(, [a-z_]+)*, pg_temp$/);
+			expect(row.grantees, `${row.fn} grantees`).not.toContain('PUBLIC');
+			const roles = row.grantees.filter(grantee => grantee !== 'evfleet_admin');
+			expect(roles.length, `${row.fn} is granted to ${row.grantees.join(', ')}`).toBeLessThanOrEqual(1);
+			expect(roles.every(grantee => grantee.startsWith('evfleet_')), `${row.fn} grantees`).toBe(true);
+		}
+	});
+
+	it('that takes a relation refuses one that is not evfleet\'s own', async () => {
+		await db.sql.unsafe(`create table ${logins.operator}.own (t timestamptz) partition by range (t)`);
+		await db.sql.unsafe(`create materialized view ${logins.operator}.mv as select 1 as x`);
+		await expect(db.sql`select * from list_monthly_partitions(${`${logins.operator}.own`}::regclass)`).rejects.toThrow(/not one of evfleet's partitioned tables/);
+		await expect(db.sql`select * from evfleet_refresh_matview(${`${logins.operator}.mv`}::regclass)`).rejects.toThrow(/not one of evfleet's materialized views/);
+	});
+});
+
+describe('references', () => {
+	it('every foreign key has an index led by one of its columns (organization_id only for keys to organizations)', async () => {
+		const rows = await db.sql<Array<{fk: string}>>`
+			select c.conrelid::regclass || '.' || c.conname as fk
+			from pg_constraint c
+			where c.contype = 'f' and c.connamespace = 'public'::regnamespace
+			  and not exists (
+			    select 1 from pg_index i
+			    where i.indrelid = c.conrelid
+			      and i.indkey[0] = any (c.conkey)
+			      and (array_length(c.conkey, 1) = 1
+			           or (select attname from pg_attribute where attrelid = c.conrelid and attnum = i.indkey[0]) <> 'organization_id'
+			           or i.indkey[1] = any (c.conkey)))
+			order by 1`;
+		expect(rows.map(r => r.fk)).toEqual([]);
+	});
+
+	it('deletes an organization with all its data in one statement', async () => {
+		const doomed = await tenant(`atk-doomed-${suffix}`);
+		await db.sql`insert into charging_sessions (organization_id, vehicle_id, connector_id, started_at, ended_at, status)
+			values (${doomed.org}, ${doomed.vehicle}, ${doomed.connector}, now() - interval '2 hours', now() - interval '1 hour', 'completed')`;
+		await db.sql`insert into organization_logins (role_name, organization_id) values (${logins.reader}, ${doomed.org})`;
+		await db.sql`delete from organizations where id = ${doomed.org}`;
+		for (const {name, kind} of await relationsWithOrganization()) {
+			if (kind === 'r' || kind === 'p') expect(await rowsOf(db.sql, name, doomed.org), name).toBe(0);
+		}
+	});
+});
+
+describe('the audit trail', () => {
+	it('stores the server\'s view of who refused beside what the client claims', async () => {
+		const sql = as(logins.reader);
+		const [row] = await sql<Array<{id: number}>>`select evfleet_log_refusal('refresh', 'x', 'select 1', 'no', 'root', 'bastion.example') as id`;
+		const [entry] = await db.sql<Array<{osUser: string; clientHost: string; serverUser: string}>>`
+			select os_user, client_host, server_user from maintenance_log where id = ${row!.id}`;
+		expect(entry).toEqual({osUser: 'root', clientHost: 'bastion.example', serverUser: logins.reader});
+	});
+
+	it('keeps the server\'s view when an operator writes the log itself', async () => {
+		const sql = as(logins.operator);
+		const [row] = await sql<Array<{id: number}>>`
+			insert into maintenance_log (action, os_user, server_user) values ('vacuum', 'someone', 'postgres') returning id`;
+		await sql`update maintenance_log set server_user = 'postgres', outcome = 'done', finished_at = now() where id = ${row!.id}`;
+		const [entry] = await db.sql<Array<{serverUser: string}>>`select server_user from maintenance_log where id = ${row!.id}`;
+		expect(entry!.serverUser).toBe(logins.operator);
 	});
 });
