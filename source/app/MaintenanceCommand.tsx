@@ -5,7 +5,6 @@
 import React, {useEffect, useState, type ReactElement} from 'react';
 import {Box, Text, useApp, useStdout} from 'ink';
 import Task from './Task.js';
-import {UsageError} from '../model/errors.js';
 import type {ConnectionOptions} from './options.js';
 import {parseDuration} from '../text/parse.js';
 import {isInteractive} from '../text/terminal.js';
@@ -83,8 +82,7 @@ export function MaintenanceCommand({options, request}: {readonly options: Action
 	}
 	if (!isInteractive()) {
 		if (!options.yes) {
-			const error = new UsageError('refusing to run a maintenance action without a terminal to confirm it', 'add --yes to run it anyway (scripts, cron), or --dry-run to see the plan');
-			return <Task debug={options.debug} run={async () => Promise.reject(error)} />;
+			return <Task debug={options.debug} run={async () => (await import('./maintenance-headless.js')).refuseWithoutTerminal(parsed.request, {...options, ...parsed})} />;
 		}
 		return <Task debug={options.debug} run={async () => (await import('./maintenance-headless.js')).runWithoutTerminal(parsed.request, {...options, ...parsed})} />;
 	}

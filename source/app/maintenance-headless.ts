@@ -6,6 +6,7 @@ import {describeResult, planLines, resultExitCode} from '../print/maintenance-te
 import {runPlan} from '../db/maintenance/runner.js';
 import {planAction, prepareAction, recordWithoutRunning, type MaintenanceRequest} from '../db/maintenance/service.js';
 import {missingPrivileges} from '../db/maintenance/privileges.js';
+import {UsageError} from '../model/errors.js';
 
 export type HeadlessOptions = ConnectionRequest & {lockTimeoutMs: number; statementTimeoutMs: number; out?: NodeJS.WritableStream; err?: NodeJS.WritableStream};
 
@@ -29,6 +30,24 @@ export async function dryRun(request: MaintenanceRequest, options: HeadlessOptio
 	} finally {
 		await sql.end({timeout: 5});
 	}
+}
+
+/** Without --yes and without a terminal: refused (exit 2), and audited like any other refusal. */
+export async function refuseWithoutTerminal(request: MaintenanceRequest, options: HeadlessOptions): Promise<number> {
+	const refusal = new UsageError('refusing to run a maintenance action without a terminal to confirm it', 'add --yes to run it anyway (scripts, cron), or --dry-run to see the plan');
+	// The refusal stands whatever happens to its audit (no server, a plan that fails): it is what the user must act on.
+	try {
+		const target = resolveTarget(options);
+		const sql = await connect(target, {readOnly: true, max: 1});
+		try {
+			await recordWithoutRunning(target, await planAction(sql, request), 'refused', refusal.message);
+		} finally {
+			await sql.end({timeout: 5});
+		}
+	} catch {
+		// not audited: nothing more to say than the refusal itself
+	}
+	throw refusal;
 }
 
 /** --yes without a terminal: plan, check privileges, print the plan, run, print the outcome. */
