@@ -166,7 +166,7 @@ create table if not exists charging_sessions (
   stop_reason text,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
-  constraint charging_sessions_pkey primary key (id),
+  constraint charging_sessions_pkey primary key (id, organization_id),
   constraint charging_sessions_organization_id_id_unique unique (organization_id, id),
   constraint charging_sessions_organization_fk foreign key (organization_id) references organizations (id) on delete cascade,
   constraint charging_sessions_vehicle_fk foreign key (organization_id, vehicle_id) references vehicles (organization_id, id),
@@ -213,7 +213,7 @@ create table if not exists charging_session_metrics (
   voltage_v real,
   current_a real,
   temperature_c real,
-  constraint charging_session_metrics_pkey primary key (session_id, recorded_at),
+  constraint charging_session_metrics_pkey primary key (session_id, recorded_at, organization_id),
   constraint charging_session_metrics_session_fk foreign key (organization_id, session_id)
     references charging_sessions (organization_id, id) on delete cascade,
   constraint charging_session_metrics_direction_valid check (direction in ('from_grid', 'to_grid')),
@@ -337,6 +337,9 @@ begin
 end
 $$;
 
+-- tenant keys include organization_id (stations and connectors are shared: keyed by id alone)
+select evfleet_ensure_primary_key('charging_sessions', array['id', 'organization_id']);
+select evfleet_ensure_primary_key('charging_session_metrics', array['session_id', 'recorded_at', 'organization_id']);
 -- Stations within radius_m metres of a point (spheroid, as ST_DWithin), with the GiST index for every session.
 -- ST_DWithin and && are not LEAKPROOF, so under row-level security the planner applies the policy first and cannot
 -- use charging_stations_location_gist for them: a tenant's "within 2 km" read every station (KNN <-> is unaffected).

@@ -20,9 +20,9 @@ create table if not exists battery_health_reports (
   source text not null default 'bms',
   details jsonb not null default '{}',
   created_at timestamptz not null default now(),
-  constraint battery_health_reports_pkey primary key (id),
+  constraint battery_health_reports_pkey primary key (id, organization_id),
   constraint battery_health_reports_vehicle_fk foreign key (organization_id, vehicle_id) references vehicles (organization_id, id) on delete cascade,
-  constraint battery_health_reports_vehicle_time_unique unique (vehicle_id, reported_at),
+  constraint battery_health_reports_vehicle_time_unique unique (vehicle_id, reported_at, organization_id),
   constraint battery_health_reports_soh_range check (soh_pct between 0 and 100),
   constraint battery_health_reports_capacity_range check (capacity_measured_kwh > 0 and capacity_measured_kwh <= 1500),
   constraint battery_health_reports_cycle_count_range check (cycle_count >= 0),
@@ -104,7 +104,7 @@ create table if not exists v2g_energy_transactions (
   settled_at timestamptz,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
-  constraint v2g_energy_transactions_pkey primary key (id),
+  constraint v2g_energy_transactions_pkey primary key (id, organization_id),
   constraint v2g_energy_transactions_organization_fk foreign key (organization_id) references organizations (id) on delete cascade,
   constraint v2g_energy_transactions_vehicle_fk foreign key (organization_id, vehicle_id) references vehicles (organization_id, id),
   constraint v2g_energy_transactions_session_fk foreign key (organization_id, charging_session_id) references charging_sessions (organization_id, id),
@@ -226,6 +226,11 @@ create or replace function refresh_energy_efficiency_metrics() returns matview_r
 language sql security definer set search_path = pg_catalog, public, pg_temp as $$
   select * from public.evfleet_refresh_matview('energy_efficiency_metrics')
 $$;
+
+-- tenant keys include organization_id (id first: lookups by id stay one index probe)
+select evfleet_ensure_primary_key('battery_health_reports', array['id', 'organization_id']);
+select evfleet_ensure_primary_key('v2g_energy_transactions', array['id', 'organization_id']);
+select evfleet_ensure_unique('battery_health_reports', 'battery_health_reports_vehicle_time_unique', array['vehicle_id', 'reported_at', 'organization_id']);
 
 -- Row-level security on this file's tenant tables
 select evfleet_enable_tenant_rls('battery_health_reports');

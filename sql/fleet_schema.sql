@@ -13,7 +13,7 @@ create table if not exists fleets (
   manager_id uuid,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
-  constraint fleets_pkey primary key (id),
+  constraint fleets_pkey primary key (id, organization_id),
   constraint fleets_organization_fk foreign key (organization_id) references organizations (id) on delete cascade,
   constraint fleets_manager_fk foreign key (organization_id, manager_id) references users (organization_id, id),
   constraint fleets_organization_id_id_unique unique (organization_id, id),
@@ -48,7 +48,7 @@ create table if not exists vehicles (
   metadata jsonb not null default '{}',
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
-  constraint vehicles_pkey primary key (id),
+  constraint vehicles_pkey primary key (id, organization_id),
   -- deleting an organization deletes its vehicles (and their fleets, in the same statement); deleting a fleet that
   -- still has vehicles is refused (no action: checked at the end of the statement, after the cascades)
   constraint vehicles_organization_fk foreign key (organization_id) references organizations (id) on delete cascade,
@@ -282,6 +282,9 @@ join organizations o on o.id = v.organization_id
 left join vehicle_live_state s on s.vehicle_id = v.id
 where v.status <> 'retired';
 
+-- tenant keys include organization_id (id first: lookups by id stay one index probe)
+select evfleet_ensure_primary_key('fleets', array['id', 'organization_id']);
+select evfleet_ensure_primary_key('vehicles', array['id', 'organization_id']);
 select evfleet_ensure_foreign_key('vehicles', 'vehicles_organization_fk', 'foreign key (organization_id) references organizations (id) on delete cascade');
 
 -- Row-level security on this file's tenant tables

@@ -279,7 +279,7 @@ create table if not exists users (
   last_login_at timestamptz,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
-  constraint users_pkey primary key (id),
+  constraint users_pkey primary key (id, organization_id),
   constraint users_organization_fk foreign key (organization_id) references organizations (id) on delete cascade,
   constraint users_organization_id_id_unique unique (organization_id, id),
   constraint users_email_format check (email ~ '^[^@\s]+@[^@\s]+\.[^@\s]+$'),
@@ -513,6 +513,24 @@ begin
 end
 $$;
 
+create or replace function evfleet_ensure_unique(tbl regclass, cname name, cols name[]) returns void
+language plpgsql set search_path = pg_catalog, public, pg_temp as $$
+declare
+  present name[] := (select array(select a.attname from unnest(c.conkey) with ordinality k(n, o)
+                                  join pg_attribute a on a.attrelid = c.conrelid and a.attnum = k.n order by k.o)
+                     from pg_constraint c where c.conrelid = tbl and c.conname = cname and c.contype = 'u');
+begin
+  if present = cols then
+    return;
+  end if;
+  if present is not null then
+    execute format('alter table %s drop constraint %I', tbl, cname);
+  end if;
+  execute format('alter table %s add constraint %I unique (%s)', tbl, cname,
+    (select string_agg(quote_ident(c), ', ' order by o) from unnest(cols) with ordinality u(c, o)));
+end
+$$;
+
 -- definition as pg_get_constraintdef prints it (spaces and case do not matter), e.g.
 -- 'foreign key (organization_id, fleet_id) references fleets (organization_id, id)'
 create or replace function evfleet_ensure_foreign_key(tbl regclass, cname name, definition text) returns void
@@ -717,7 +735,7 @@ declare
     'vehicle_telematics_after_insert', 'evfleet_admin' -- a trigger: never called directly
   );
   internal text[] := array['evfleet_enable_tenant_rls', 'evfleet_copy_tenant_rls', 'evfleet_copy_statement_triggers', 'evfleet_apply_grants',
-                           'evfleet_ensure_foreign_key', 'evfleet_ensure_primary_key'];
+                           'evfleet_ensure_foreign_key', 'evfleet_ensure_primary_key', 'evfleet_ensure_unique'];
   -- the tenant's fleet data: what evfleet_writer may change (row-level security keeps it to its organization)
   writable text[] := array['fleets', 'vehicles', 'vehicle_telematics', 'charging_stations', 'charging_connectors', 'charging_sessions',
                            'charging_session_metrics', 'routes', 'route_waypoints', 'route_assignments', 'route_progress',
@@ -788,9 +806,12 @@ end
 $$;
 
 -- Keys of existing databases (fresh ones get them from CREATE TABLE above)
-select evfleet_ensure_primary_key('user_roles', array['organization_id', 'user_id', 'role_id']);
+-- tenant keys include organization_id (a distribution by organization needs it in every key); id first: lookups by id
+-- (the old granted_by key referenced users (id) alone: replaced before users' key changes)
 select evfleet_ensure_foreign_key('user_roles', 'user_roles_granted_by_fk',
   'foreign key (organization_id, granted_by) references users (organization_id, id) on delete set null (granted_by)');
+select evfleet_ensure_primary_key('users', array['id', 'organization_id']);
+select evfleet_ensure_primary_key('user_roles', array['organization_id', 'user_id', 'role_id']);
 create index if not exists user_roles_granted_by on user_roles (granted_by) where granted_by is not null;
 
 -- Row-level security on this file's tenant tables

@@ -362,3 +362,22 @@ describe('the audit trail', () => {
 		expect(entry!.serverUser).toBe(logins.operator);
 	});
 });
+
+describe('keys for a distribution by organization (issue 21)', () => {
+	it('every tenant table\'s primary key and unique constraints include organization_id', async () => {
+		const rows = await db.sql<Array<{constraint: string}>>`
+			select c.conrelid::regclass || '.' || c.conname as constraint
+			from pg_constraint c join pg_class t on t.oid = c.conrelid
+			where c.contype in ('p', 'u') and t.relnamespace = 'public'::regnamespace and not t.relispartition
+			  and exists (select 1 from pg_attribute a where a.attrelid = t.oid and a.attname = 'organization_id' and not a.attisdropped)
+			  and not exists (select 1 from pg_attribute a where a.attrelid = t.oid and a.attnum = any (c.conkey) and a.attname = 'organization_id')
+			order by 1`;
+		// stations and connectors are shared (public ones): reference tables, keyed by id; a VIN is unique worldwide
+		expect(rows.map(r => r.constraint)).toEqual([
+			'charging_connectors.charging_connectors_number_unique',
+			'charging_connectors.charging_connectors_pkey',
+			'charging_stations.charging_stations_pkey',
+			'vehicles.vehicles_vin_unique',
+		]);
+	});
+});
