@@ -5,10 +5,10 @@ import {Box, Text, useApp, useStdout} from 'ink';
 import Task from '../../app/Task.js';
 import {ConfirmDialog} from '../../components/ConfirmDialog.js';
 import {connect, resolveTarget} from '../../db/connection.js';
-import {UsageError} from '../../errors.js';
-import {connectionOptions, outputOptions} from '../../options.js';
-import {chooseFormat, printJson, printRows} from '../../output.js';
-import {isInteractive} from '../../terminal.js';
+import {UsageError} from '../../model/errors.js';
+import {connectionOptions, outputOptions} from '../../app/options.js';
+import {chooseFormat, printJson, printRows} from '../../print/output.js';
+import {isInteractive} from '../../text/terminal.js';
 
 export const description = 'List, grant or revoke the database logins bound to an organization (organization_logins; evfleet_admin only)';
 

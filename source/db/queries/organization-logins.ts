@@ -1,7 +1,7 @@
 // organization_logins: which database logins may see which organizations (the tenant binding of every RLS policy).
 // Only evfleet_admin members (and superusers) may read or write it; each change is recorded in maintenance_log.
 import type {Sql} from 'postgres';
-import {NotFoundError, PrivilegeError, UsageError} from '../../errors.js';
+import {NotFoundError, PrivilegeError, UsageError} from '../../model/errors.js';
 import {findOrganization, type OrganizationRef} from './organizations.js';
 
 export type OrganizationLoginRow = {
