@@ -224,6 +224,8 @@ describe('row-level security', () => {
 		const role = `evfleet_t_reader_${randomBytes(3).toString('hex')}`;
 		await db.sql.unsafe(`create role ${role} login in role evfleet_reader`);
 		try {
+			// a login sees only organizations it is bound to (organization_logins)
+			await db.sql`insert into organization_logins (role_name, organization_id) values (${role}, ${orgB})`;
 			const reader = db.connect({user: role, max: 1, parameters: {'app.current_org_id': orgB}});
 			const all = await resolveScope(reader, {});
 			const rows = await sohPercentilesByMonth(reader, all, {months, now});
@@ -233,6 +235,7 @@ describe('row-level security', () => {
 			expect(fits.map(row => row.vin)).toEqual([vin(21)]);
 			await reader.end({timeout: 5});
 		} finally {
+			await db.sql`delete from organization_logins where role_name = ${role}`;
 			await db.sql.unsafe(`drop owned by ${role}; drop role ${role}`);
 		}
 	});
