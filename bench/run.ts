@@ -8,6 +8,7 @@ import {parseArgs} from 'node:util';
 import {createSql, parseConnectionUrl, type Sql} from '../source/db/connection.js';
 import {migrate, migrationStatus} from '../source/db/migrate.js';
 import {ingest, liveVehiclesPage, matviewRefreshReader, nearestConnectors, vehicleLast100} from './figures/database.js';
+import {radiusTenant, tenantPredicate} from './figures/tenant.js';
 import {cliHelp, cliOrgsJson, consoleFirstFrame, consoleRssLive, consoleRssPaging} from './figures/processes.js';
 import {skippedFigure, type BenchContext, type FigureRunner} from './lib/context.js';
 import {figureIds, machineLine, markdownTable, reportSchema, type Figure, type FigureId, type Report} from './lib/report.js';
@@ -21,6 +22,8 @@ const figures: Array<{id: FigureId; meta: Meta; run: FigureRunner}> = [
 	{id: 'liveVehiclesPage', meta: {title: 'live vehicles page', unit: 'ms', better: 'lower', target: '≥ 1000× faster, < 10 ms'}, run: liveVehiclesPage},
 	{id: 'vehicleLast100', meta: {title: "one vehicle's last 100 telematics rows", unit: 'ms', better: 'lower', target: '≥ 100× faster'}, run: vehicleLast100},
 	{id: 'nearestConnectors', meta: {title: 'nearest 5 available connectors', unit: 'ms', better: 'lower', target: '≥ 100× faster'}, run: nearestConnectors},
+	{id: 'radiusTenant', meta: {title: 'stations within 2 km, as a tenant reader (RLS)', unit: 'ms', better: 'lower', target: '≥ 100× faster, ≤ 3× superuser'}, run: radiusTenant},
+	{id: 'tenantPredicate', meta: {title: 'live page as a bound tenant reader', unit: 'ms', better: 'lower', target: 'no regression (≤ 1.2× before)'}, run: tenantPredicate},
 	{id: 'matviewRefreshReader', meta: {title: 'battery_health_trends refresh, reader', unit: 'ms', better: 'lower', target: 'readers never blocked'}, run: matviewRefreshReader},
 	{id: 'cliHelp', meta: {title: '`evfleet --help`', unit: 'ms', better: 'lower', target: '≤ 4× node -e 0'}, run: cliHelp},
 	{id: 'cliOrgsJson', meta: {title: '`evfleet orgs --json`', unit: 'ms', better: 'lower', target: '≤ 4× node -e 0'}, run: cliOrgsJson},
@@ -83,7 +86,7 @@ async function prepareDatabase(sql: Sql, scale: BenchScale, seed: number, log: (
 		log(`database already holds ${organizations} organizations: measuring it as it is`);
 		return null;
 	}
-	const {seedDatabase} = await import('../source/db/seed/index.js');
+	const {seedDatabase} = await import('../source/demo/seed/index.js');
 	log(`seeding scale ${scale} (seed ${seed})`);
 	let lastStep = 0;
 	const result = await seedDatabase(sql, {
@@ -221,7 +224,7 @@ async function main() {
 	let url = values.url;
 	let stop: (() => Promise<void>) | undefined;
 	if (!url) {
-		const {startCluster} = await import('../source/db/cluster.js');
+		const {startCluster} = await import('../source/demo/cluster.js');
 		log('starting a throw-away cluster');
 		const cluster = await startCluster({keep: values.keep, settings: benchServerSettings(), onProgress: message => log(`  ${message}`)});
 		stop = cluster.stop;

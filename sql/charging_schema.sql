@@ -83,10 +83,14 @@ create or replace trigger charging_connectors_set_updated_at before update on ch
   for each row execute function set_updated_at();
 
 create or replace function charging_connectors_before_write() returns trigger
-language plpgsql as $$
+language plpgsql set search_path = pg_catalog, public, pg_temp as $$
 begin
   if tg_op = 'INSERT' or new.station_id is distinct from old.station_id then
     select s.organization_id into new.organization_id from charging_stations s where s.id = new.station_id;
+    if not found then
+      raise exception 'charging_connectors: no charging station % visible to this session', new.station_id
+        using errcode = 'foreign_key_violation', table = 'charging_connectors';
+    end if;
   end if;
   if tg_op = 'UPDATE' and new.status is distinct from old.status then
     new.status_changed_at := now();
@@ -96,6 +100,51 @@ end
 $$;
 create or replace trigger charging_connectors_before_write before insert or update on charging_connectors
   for each row execute function charging_connectors_before_write();
+
+-- A station that changes hands takes its connectors along; it may not become private to one organization while
+-- another organization's sessions or route waypoints use it (they would then point into a foreign tenant).
+create or replace function charging_stations_after_owner_change() returns trigger
+language plpgsql set search_path = pg_catalog, public, pg_temp as $$
+begin
+  if new.organization_id is not null and (
+       exists (select 1 from charging_sessions cs join charging_connectors c on c.id = cs.connector_id
+               where c.station_id = new.id and cs.organization_id <> new.organization_id)
+       or exists (select 1 from route_waypoints w where w.charging_station_id = new.id and w.organization_id <> new.organization_id)) then
+    raise exception 'charging station % is used by another organization''s sessions or routes: it cannot become private to %', new.id, new.organization_id
+      using errcode = 'foreign_key_violation', table = 'charging_stations';
+  end if;
+  update charging_connectors set organization_id = new.organization_id where station_id = new.id;
+  return null;
+end
+$$;
+
+-- The public-or-same-organization rule for rows that name a station or connector (sessions, route waypoints):
+-- public stations (organization_id null) are shared, another organization's private one is not. The lookup runs
+-- under the writer's row-level security, so a station it cannot see is refused like a foreign one.
+create or replace function evfleet_check_station_reference() returns trigger
+language plpgsql set search_path = pg_catalog, public, pg_temp as $$
+declare
+  owner uuid;
+  ref uuid;
+begin
+  if tg_table_name = 'charging_sessions' then
+    ref := new.connector_id;
+    select c.organization_id into owner from charging_connectors c where c.id = ref;
+  else
+    ref := new.charging_station_id;
+    if ref is null then
+      return new;
+    end if;
+    select s.organization_id into owner from charging_stations s where s.id = ref;
+  end if;
+  if not found or (owner is not null and owner is distinct from new.organization_id) then
+    raise exception '%: % is another organization''s private charging station (or not visible to this session)', tg_table_name, ref
+      using errcode = 'foreign_key_violation', table = tg_table_name,
+            hint = 'use a public station or one of organization ' || new.organization_id;
+  end if;
+  return new;
+end
+$$;
 
 -- Charging sessions: a vehicle on a connector; never two at once on one connector, nor for one vehicle
 create table if not exists charging_sessions (
@@ -117,8 +166,9 @@ create table if not exists charging_sessions (
   stop_reason text,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
-  constraint charging_sessions_pkey primary key (id),
+  constraint charging_sessions_pkey primary key (id, organization_id),
   constraint charging_sessions_organization_id_id_unique unique (organization_id, id),
+  constraint charging_sessions_organization_fk foreign key (organization_id) references organizations (id) on delete cascade,
   constraint charging_sessions_vehicle_fk foreign key (organization_id, vehicle_id) references vehicles (organization_id, id),
   constraint charging_sessions_connector_fk foreign key (connector_id) references charging_connectors (id),
   constraint charging_sessions_status_valid check (status in ('pending', 'active', 'completed', 'failed', 'cancelled')),
@@ -144,6 +194,12 @@ create index if not exists charging_sessions_vehicle_started on charging_session
 create index if not exists charging_sessions_connector_started on charging_sessions (connector_id, started_at desc);
 create or replace trigger charging_sessions_set_updated_at before update on charging_sessions
   for each row execute function set_updated_at();
+create or replace trigger charging_sessions_station_reference before insert or update of connector_id, organization_id on charging_sessions
+  for each row execute function evfleet_check_station_reference();
+create or replace trigger charging_stations_owner_change after update of organization_id on charging_stations
+  for each row when (new.organization_id is distinct from old.organization_id) execute function charging_stations_after_owner_change();
+select evfleet_ensure_foreign_key('charging_sessions', 'charging_sessions_organization_fk',
+  'foreign key (organization_id) references organizations (id) on delete cascade');
 
 -- Meter values of sessions, monthly partitions on recorded_at (power and energy are magnitudes; direction says which way)
 create table if not exists charging_session_metrics (
@@ -157,7 +213,7 @@ create table if not exists charging_session_metrics (
   voltage_v real,
   current_a real,
   temperature_c real,
-  constraint charging_session_metrics_pkey primary key (session_id, recorded_at),
+  constraint charging_session_metrics_pkey primary key (session_id, recorded_at, organization_id),
   constraint charging_session_metrics_session_fk foreign key (organization_id, session_id)
     references charging_sessions (organization_id, id) on delete cascade,
   constraint charging_session_metrics_direction_valid check (direction in ('from_grid', 'to_grid')),
@@ -278,6 +334,39 @@ begin
   where s.distance_m <= radius_km * 1000
   order by s.distance_m, c.connector_number
   limit max_results;
+end
+$$;
+
+-- tenant keys include organization_id (stations and connectors are shared: keyed by id alone)
+select evfleet_ensure_primary_key('charging_sessions', array['id', 'organization_id']);
+select evfleet_ensure_primary_key('charging_session_metrics', array['session_id', 'recorded_at', 'organization_id']);
+-- Stations within radius_m metres of a point (spheroid, as ST_DWithin), with the GiST index for every session.
+-- ST_DWithin and && are not LEAKPROOF, so under row-level security the planner applies the policy first and cannot
+-- use charging_stations_location_gist for them: a tenant's "within 2 km" read every station (KNN <-> is unaffected).
+-- This function runs as its owner, so the index is used, and applies the tenant rule itself, as the policies do:
+-- public stations, the organization evfleet_current_org() gives the calling login (its bindings, its choice), every
+-- station for an evfleet_admin login. It returns ids and distances only: join them with charging_stations, whose
+-- policies then apply as usual (the console does).
+create or replace function charging_stations_within(lon double precision, lat double precision, radius_m double precision)
+returns table (station_id uuid, distance_m double precision)
+language plpgsql stable security definer rows 100
+set search_path = pg_catalog, public, pg_temp set plan_cache_mode = force_generic_plan as $$
+-- plpgsql keeps the statement's plan for the session (a SQL function re-plans on every call: ~10 ms of PostGIS
+-- planning, more than the search); the index scan is the right plan for any point and radius: generic from the start
+declare
+  origin geography := st_setsrid(st_makepoint(lon, lat), 4326)::geography;
+  -- the caller's scope, looked up once per call (not once per station the index returns)
+  org uuid := evfleet_current_org();
+  admin boolean := pg_has_role(session_user, 'evfleet_admin', 'usage');
+begin
+  if radius_m is null or radius_m < 0 or radius_m > 20000000 then
+    raise exception 'radius must be between 0 and 20 000 000 m, got %', radius_m using errcode = 'invalid_parameter_value';
+  end if;
+  return query
+  select s.id, st_distance(s.location, origin)
+  from charging_stations s
+  where st_dwithin(s.location, origin, radius_m)
+    and (s.organization_id is null or s.organization_id = org or admin);
 end
 $$;
 

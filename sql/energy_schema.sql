@@ -20,9 +20,9 @@ create table if not exists battery_health_reports (
   source text not null default 'bms',
   details jsonb not null default '{}',
   created_at timestamptz not null default now(),
-  constraint battery_health_reports_pkey primary key (id),
+  constraint battery_health_reports_pkey primary key (id, organization_id),
   constraint battery_health_reports_vehicle_fk foreign key (organization_id, vehicle_id) references vehicles (organization_id, id) on delete cascade,
-  constraint battery_health_reports_vehicle_time_unique unique (vehicle_id, reported_at),
+  constraint battery_health_reports_vehicle_time_unique unique (vehicle_id, reported_at, organization_id),
   constraint battery_health_reports_soh_range check (soh_pct between 0 and 100),
   constraint battery_health_reports_capacity_range check (capacity_measured_kwh > 0 and capacity_measured_kwh <= 1500),
   constraint battery_health_reports_cycle_count_range check (cycle_count >= 0),
@@ -49,8 +49,10 @@ create table if not exists energy_consumption_records (
   avg_speed_kmh real,
   route_assignment_id uuid,
   weather jsonb,
-  constraint energy_consumption_records_pkey primary key (vehicle_id, period_start),
+  constraint energy_consumption_records_pkey primary key (vehicle_id, period_start, organization_id),
   constraint energy_consumption_records_vehicle_fk foreign key (organization_id, vehicle_id) references vehicles (organization_id, id) on delete cascade,
+  constraint energy_consumption_records_route_assignment_fk foreign key (organization_id, route_assignment_id)
+    references route_assignments (organization_id, id) on delete set null (route_assignment_id),
   constraint energy_consumption_records_period_order check (period_end > period_start),
   constraint energy_consumption_records_distance_range check (distance_km between 0 and 5000),
   constraint energy_consumption_records_consumed_range check (energy_consumed_kwh between 0 and 5000),
@@ -61,6 +63,28 @@ create table if not exists energy_consumption_records (
 ) partition by range (period_start);
 create index if not exists energy_consumption_records_period_start_brin on energy_consumption_records using brin (period_start);
 create table if not exists energy_consumption_records_default partition of energy_consumption_records default;
+create index if not exists energy_consumption_records_route_assignment_id on energy_consumption_records (route_assignment_id)
+  where route_assignment_id is not null;
+-- existing databases: the key with organization_id; an assignment id that names no assignment of the same
+-- organization (there was no foreign key) is cleared before the key is added
+do $$
+declare
+  cleared bigint;
+begin
+  if not exists (select 1 from pg_constraint where conrelid = 'energy_consumption_records'::regclass and conname = 'energy_consumption_records_route_assignment_fk') then
+    update energy_consumption_records e set route_assignment_id = null
+    where e.route_assignment_id is not null
+      and not exists (select 1 from route_assignments a where a.id = e.route_assignment_id and a.organization_id = e.organization_id);
+    get diagnostics cleared = row_count;
+    if cleared > 0 then
+      raise notice 'cleared route_assignment_id of % energy record(s): no such assignment in their organization', cleared;
+    end if;
+  end if;
+end
+$$;
+select evfleet_ensure_primary_key('energy_consumption_records', array['vehicle_id', 'period_start', 'organization_id']);
+select evfleet_ensure_foreign_key('energy_consumption_records', 'energy_consumption_records_route_assignment_fk',
+  'foreign key (organization_id, route_assignment_id) references route_assignments (organization_id, id) on delete set null (route_assignment_id)');
 
 -- Vehicle-to-grid energy transactions (settled later with the grid operator)
 create table if not exists v2g_energy_transactions (
@@ -80,7 +104,8 @@ create table if not exists v2g_energy_transactions (
   settled_at timestamptz,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
-  constraint v2g_energy_transactions_pkey primary key (id),
+  constraint v2g_energy_transactions_pkey primary key (id, organization_id),
+  constraint v2g_energy_transactions_organization_fk foreign key (organization_id) references organizations (id) on delete cascade,
   constraint v2g_energy_transactions_vehicle_fk foreign key (organization_id, vehicle_id) references vehicles (organization_id, id),
   constraint v2g_energy_transactions_session_fk foreign key (organization_id, charging_session_id) references charging_sessions (organization_id, id),
   constraint v2g_energy_transactions_direction_valid check (direction in ('to_grid', 'from_grid')),
@@ -94,6 +119,9 @@ create index if not exists v2g_energy_transactions_vehicle_started on v2g_energy
 create index if not exists v2g_energy_transactions_unsettled on v2g_energy_transactions (organization_id, started_at)
   where not settled;
 create index if not exists v2g_energy_transactions_session_id on v2g_energy_transactions (charging_session_id) where charging_session_id is not null;
+create index if not exists v2g_energy_transactions_organization_id on v2g_energy_transactions (organization_id);
+select evfleet_ensure_foreign_key('v2g_energy_transactions', 'v2g_energy_transactions_organization_fk',
+  'foreign key (organization_id) references organizations (id) on delete cascade');
 create or replace trigger v2g_energy_transactions_set_updated_at before update on v2g_energy_transactions
   for each row execute function set_updated_at();
 
@@ -155,21 +183,24 @@ create index if not exists energy_efficiency_metrics_organization_week on energy
 create or replace view battery_health_trends_scoped with (security_barrier = true) as
 select * from battery_health_trends where evfleet_is_admin()
 union all
-select * from battery_health_trends where not evfleet_is_admin() and organization_id = evfleet_current_org();
+select * from battery_health_trends where not evfleet_is_admin() and organization_id = (select evfleet_current_org());
 
 create or replace view energy_efficiency_metrics_scoped with (security_barrier = true) as
 select * from energy_efficiency_metrics where evfleet_is_admin()
 union all
-select * from energy_efficiency_metrics where not evfleet_is_admin() and organization_id = evfleet_current_org();
+select * from energy_efficiency_metrics where not evfleet_is_admin() and organization_id = (select evfleet_current_org());
 
 -- Refresh: concurrently once populated (readers are not blocked), plain the first time; each refresh is logged
 create or replace function evfleet_refresh_matview(view_name regclass) returns matview_refresh_log
-language plpgsql security definer set search_path = public, pg_temp as $$
+language plpgsql security definer set search_path = pg_catalog, public, pg_temp as $$
 declare
   started timestamptz := clock_timestamp();
   populated boolean;
   entry matview_refresh_log;
 begin
+  if view_name is null or view_name not in (to_regclass('public.battery_health_trends'), to_regclass('public.energy_efficiency_metrics')) then
+    raise exception '% is not one of evfleet''s materialized views', view_name using errcode = 'insufficient_privilege';
+  end if;
   select relispopulated into populated from pg_class where oid = view_name and relkind = 'm';
   if not found then
     raise exception '% is not a materialized view', view_name;
@@ -187,14 +218,19 @@ end
 $$;
 
 create or replace function refresh_battery_health_trends() returns matview_refresh_log
-language sql security definer set search_path = public, pg_temp as $$
-  select * from evfleet_refresh_matview('battery_health_trends')
+language sql security definer set search_path = pg_catalog, public, pg_temp as $$
+  select * from public.evfleet_refresh_matview('battery_health_trends')
 $$;
 
 create or replace function refresh_energy_efficiency_metrics() returns matview_refresh_log
-language sql security definer set search_path = public, pg_temp as $$
-  select * from evfleet_refresh_matview('energy_efficiency_metrics')
+language sql security definer set search_path = pg_catalog, public, pg_temp as $$
+  select * from public.evfleet_refresh_matview('energy_efficiency_metrics')
 $$;
+
+-- tenant keys include organization_id (id first: lookups by id stay one index probe)
+select evfleet_ensure_primary_key('battery_health_reports', array['id', 'organization_id']);
+select evfleet_ensure_primary_key('v2g_energy_transactions', array['id', 'organization_id']);
+select evfleet_ensure_unique('battery_health_reports', 'battery_health_reports_vehicle_time_unique', array['vehicle_id', 'reported_at', 'organization_id']);
 
 -- Row-level security on this file's tenant tables
 select evfleet_enable_tenant_rls('battery_health_reports');

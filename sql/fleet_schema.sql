@@ -13,7 +13,7 @@ create table if not exists fleets (
   manager_id uuid,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
-  constraint fleets_pkey primary key (id),
+  constraint fleets_pkey primary key (id, organization_id),
   constraint fleets_organization_fk foreign key (organization_id) references organizations (id) on delete cascade,
   constraint fleets_manager_fk foreign key (organization_id, manager_id) references users (organization_id, id),
   constraint fleets_organization_id_id_unique unique (organization_id, id),
@@ -22,6 +22,7 @@ create table if not exists fleets (
   constraint fleets_timezone_valid check (evfleet_is_valid_timezone(timezone))
 );
 create index if not exists fleets_depot_location_gist on fleets using gist (depot_location);
+create index if not exists fleets_manager_id on fleets (manager_id) where manager_id is not null;
 create or replace trigger fleets_set_updated_at before update on fleets
   for each row execute function set_updated_at();
 
@@ -47,7 +48,10 @@ create table if not exists vehicles (
   metadata jsonb not null default '{}',
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
-  constraint vehicles_pkey primary key (id),
+  constraint vehicles_pkey primary key (id, organization_id),
+  -- deleting an organization deletes its vehicles (and their fleets, in the same statement); deleting a fleet that
+  -- still has vehicles is refused (no action: checked at the end of the statement, after the cascades)
+  constraint vehicles_organization_fk foreign key (organization_id) references organizations (id) on delete cascade,
   constraint vehicles_fleet_fk foreign key (organization_id, fleet_id) references fleets (organization_id, id),
   constraint vehicles_organization_id_id_unique unique (organization_id, id),
   constraint vehicles_vin_unique unique (vin),
@@ -73,10 +77,11 @@ create or replace trigger vehicles_set_updated_at before update on vehicles
   for each row execute function set_updated_at();
 
 -- Telematics history: monthly partitions on recorded_at, kept lean so ingest stays fast
--- Indexes: the primary key (vehicle_id, recorded_at) serves "latest N rows of one vehicle" as a backward scan,
--- BRIN on recorded_at serves time-range scans; no GiST on history locations (the live state has one).
--- No per-row foreign key (its lookup per row would cost more than the insert): the live-state trigger below
--- checks vehicle and organization once per statement.
+-- Indexes: the primary key (vehicle_id, recorded_at, organization_id) serves "latest N rows of one vehicle" as a
+-- backward scan (organization_id last: in the key for a distribution by organization, after the columns lookups
+-- use), BRIN on recorded_at serves time-range scans; no GiST on history locations (the live state has one).
+-- The foreign key to the vehicle (its organization included) deletes a vehicle's history with it; the live-state
+-- trigger below also checks vehicle and organization, once per statement, to say which row was wrong.
 create table if not exists vehicle_telematics (
   vehicle_id uuid not null,
   organization_id uuid not null,
@@ -92,7 +97,8 @@ create table if not exists vehicle_telematics (
   pack_temp_c real,
   power_kw real,
   extra jsonb,
-  constraint vehicle_telematics_pkey primary key (vehicle_id, recorded_at),
+  constraint vehicle_telematics_pkey primary key (vehicle_id, recorded_at, organization_id),
+  constraint vehicle_telematics_vehicle_fk foreign key (organization_id, vehicle_id) references vehicles (organization_id, id) on delete cascade,
   constraint vehicle_telematics_soc_range check (soc_pct between 0 and 100),
   constraint vehicle_telematics_soh_range check (soh_pct between 0 and 100),
   constraint vehicle_telematics_speed_range check (speed_kmh between 0 and 300),
@@ -105,6 +111,23 @@ create table if not exists vehicle_telematics (
 ) partition by range (recorded_at);
 create index if not exists vehicle_telematics_recorded_at_brin on vehicle_telematics using brin (recorded_at);
 create table if not exists vehicle_telematics_default partition of vehicle_telematics default;
+-- existing databases: the key with organization_id, the foreign key (history of deleted vehicles goes first)
+do $$
+declare
+  orphans bigint;
+begin
+  if not exists (select 1 from pg_constraint where conrelid = 'vehicle_telematics'::regclass and conname = 'vehicle_telematics_vehicle_fk') then
+    delete from vehicle_telematics t where not exists (select 1 from vehicles v where v.id = t.vehicle_id and v.organization_id = t.organization_id);
+    get diagnostics orphans = row_count;
+    if orphans > 0 then
+      raise notice 'deleted % telematics row(s) of vehicles that no longer exist', orphans;
+    end if;
+  end if;
+end
+$$;
+select evfleet_ensure_primary_key('vehicle_telematics', array['vehicle_id', 'recorded_at', 'organization_id']);
+select evfleet_ensure_foreign_key('vehicle_telematics', 'vehicle_telematics_vehicle_fk',
+  'foreign key (organization_id, vehicle_id) references vehicles (organization_id, id) on delete cascade');
 
 -- Live state: one row per vehicle, the latest telematics row; "where is every vehicle now" never reads history
 create table if not exists vehicle_live_state (
@@ -122,7 +145,7 @@ create table if not exists vehicle_live_state (
   pack_current_a real,
   pack_temp_c real,
   power_kw real,
-  constraint vehicle_live_state_pkey primary key (vehicle_id),
+  constraint vehicle_live_state_pkey primary key (vehicle_id, organization_id),
   constraint vehicle_live_state_vehicle_fk foreign key (organization_id, vehicle_id) references vehicles (organization_id, id) on delete cascade
 ) with (fillfactor = 50);
 -- Only the primary key and the GiST: every index here gets a new entry on each live update of a moving vehicle
@@ -131,6 +154,7 @@ create table if not exists vehicle_live_state (
 -- index would make every update non-HOT, and the browse sorts on them go through a left join from vehicles
 -- that cannot use it anyway.
 create index if not exists vehicle_live_state_location_gist on vehicle_live_state using gist (location);
+select evfleet_ensure_primary_key('vehicle_live_state', array['vehicle_id', 'organization_id']);
 -- Every telematics statement updates up to one row per vehicle here. Half-empty pages keep the new version on
 -- the same page, so the update is HOT (no index entries) whenever the location is unchanged (parked, charging),
 -- and page pruning reclaims the old versions without VACUUM. The table is small and churns its whole content
@@ -182,7 +206,7 @@ declare
            f.heading_deg, f.location, f.odometer_km, f.pack_voltage_v, f.pack_current_a, f.pack_temp_c, f.power_kw
     from fresh f
     where not exists (select 1 from vehicle_live_state s where s.vehicle_id = f.vehicle_id)
-    on conflict (vehicle_id) do update set
+    on conflict (vehicle_id, organization_id) do update set
       recorded_at = excluded.recorded_at, received_at = excluded.received_at, soc_pct = excluded.soc_pct,
       soh_pct = excluded.soh_pct, speed_kmh = excluded.speed_kmh, heading_deg = excluded.heading_deg,
       location = excluded.location, odometer_km = excluded.odometer_km, pack_voltage_v = excluded.pack_voltage_v,
@@ -193,7 +217,7 @@ declare
 begin
   execute format($fn$
 create or replace function vehicle_telematics_after_insert() returns trigger
-language plpgsql security definer set search_path = public, pg_temp set enable_mergejoin = off set jit = off as $body$
+language plpgsql security definer set search_path = pg_catalog, public, pg_temp set enable_mergejoin = off set jit = off as $body$
 declare
   bad record;
 begin
@@ -257,6 +281,11 @@ join fleets f on f.id = v.fleet_id
 join organizations o on o.id = v.organization_id
 left join vehicle_live_state s on s.vehicle_id = v.id
 where v.status <> 'retired';
+
+-- tenant keys include organization_id (id first: lookups by id stay one index probe)
+select evfleet_ensure_primary_key('fleets', array['id', 'organization_id']);
+select evfleet_ensure_primary_key('vehicles', array['id', 'organization_id']);
+select evfleet_ensure_foreign_key('vehicles', 'vehicles_organization_fk', 'foreign key (organization_id) references organizations (id) on delete cascade');
 
 -- Row-level security on this file's tenant tables
 select evfleet_enable_tenant_rls('fleets');

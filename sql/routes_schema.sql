@@ -15,7 +15,7 @@ create table if not exists routes (
   created_by uuid,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
-  constraint routes_pkey primary key (id),
+  constraint routes_pkey primary key (id, organization_id),
   constraint routes_organization_fk foreign key (organization_id) references organizations (id) on delete cascade,
   constraint routes_fleet_fk foreign key (organization_id, fleet_id) references fleets (organization_id, id),
   constraint routes_created_by_fk foreign key (organization_id, created_by) references users (organization_id, id),
@@ -27,6 +27,8 @@ create table if not exists routes (
   constraint routes_status_valid check (status in ('draft', 'planned', 'active', 'completed', 'archived'))
 );
 create index if not exists routes_organization_status on routes (organization_id, status);
+create index if not exists routes_fleet_id on routes (fleet_id) where fleet_id is not null;
+create index if not exists routes_created_by on routes (created_by) where created_by is not null;
 create or replace trigger routes_set_updated_at before update on routes
   for each row execute function set_updated_at();
 
@@ -43,11 +45,11 @@ create table if not exists route_waypoints (
   charging_station_id uuid,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
-  constraint route_waypoints_pkey primary key (id),
+  constraint route_waypoints_pkey primary key (id, organization_id),
   constraint route_waypoints_route_fk foreign key (organization_id, route_id) references routes (organization_id, id) on delete cascade,
   constraint route_waypoints_charging_station_fk foreign key (charging_station_id) references charging_stations (id) on delete set null,
   constraint route_waypoints_organization_id_id_unique unique (organization_id, id),
-  constraint route_waypoints_sequence_unique unique (route_id, sequence),
+  constraint route_waypoints_sequence_unique unique (route_id, sequence, organization_id),
   constraint route_waypoints_sequence_positive check (sequence > 0),
   constraint route_waypoints_planned_dwell_range check (planned_dwell_min >= 0)
 );
@@ -55,6 +57,8 @@ create index if not exists route_waypoints_location_gist on route_waypoints usin
 create index if not exists route_waypoints_charging_station_id on route_waypoints (charging_station_id) where charging_station_id is not null;
 create or replace trigger route_waypoints_set_updated_at before update on route_waypoints
   for each row execute function set_updated_at();
+create or replace trigger route_waypoints_station_reference before insert or update of charging_station_id, organization_id on route_waypoints
+  for each row execute function evfleet_check_station_reference();
 
 -- A route driven by one vehicle (and driver) at a time
 create table if not exists route_assignments (
@@ -70,7 +74,7 @@ create table if not exists route_assignments (
   status text not null default 'scheduled',
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
-  constraint route_assignments_pkey primary key (id),
+  constraint route_assignments_pkey primary key (id, organization_id),
   constraint route_assignments_route_fk foreign key (organization_id, route_id) references routes (organization_id, id) on delete cascade,
   constraint route_assignments_vehicle_fk foreign key (organization_id, vehicle_id) references vehicles (organization_id, id),
   constraint route_assignments_driver_fk foreign key (organization_id, driver_id) references users (organization_id, id),
@@ -101,16 +105,17 @@ create table if not exists route_progress (
   charging_session_id uuid,
   notes text,
   created_at timestamptz not null default now(),
-  constraint route_progress_pkey primary key (id),
+  constraint route_progress_pkey primary key (id, organization_id),
   constraint route_progress_assignment_fk foreign key (organization_id, assignment_id) references route_assignments (organization_id, id) on delete cascade,
   constraint route_progress_waypoint_fk foreign key (organization_id, waypoint_id) references route_waypoints (organization_id, id) on delete cascade,
   constraint route_progress_charging_session_fk foreign key (organization_id, charging_session_id) references charging_sessions (organization_id, id),
-  constraint route_progress_waypoint_unique unique (assignment_id, waypoint_id),
+  constraint route_progress_waypoint_unique unique (assignment_id, waypoint_id, organization_id),
   constraint route_progress_time_order check (departed_at is null or departed_at >= arrived_at),
   constraint route_progress_soc_on_arrival_range check (soc_on_arrival_pct between 0 and 100),
   constraint route_progress_soc_on_departure_range check (soc_on_departure_pct between 0 and 100)
 );
 create index if not exists route_progress_waypoint_id on route_progress (waypoint_id);
+create index if not exists route_progress_assignment_id on route_progress (assignment_id);
 create index if not exists route_progress_charging_session_id on route_progress (charging_session_id) where charging_session_id is not null;
 
 -- What each optimization run changed
@@ -126,13 +131,14 @@ create table if not exists route_optimization_history (
   duration_ms integer,
   created_by uuid,
   created_at timestamptz not null default now(),
-  constraint route_optimization_history_pkey primary key (id),
+  constraint route_optimization_history_pkey primary key (id, organization_id),
   constraint route_optimization_history_route_fk foreign key (organization_id, route_id) references routes (organization_id, id) on delete cascade,
   constraint route_optimization_history_created_by_fk foreign key (organization_id, created_by) references users (organization_id, id),
   constraint route_optimization_history_algorithm_not_blank check (btrim(algorithm) <> ''),
   constraint route_optimization_history_duration_range check (duration_ms >= 0)
 );
 create index if not exists route_optimization_history_route_created on route_optimization_history (route_id, created_at desc);
+create index if not exists route_optimization_history_created_by on route_optimization_history (created_by) where created_by is not null;
 
 -- Assignments in progress: waypoints done / total, next waypoint, ETA drift
 -- eta_drift_seconds > 0 means late: the lateness at the last reached waypoint (arrived - planned), or, when the
@@ -189,6 +195,15 @@ left join lateral (
   limit 1
 ) nxt on true
 where a.status = 'in_progress';
+
+-- tenant keys include organization_id (id first: lookups by id stay one index probe)
+select evfleet_ensure_primary_key('routes', array['id', 'organization_id']);
+select evfleet_ensure_primary_key('route_waypoints', array['id', 'organization_id']);
+select evfleet_ensure_primary_key('route_assignments', array['id', 'organization_id']);
+select evfleet_ensure_primary_key('route_progress', array['id', 'organization_id']);
+select evfleet_ensure_primary_key('route_optimization_history', array['id', 'organization_id']);
+select evfleet_ensure_unique('route_waypoints', 'route_waypoints_sequence_unique', array['route_id', 'sequence', 'organization_id']);
+select evfleet_ensure_unique('route_progress', 'route_progress_waypoint_unique', array['assignment_id', 'waypoint_id', 'organization_id']);
 
 -- Row-level security on this file's tenant tables
 select evfleet_enable_tenant_rls('routes');

@@ -31,12 +31,13 @@ begin
 end
 $$;
 
--- Database roles (cluster-wide, NOLOGIN): reader < operator < admin; console logins are granted one of them
+-- Database roles (cluster-wide, NOLOGIN): reader < writer (tenant data), reader < operator (maintenance) < admin.
+-- Logins are granted one of them; which organizations a login sees is organization_logins (below), not the role.
 do $$
 declare
   r text;
 begin
-  foreach r in array array['evfleet_reader', 'evfleet_operator', 'evfleet_admin'] loop
+  foreach r in array array['evfleet_reader', 'evfleet_writer', 'evfleet_operator', 'evfleet_admin'] loop
     if not exists (select 1 from pg_roles where rolname = r) then
       begin
         execute format('create role %I nologin', r);
@@ -47,6 +48,10 @@ begin
   end loop;
   if not pg_has_role('evfleet_operator', 'evfleet_reader', 'member') then
     grant evfleet_reader to evfleet_operator;
+  end if;
+  -- the tenant writer: reads like a reader, writes its own organization's fleet data (grants in evfleet_apply_grants)
+  if not pg_has_role('evfleet_writer', 'evfleet_reader', 'member') then
+    grant evfleet_reader to evfleet_writer;
   end if;
   if not pg_has_role('evfleet_admin', 'evfleet_operator', 'member') then
     grant evfleet_operator to evfleet_admin;
@@ -64,6 +69,16 @@ begin
 end
 $$;
 
+-- Nobody but the schema's owner creates objects in public (PostgreSQL 15's default, asserted for older upgrades):
+-- evfleet's functions resolve PostGIS and their own objects there, so a caller's object must never stand in.
+do $$
+begin
+  revoke create on schema public from public;
+exception when insufficient_privilege then
+  raise warning 'could not revoke CREATE on schema public from PUBLIC: do it as the schema owner';
+end
+$$;
+
 -- Shared trigger function: every table with updated_at keeps it current through this one
 create or replace function set_updated_at() returns trigger
 language plpgsql as $$
@@ -74,12 +89,6 @@ end
 $$;
 
 -- Tenant helpers used by every row-level security policy
--- The session's organization (set with set_config('app.current_org_id', '<uuid>', false)); NULL when unset: fail closed.
-create or replace function evfleet_current_org() returns uuid
-language sql stable parallel safe as $$
-  select nullif(current_setting('app.current_org_id', true), '')::uuid
-$$;
-
 -- True for roles meant to see every organization (members of evfleet_admin; superusers).
 create or replace function evfleet_is_admin() returns boolean
 language sql stable parallel safe as $$
@@ -126,9 +135,37 @@ create table if not exists maintenance_log (
   constraint maintenance_log_finished_after_start check (finished_at is null or finished_at >= started_at)
 );
 create index if not exists maintenance_log_started_at on maintenance_log (started_at desc);
+-- What the server knows beside what the client claims: os_user and client_host come from the client (claimed),
+-- server_user (session_user) and server_client_addr (inet_client_addr(); null over a Unix socket) from the server,
+-- set by the trigger below whatever the writer sends, and never changed afterwards.
+alter table maintenance_log add column if not exists server_user text;
+alter table maintenance_log add column if not exists server_client_addr inet;
+comment on column maintenance_log.os_user is 'claimed by the client (its OS user); see server_user';
+comment on column maintenance_log.client_host is 'claimed by the client (its host name); see server_client_addr';
+comment on column maintenance_log.server_user is 'session_user of the writing session, set by the server';
+comment on column maintenance_log.server_client_addr is 'inet_client_addr() of the writing session, set by the server (null: Unix socket)';
+
+create or replace function maintenance_log_server_view() returns trigger
+language plpgsql set search_path = pg_catalog, pg_temp as $$
+begin
+  if tg_op = 'INSERT' then
+    new.server_user := session_user;
+    new.server_client_addr := inet_client_addr();
+  else
+    new.server_user := old.server_user;
+    new.server_client_addr := old.server_client_addr;
+    new.db_user := old.db_user;
+  end if;
+  return new;
+end
+$$;
+create or replace trigger maintenance_log_server_view before insert or update on maintenance_log
+  for each row execute function maintenance_log_server_view();
 
 -- A refused maintenance attempt by a role that may not write maintenance_log (evfleet_reader), so that it is
 -- audited too: one 'refused' row under the caller's role (its SET ROLE, else its login), nothing else.
+-- The caller chooses every text it passes (client_os_user and client_hostname are stored as claimed); the trigger
+-- on maintenance_log stores the server's view (session_user, inet_client_addr()) beside them.
 -- SECURITY DEFINER as the schema owner (the owner of maintenance_log); search_path holds only pg_catalog
 -- (pg_temp last), so a caller's temporary objects cannot stand in for the table or for a function.
 create or replace function evfleet_log_refusal(attempted_action text, attempted_target text, attempted_sql text,
@@ -136,7 +173,7 @@ create or replace function evfleet_log_refusal(attempted_action text, attempted_
 returns bigint
 language sql volatile security definer set search_path = pg_catalog, pg_temp as $$
   insert into public.maintenance_log (db_user, os_user, client_host, action, target, sql, finished_at, outcome, error)
-  values (coalesce(nullif(current_setting('role'), 'none'), session_user),
+  values (coalesce(nullif(pg_catalog.current_setting('role'), 'none'), session_user),
           left(client_os_user, 200), left(client_hostname, 200), left(attempted_action, 100), left(attempted_target, 1000),
           left(attempted_sql, 10000), now(), 'refused', left(refusal, 2000))
   returning id
@@ -180,6 +217,57 @@ create table if not exists organizations (
 create or replace trigger organizations_set_updated_at before update on organizations
   for each row execute function set_updated_at();
 
+-- Which database logins may see which organizations (written only by evfleet_admin; `evfleet org logins`).
+-- A login bound to organizations sees only those, whatever it sets app.current_org_id to; with exactly one
+-- binding that organization is its default. Members of evfleet_admin and superusers may choose any organization.
+-- Every other login sees no tenant rows. role_name is a login (session_user), not a group role: SET ROLE neither
+-- adds nor removes organizations. A binding outlives its role: drop the binding (evfleet org logins revoke)
+-- before dropping the login, or a new role of the same name would inherit it.
+create table if not exists organization_logins (
+  role_name name not null,
+  organization_id uuid not null,
+  granted_at timestamptz not null default now(),
+  granted_by name not null default session_user,
+  constraint organization_logins_pkey primary key (organization_id, role_name),
+  constraint organization_logins_organization_fk foreign key (organization_id) references organizations (id) on delete cascade
+);
+create index if not exists organization_logins_role_name on organization_logins (role_name);
+
+create or replace function organization_logins_role_exists() returns trigger
+language plpgsql set search_path = pg_catalog, pg_temp as $$
+begin
+  if not exists (select 1 from pg_roles where rolname = new.role_name and rolcanlogin) then
+    raise exception 'organization_logins: no login role "%"', new.role_name
+      using errcode = 'foreign_key_violation', hint = 'create the login first (CREATE ROLE ... LOGIN)';
+  end if;
+  return new;
+end
+$$;
+create or replace trigger organization_logins_role_exists before insert or update of role_name on organization_logins
+  for each row execute function organization_logins_role_exists();
+
+-- The organization this statement's rows belong to, for every tenant policy: the chosen one
+-- (app.current_org_id, best set transaction-locally with set_config(..., true)) when the login may see it;
+-- the login's only organization when it chose none; NULL otherwise (fail closed: no tenant rows).
+-- Policies call it as (select evfleet_current_org()), an initplan: once per statement, then one indexed equality
+-- per row. SECURITY DEFINER so that organization_logins stays unreadable to tenants; it reads only that table,
+-- names it schema-qualified and pins search_path, so a caller's temporary table cannot stand in for it.
+-- Keyed on session_user (the login): a superuser or evfleet_admin login that SET ROLE evfleet_reader to be
+-- scoped (evfleet --org) keeps choosing any organization.
+create or replace function evfleet_current_org() returns uuid
+language sql stable security definer parallel safe set search_path = pg_catalog, pg_temp as $$
+  select case
+    when pg_has_role(session_user, 'evfleet_admin', 'usage') then s.chosen
+    else (select l.organization_id from public.organization_logins l
+          where l.role_name = session_user
+            and (l.organization_id = s.chosen
+                 or (s.chosen is null
+                     and not exists (select 1 from public.organization_logins m
+                                     where m.role_name = session_user and m.organization_id <> l.organization_id))))
+  end
+  from (select nullif(current_setting('app.current_org_id', true), '')::uuid as chosen) s
+$$;
+
 -- Users (people of one organization)
 create table if not exists users (
   id uuid not null default gen_random_uuid(),
@@ -191,7 +279,7 @@ create table if not exists users (
   last_login_at timestamptz,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
-  constraint users_pkey primary key (id),
+  constraint users_pkey primary key (id, organization_id),
   constraint users_organization_fk foreign key (organization_id) references organizations (id) on delete cascade,
   constraint users_organization_id_id_unique unique (organization_id, id),
   constraint users_email_format check (email ~ '^[^@\s]+@[^@\s]+\.[^@\s]+$'),
@@ -242,10 +330,10 @@ create table if not exists user_roles (
   role_id uuid not null,
   granted_at timestamptz not null default now(),
   granted_by uuid,
-  constraint user_roles_pkey primary key (user_id, role_id),
+  constraint user_roles_pkey primary key (organization_id, user_id, role_id),
   constraint user_roles_user_fk foreign key (organization_id, user_id) references users (organization_id, id) on delete cascade,
   constraint user_roles_role_fk foreign key (role_id) references roles (id) on delete cascade,
-  constraint user_roles_granted_by_fk foreign key (granted_by) references users (id) on delete set null
+  constraint user_roles_granted_by_fk foreign key (organization_id, granted_by) references users (organization_id, id) on delete set null (granted_by)
 );
 create index if not exists user_roles_organization_id on user_roles (organization_id);
 create index if not exists user_roles_role_id on user_roles (role_id);
@@ -305,18 +393,23 @@ join permissions p on p.code = grants.permission_code or grants.permission_code 
 on conflict do nothing;
 
 -- Row-level security: one helper so every tenant table (and each partition) gets the same policies
--- Regular roles: a single equality on the organization column (fails closed when app.current_org_id is unset).
+-- Regular roles: one indexed equality on the organization column against evfleet_current_org(), evaluated once per
+-- statement (an initplan); NULL when the login may not see the chosen organization: fail closed.
 -- evfleet_admin members: every row. shared_when_null: rows without an organization (public stations) are readable by all.
+-- Re-running it brings an existing table's (and its partitions') policies to the current predicate.
 create or replace function evfleet_enable_tenant_rls(tbl regclass, org_column name default 'organization_id', shared_when_null boolean default false)
-returns void language plpgsql set search_path = public, pg_temp as $$
+returns void language plpgsql set search_path = pg_catalog, public, pg_temp as $$
 declare
   t text := (select relname from pg_class where oid = tbl);
+  predicate text := format('%I = (select evfleet_current_org())', org_column);
+  part regclass;
 begin
   execute format('alter table %s enable row level security', tbl);
   execute format('alter table %s force row level security', tbl);
   if not exists (select 1 from pg_policy where polrelid = tbl and polname = t || '_tenant_isolation') then
-    execute format('create policy %I on %s for all to public using (%I = evfleet_current_org()) with check (%I = evfleet_current_org())',
-      t || '_tenant_isolation', tbl, org_column, org_column);
+    execute format('create policy %I on %s for all to public using (%s) with check (%s)', t || '_tenant_isolation', tbl, predicate, predicate);
+  else
+    execute format('alter policy %I on %s using (%s) with check (%s)', t || '_tenant_isolation', tbl, predicate, predicate);
   end if;
   if not exists (select 1 from pg_policy where polrelid = tbl and polname = t || '_admin_all') then
     execute format('create policy %I on %s for all to evfleet_admin using (true) with check (true)', t || '_admin_all', tbl);
@@ -324,12 +417,15 @@ begin
   if shared_when_null and not exists (select 1 from pg_policy where polrelid = tbl and polname = t || '_shared_read') then
     execute format('create policy %I on %s for select to public using (%I is null)', t || '_shared_read', tbl, org_column);
   end if;
+  for part in select i.inhrelid::regclass from pg_inherits i where i.inhparent = tbl loop
+    perform evfleet_copy_tenant_rls(tbl, part);
+  end loop;
 end
 $$;
 
--- A partition queried directly must not leak: give it the parent's policies, RLS flags and grants.
+-- A partition queried directly must not leak: give it the parent's policies (the same predicates), RLS flags and grants.
 create or replace function evfleet_copy_tenant_rls(parent regclass, part regclass)
-returns void language plpgsql set search_path = public, pg_temp as $$
+returns void language plpgsql set search_path = pg_catalog, public, pg_temp as $$
 declare
   p record;
 begin
@@ -342,11 +438,18 @@ begin
     select pol.polname, pol.polpermissive, pol.polcmd,
            pg_get_expr(pol.polqual, pol.polrelid) as qual,
            pg_get_expr(pol.polwithcheck, pol.polrelid) as withcheck,
-           (select string_agg(case when r = 0 then 'public' else quote_ident(pg_get_userbyid(r)) end, ', ') from unnest(pol.polroles) r) as roles
+           (select string_agg(case when r = 0 then 'public' else quote_ident(pg_get_userbyid(r)) end, ', ') from unnest(pol.polroles) r) as roles,
+           q.polname is not null as present,
+           q.polname is not null and (pg_get_expr(q.polqual, q.polrelid) is distinct from pg_get_expr(pol.polqual, pol.polrelid)
+                                      or pg_get_expr(q.polwithcheck, q.polrelid) is distinct from pg_get_expr(pol.polwithcheck, pol.polrelid)) as differs
     from pg_policy pol
+    left join pg_policy q on q.polrelid = part and q.polname = pol.polname
     where pol.polrelid = parent
-      and not exists (select 1 from pg_policy q where q.polrelid = part and q.polname = pol.polname)
   loop
+    continue when p.present and not p.differs;
+    if p.differs then
+      execute format('drop policy %I on %s', p.polname, part);
+    end if;
     execute format('create policy %I on %s as %s for %s to %s%s%s', p.polname, part,
       case when p.polpermissive then 'permissive' else 'restrictive' end,
       case p.polcmd when 'r' then 'select' when 'a' then 'insert' when 'w' then 'update' when 'd' then 'delete' else 'all' end,
@@ -364,7 +467,7 @@ $$;
 -- the same name, so that a statement naming the partition (COPY straight into a month's partition, the fast
 -- ingest path) fires them as a statement naming the parent would. Idempotent: CREATE OR REPLACE by name.
 create or replace function evfleet_copy_statement_triggers(parent regclass, part regclass)
-returns void language plpgsql set search_path = public, pg_temp as $$
+returns void language plpgsql set search_path = pg_catalog, public, pg_temp as $$
 declare
   t record;
   -- pg_get_triggerdef names the table schema-qualified: " ON public.vehicle_telematics "
@@ -386,14 +489,83 @@ begin
 end
 $$;
 
+-- Upgrades of keys: the files are re-run on an existing database (evfleet db migrate --reapply-changed), and
+-- CREATE TABLE IF NOT EXISTS leaves an old table's constraints as they were. These bring a constraint to its
+-- definition in the file: nothing when it already matches, else dropped and added again under the same name.
+create or replace function evfleet_ensure_primary_key(tbl regclass, cols name[]) returns void
+language plpgsql set search_path = pg_catalog, public, pg_temp as $$
+declare
+  cname name;
+  present name[];
+begin
+  select c.conname, array(select a.attname from unnest(c.conkey) with ordinality k(n, o)
+                          join pg_attribute a on a.attrelid = c.conrelid and a.attnum = k.n order by k.o)
+    into cname, present
+  from pg_constraint c where c.conrelid = tbl and c.contype = 'p';
+  if present = cols then
+    return;
+  end if;
+  if cname is not null then
+    execute format('alter table %s drop constraint %I', tbl, cname);
+  end if;
+  execute format('alter table %s add constraint %I primary key (%s)', tbl, (select relname from pg_class where oid = tbl) || '_pkey',
+    (select string_agg(quote_ident(c), ', ' order by o) from unnest(cols) with ordinality u(c, o)));
+end
+$$;
+
+create or replace function evfleet_ensure_unique(tbl regclass, cname name, cols name[]) returns void
+language plpgsql set search_path = pg_catalog, public, pg_temp as $$
+declare
+  present name[] := (select array(select a.attname from unnest(c.conkey) with ordinality k(n, o)
+                                  join pg_attribute a on a.attrelid = c.conrelid and a.attnum = k.n order by k.o)
+                     from pg_constraint c where c.conrelid = tbl and c.conname = cname and c.contype = 'u');
+begin
+  if present = cols then
+    return;
+  end if;
+  if present is not null then
+    execute format('alter table %s drop constraint %I', tbl, cname);
+  end if;
+  execute format('alter table %s add constraint %I unique (%s)', tbl, cname,
+    (select string_agg(quote_ident(c), ', ' order by o) from unnest(cols) with ordinality u(c, o)));
+end
+$$;
+
+-- definition as pg_get_constraintdef prints it (spaces and case do not matter), e.g.
+-- 'foreign key (organization_id, fleet_id) references fleets (organization_id, id)'
+create or replace function evfleet_ensure_foreign_key(tbl regclass, cname name, definition text) returns void
+language plpgsql set search_path = pg_catalog, public, pg_temp as $$
+declare
+  present text := (select pg_get_constraintdef(c.oid) from pg_constraint c where c.conrelid = tbl and c.conname = cname);
+begin
+  if present is not null and lower(regexp_replace(present, '\s+', '', 'g')) = lower(regexp_replace(definition, '\s+', '', 'g')) then
+    return;
+  end if;
+  if present is not null then
+    execute format('alter table %s drop constraint %I', tbl, cname);
+  end if;
+  execute format('alter table %s add constraint %I %s', tbl, cname, definition);
+end
+$$;
+
 -- Monthly range partitions named <table>_YYYY_MM (UTC months), plus a <table>_default partition per table
 -- Rows for a month without a partition land in <table>_default (list_monthly_partitions reports it).
 -- When a month's partition is created later and the default already holds rows of that month, the rows are
 -- moved into the new partition in the same transaction (otherwise PostgreSQL would refuse the new partition).
 -- Concurrent callers serialize on an advisory lock per parent and skip partitions that exist: idempotent.
+-- SECURITY DEFINER (operators create partitions of tables they do not own) and so restricted to evfleet's own
+-- partitioned tables: moving rows out of a default partition fires the parent's triggers, so a table of the
+-- caller's would run the caller's trigger with the owner's rights.
+create or replace function evfleet_partitioned_tables() returns regclass[]
+language sql stable set search_path = pg_catalog, pg_temp as $$
+  select array_remove(array[pg_catalog.to_regclass('public.vehicle_telematics'),
+                            pg_catalog.to_regclass('public.charging_session_metrics'),
+                            pg_catalog.to_regclass('public.energy_consumption_records')], null)
+$$;
+
 create or replace function create_monthly_partitions(parent regclass, from_month date, months integer)
 returns setof text
-language plpgsql security definer set search_path = public, pg_temp as $$
+language plpgsql security definer set search_path = pg_catalog, public, pg_temp as $$
 declare
   key_column name;
   key_type regtype;
@@ -409,6 +581,11 @@ declare
 begin
   if months is null or months < 0 or months > 600 then
     raise exception 'months must be between 0 and 600, got %', months;
+  end if;
+  if parent is null or not parent = any (public.evfleet_partitioned_tables()) then
+    raise exception '% is not one of evfleet''s partitioned tables', parent
+      using errcode = 'insufficient_privilege',
+            hint = 'create_monthly_partitions serves vehicle_telematics, charging_session_metrics and energy_consumption_records';
   end if;
   select a.attname, a.atttypid::regtype, n.nspname, c.relname, nullif(p.partdefid, 0)::regclass
     into key_column, key_type, parent_schema, parent_name, default_part
@@ -477,14 +654,14 @@ $$;
 -- The current UTC month and months_ahead more (the usual call, e.g. from a monthly job).
 create or replace function create_monthly_partitions(parent regclass, months_ahead integer default 3)
 returns setof text
-language sql security definer set search_path = public, pg_temp as $$
-  select create_monthly_partitions(parent, (now() at time zone 'UTC')::date, months_ahead + 1)
+language sql security definer set search_path = pg_catalog, public, pg_temp as $$
+  select public.create_monthly_partitions(parent, (now() at time zone 'UTC')::date, months_ahead + 1)
 $$;
 
 -- Partitions of a parent with their ranges (the one parser of the bounds create_monthly_partitions writes).
 create or replace function monthly_partition_ranges(parent regclass)
 returns table (part regclass, partition_name text, range_from timestamptz, range_to timestamptz, is_default boolean)
-language sql stable security definer set search_path = public, pg_temp as $$
+language sql stable security invoker set search_path = pg_catalog, pg_temp as $$
   select c.oid::regclass, c.relname::text, b.bounds[1]::timestamptz, b.bounds[2]::timestamptz, coalesce(pt.partdefid = c.oid, false)
   from pg_inherits i
   join pg_class c on c.oid = i.inhrelid
@@ -499,24 +676,28 @@ $$;
 -- straight into the table this names: no routing per row, COPY's multi-row inserts, and the live-state trigger
 -- still fires (evfleet_copy_statement_triggers). A row outside the named partition's range is refused.
 create or replace function monthly_partition_for(parent regclass, at timestamptz)
-returns regclass language sql stable security definer set search_path = public, pg_temp as $$
+returns regclass language sql stable security invoker set search_path = pg_catalog, pg_temp as $$
   select coalesce(
-    (select r.part from monthly_partition_ranges(parent) r where not r.is_default and at >= r.range_from and at < r.range_to limit 1),
+    (select r.part from public.monthly_partition_ranges(parent) r where not r.is_default and at >= r.range_from and at < r.range_to limit 1),
     parent)
 $$;
 
 -- Partitions of a parent with their ranges, size and row estimate (reltuples; NULL before the first ANALYZE).
--- has_rows is exact (one-row probe): watch it on the default partition.
+-- has_rows is exact (one-row probe, past row-level security): watch it on the default partition. It tells which
+-- months hold rows of any organization, so only operators may run it (not PUBLIC, not tenant readers).
 create or replace function list_monthly_partitions(parent regclass)
 returns table (partition_name text, range_from timestamptz, range_to timestamptz, is_default boolean,
                row_estimate bigint, total_bytes bigint, has_rows boolean)
-language plpgsql stable security definer set search_path = public, pg_temp as $$
+language plpgsql stable security definer set search_path = pg_catalog, public, pg_temp as $$
 declare
   p record;
 begin
+  if parent is null or not parent = any (public.evfleet_partitioned_tables()) then
+    raise exception '% is not one of evfleet''s partitioned tables', parent using errcode = 'insufficient_privilege';
+  end if;
   for p in
     select r.part, r.partition_name, r.range_from, r.range_to, r.is_default, c.reltuples
-    from monthly_partition_ranges(parent) r join pg_class c on c.oid = r.part
+    from public.monthly_partition_ranges(parent) r join pg_class c on c.oid = r.part
   loop
     partition_name := p.partition_name;
     is_default := p.is_default;
@@ -530,56 +711,108 @@ begin
 end
 $$;
 
--- Privileges for the three database roles, in one place; every schema file calls this at its end
--- reader: SELECT on every table and view (RLS still applies), except the raw materialized views
---         (read them through the *_scoped views); EXECUTE on read functions.
+-- Privileges for the database roles, in one place; every schema file calls this at its end
+-- reader: SELECT on every table and view (RLS still applies), except the raw materialized views (read them through
+--         the *_scoped views) and organization_logins; EXECUTE on read functions.
+-- writer: reader + INSERT/UPDATE/DELETE on its organization's fleet data (RLS: only rows of its organization).
 -- operator: reader + the maintenance functions + writing maintenance_log.
 -- admin: everything, and RLS policies let it see every organization.
+-- SECURITY DEFINER functions: never PUBLIC; each is granted to the one role that needs it (definer below), and a
+-- definer function missing from that list fails the load, so a new one cannot slip through with PUBLIC's EXECUTE.
 create or replace function evfleet_apply_grants() returns void
-language plpgsql set search_path = public, pg_temp as $$
+language plpgsql set search_path = pg_catalog, public, pg_temp as $$
 declare
   r record;
-  maintenance text[] := array['create_monthly_partitions', 'refresh_battery_health_trends', 'refresh_energy_efficiency_metrics'];
-  internal text[] := array['evfleet_enable_tenant_rls', 'evfleet_copy_tenant_rls', 'evfleet_copy_statement_triggers', 'evfleet_apply_grants', 'evfleet_refresh_matview'];
-  -- writes the audit for roles that may not: the evfleet roles only, never PUBLIC
-  audit text[] := array['evfleet_log_refusal'];
+  definer_grants jsonb := jsonb_build_object(
+    'evfleet_current_org', 'evfleet_reader',          -- every tenant policy calls it
+    'charging_stations_within', 'evfleet_reader',     -- the leak-proof radius search
+    'evfleet_log_refusal', 'evfleet_reader',          -- audits refusals of roles that may not write maintenance_log
+    'create_monthly_partitions', 'evfleet_operator',
+    'list_monthly_partitions', 'evfleet_operator',
+    'refresh_battery_health_trends', 'evfleet_operator',
+    'refresh_energy_efficiency_metrics', 'evfleet_operator',
+    'evfleet_refresh_matview', 'evfleet_admin',       -- internal: through the two refresh_* functions
+    'vehicle_telematics_after_insert', 'evfleet_admin' -- a trigger: never called directly
+  );
+  internal text[] := array['evfleet_enable_tenant_rls', 'evfleet_copy_tenant_rls', 'evfleet_copy_statement_triggers', 'evfleet_apply_grants',
+                           'evfleet_ensure_foreign_key', 'evfleet_ensure_primary_key', 'evfleet_ensure_unique'];
+  -- the tenant's fleet data: what evfleet_writer may change (row-level security keeps it to its organization)
+  writable text[] := array['fleets', 'vehicles', 'vehicle_telematics', 'charging_stations', 'charging_connectors', 'charging_sessions',
+                           'charging_session_metrics', 'routes', 'route_waypoints', 'route_assignments', 'route_progress',
+                           'route_optimization_history', 'battery_health_reports', 'energy_consumption_records', 'v2g_energy_transactions'];
+  private text[] := array['organization_logins'];
 begin
-  grant usage on schema public to evfleet_reader, evfleet_operator, evfleet_admin;
+  grant usage on schema public to evfleet_reader, evfleet_writer, evfleet_operator, evfleet_admin;
   for r in
-    select c.oid::regclass as rel, c.relkind
+    select c.oid::regclass as rel, c.relkind, c.relname, c.relispartition,
+           (select p.relname from pg_inherits i join pg_class p on p.oid = i.inhparent where i.inhrelid = c.oid) as parent_name
     from pg_class c
     where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p', 'v', 'm')
       and not exists (select 1 from pg_depend d where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype = 'e')
   loop
     execute format('grant all on %s to evfleet_admin', r.rel);
-    if r.relkind = 'm' then
-      execute format('revoke all on %s from public, evfleet_reader, evfleet_operator', r.rel);
+    if r.relkind = 'm' or r.relname = any (private) then
+      execute format('revoke all on %s from public, evfleet_reader, evfleet_writer, evfleet_operator', r.rel);
     else
       execute format('grant select on %s to evfleet_reader', r.rel);
+    end if;
+    if r.relname = any (writable) or (r.relispartition and r.parent_name = any (writable)) then
+      execute format('grant insert, update, delete on %s to evfleet_writer', r.rel);
     end if;
   end loop;
   grant insert, update on maintenance_log to evfleet_operator;
   for r in
-    select p.oid::regprocedure as fn, p.proname
+    select p.oid::regprocedure as fn, p.proname, p.prosecdef, p.prorettype = 'trigger'::regtype as is_trigger
     from pg_proc p
     where p.pronamespace = 'public'::regnamespace
       and not exists (select 1 from pg_depend d where d.classid = 'pg_proc'::regclass and d.objid = p.oid and d.deptype = 'e')
   loop
     execute format('grant execute on function %s to evfleet_admin', r.fn);
-    if r.proname = any (audit) then
+    if r.prosecdef then
+      if not definer_grants ? r.proname then
+        raise exception 'SECURITY DEFINER function % has no grant in evfleet_apply_grants', r.fn
+          using hint = 'add it to definer_grants with the one role that needs it';
+      end if;
       execute format('revoke execute on function %s from public', r.fn);
-      execute format('grant execute on function %s to evfleet_reader', r.fn);
-    elsif r.proname = any (maintenance) then
-      execute format('revoke execute on function %s from public', r.fn);
-      execute format('grant execute on function %s to evfleet_operator', r.fn);
-    elsif r.proname = any (internal) or exists (select 1 from pg_proc q where q.oid = r.fn and q.prorettype = 'trigger'::regtype) then
+      execute format('grant execute on function %s to %I', r.fn, definer_grants ->> r.proname);
+    elsif r.proname = any (internal) or r.is_trigger then
       execute format('revoke execute on function %s from public', r.fn);
     else
       execute format('grant execute on function %s to evfleet_reader', r.fn);
     end if;
   end loop;
+  -- Statistics of every organization: PostGIS's extent and histogram readers, and the planner statistics views
+  -- (histograms and most common values of every column a reader may SELECT, other tenants' values included).
+  -- Operators and admins keep them. Needs the owner of the extension / a superuser; otherwise say so.
+  for r in
+    select p.oid::regprocedure as fn from pg_proc p
+    where p.pronamespace = (select extnamespace from pg_extension where extname = 'postgis')
+      and p.proname in ('st_estimatedextent', '_postgis_stats', '_postgis_selectivity', '_postgis_join_selectivity', '_postgis_index_extent')
+  loop
+    begin
+      execute format('revoke execute on function %s from public', r.fn);
+      execute format('grant execute on function %s to evfleet_operator', r.fn);
+    exception when insufficient_privilege then
+      raise warning 'could not revoke % from PUBLIC (needs the owner of postgis): tenants can read every organization''s extents', r.fn;
+    end;
+  end loop;
+  begin
+    revoke select on pg_catalog.pg_stats, pg_catalog.pg_stats_ext, pg_catalog.pg_stats_ext_exprs from public;
+    grant select on pg_catalog.pg_stats, pg_catalog.pg_stats_ext, pg_catalog.pg_stats_ext_exprs to evfleet_operator;
+  exception when insufficient_privilege then
+    raise warning 'could not revoke SELECT on pg_stats from PUBLIC (needs a superuser): tenants can read every organization''s column statistics';
+  end;
 end
 $$;
+
+-- Keys of existing databases (fresh ones get them from CREATE TABLE above)
+-- tenant keys include organization_id (a distribution by organization needs it in every key); id first: lookups by id
+-- (the old granted_by key referenced users (id) alone: replaced before users' key changes)
+select evfleet_ensure_foreign_key('user_roles', 'user_roles_granted_by_fk',
+  'foreign key (organization_id, granted_by) references users (organization_id, id) on delete set null (granted_by)');
+select evfleet_ensure_primary_key('users', array['id', 'organization_id']);
+select evfleet_ensure_primary_key('user_roles', array['organization_id', 'user_id', 'role_id']);
+create index if not exists user_roles_granted_by on user_roles (granted_by) where granted_by is not null;
 
 -- Row-level security on this file's tenant tables
 select evfleet_enable_tenant_rls('organizations', 'id');

@@ -1,7 +1,7 @@
 // One PostgreSQL for the whole run: TEST_DATABASE_URL, or a throw-away cluster. A migrated template
 // database is made once; every test file clones its own database from it (test/helpers/db.ts).
 import type {TestProject} from 'vitest/node';
-import {startCluster, type Cluster} from '../source/db/cluster.js';
+import {startCluster, type Cluster} from '../source/demo/cluster.js';
 import {createSql, parseConnectionUrl} from '../source/db/connection.js';
 import {migrate} from '../source/db/migrate.js';
 

@@ -12,6 +12,8 @@ export const figureIds = [
 	'liveVehiclesPage',
 	'vehicleLast100',
 	'nearestConnectors',
+	'radiusTenant',
+	'tenantPredicate',
 	'matviewRefreshReader',
 	'cliHelp',
 	'cliOrgsJson',

@@ -1,7 +1,7 @@
 // Runs a non-interactive command's work once, prints its error the one way, and sets the exit code.
 import {useEffect} from 'react';
 import {useApp} from 'ink';
-import {exitCodeFor, formatError} from '../errors.js';
+import {exitCodeFor, formatError} from '../model/errors.js';
 
 export type TaskProps = {
 	readonly run: () => Promise<number | void>;

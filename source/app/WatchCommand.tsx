@@ -1,7 +1,7 @@
 // What `evfleet watch vehicles|charging|routes` share: parse the common options (exit 2 on bad input), then
 // either print one snapshot (--once) or open the console on the live view. Heavy modules load only then.
 import React, {useState} from 'react';
-import {isInteractive} from '../terminal.js';
+import {isInteractive} from '../text/terminal.js';
 import Task, {reportError} from './Task.js';
 import {useLazyModule} from './use-lazy-module.js';
 import type {WatchProps} from './Watch.js';

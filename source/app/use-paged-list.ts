@@ -1,7 +1,7 @@
 // Pages a list from its data source with keyset cursors: one page of rows in memory, a stack of cursors
 // to go back, stale answers ignored. Errors become a message (the screen shows it), never a throw.
 import {useCallback, useEffect, useRef, useState} from 'react';
-import type {Cursor, Page, PageRequest} from './data.js';
+import type {Cursor, Page, PageRequest} from '../model/page.js';
 
 export type PagedList<T> = {
 	status: 'loading' | 'ready' | 'error';

@@ -4,10 +4,10 @@ import type {Sql} from 'postgres';
 import {findFleet} from '../db/queries/fleets.js';
 import {withBrowseSql} from '../db/scope.js';
 import {chargingSource, liveVehiclesSource, routesSource} from '../db/sources/live.js';
-import {NotFoundError, UsageError} from '../errors.js';
-import {formatAge} from '../format.js';
-import {chooseFormat, printJson, printRows, type Column} from '../output.js';
-import type {Area, ChargingSessionRow, Connectivity, ConnectorStatus, LiveVehicleRow, RouteRow, StationBoardRow, VehicleStatus} from '../screens/live-data.js';
+import {NotFoundError, UsageError} from '../model/errors.js';
+import {formatAge} from '../text/formats.js';
+import {chooseFormat, printJson, printRows, type Column} from '../print/output.js';
+import type {Area, ChargingSessionRow, Connectivity, ConnectorStatus, LiveVehicleRow, RouteRow, StationBoardRow, VehicleStatus} from '../model/live-data.js';
 import type {ConnectionRequest} from '../db/connection.js';
 
 export type WatchKind = 'vehicles' | 'charging' | 'routes';

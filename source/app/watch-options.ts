@@ -1,8 +1,8 @@
 // Options of `evfleet watch vehicles|charging|routes`, parsed before anything connects (bad input: exit 2).
 import zod from 'zod';
-import {UsageError} from '../errors.js';
-import {connectionOptions, scopeOptions} from '../options.js';
-import {parseDuration} from '../parse.js';
+import {UsageError} from '../model/errors.js';
+import {connectionOptions, scopeOptions} from './options.js';
+import {parseDuration} from '../text/parse.js';
 import {defaultIntervalMs, minimumIntervalMs} from './refresh.js';
 
 export const watchOptions = connectionOptions.merge(scopeOptions).extend({

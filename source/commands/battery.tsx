@@ -1,7 +1,7 @@
 import React from 'react';
 import zod from 'zod';
 import Task from '../app/Task.js';
-import {connectionOptions, scopeOptions} from '../options.js';
+import {connectionOptions, scopeOptions} from '../app/options.js';
 
 export const description = 'Battery health: SoH over time (one vehicle, or median/p10/p90 of a fleet) and the fastest-fading vehicles';
 
@@ -16,5 +16,5 @@ export const options = connectionOptions.merge(scopeOptions).extend({
 type Props = {options: zod.infer<typeof options>};
 
 export default function Battery({options}: Props) {
-	return <Task debug={options.debug} run={async () => (await import('../battery-report.js')).runAnalytics('battery', options)}/>;
+	return <Task debug={options.debug} run={async () => (await import('../app/battery-report.js')).runAnalytics('battery', options)}/>;
 }

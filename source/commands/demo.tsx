@@ -4,10 +4,10 @@ import {Box, Text, useApp, useStdout} from 'ink';
 import zod from 'zod';
 import Task, {reportError} from '../app/Task.js';
 import type {ConnectionTarget} from '../db/connection.js';
-import type {Demo, DemoOptions, DemoPhase} from '../db/seed/demo.js';
-import {formatBar, formatDuration, formatNumber} from '../format.js';
-import {parseCount, parseDuration} from '../parse.js';
-import {colorEnabled, isInteractive} from '../terminal.js';
+import type {Demo, DemoOptions, DemoPhase} from '../demo/seed/demo.js';
+import {formatBar, formatDuration, formatNumber} from '../text/formats.js';
+import {parseCount, parseDuration} from '../text/parse.js';
+import {colorEnabled, isInteractive} from '../text/terminal.js';
 
 export const description = 'Start a throw-away PostgreSQL with demo data and a live simulator, and open the console on it';
 
@@ -61,7 +61,7 @@ function Headless({options}: Props) {
 				});
 				const removeSignals = onSignalOnce(() => signalled?.());
 				try {
-					const {startDemo} = await import('../db/seed/demo.js');
+					const {startDemo} = await import('../demo/seed/demo.js');
 					const demo = await startDemo({
 						...settings,
 						onPhase: phase => {
@@ -144,7 +144,7 @@ function Interactive({options}: Props) {
 			void import('../app/alternate-screen.js').then(m => m.leaveAlternateScreen());
 			void shutdown().finally(() => process.exit(128 + (os.constants.signals[signal] ?? 0)));
 		});
-		import('../db/seed/demo.js')
+		import('../demo/seed/demo.js')
 			.then(({startDemo}) =>
 				startDemo({
 					...settings,

@@ -1,7 +1,7 @@
 import React from 'react';
 import zod from 'zod';
 import Task from '../app/Task.js';
-import {connectionOptions, scopeOptions} from '../options.js';
+import {connectionOptions, scopeOptions} from '../app/options.js';
 
 export const description = 'Energy: Wh/km per week against the peers’ median, regeneration, consumption by temperature, V2G per month';
 
@@ -15,5 +15,5 @@ export const options = connectionOptions.merge(scopeOptions).extend({
 type Props = {options: zod.infer<typeof options>};
 
 export default function Energy({options}: Props) {
-	return <Task debug={options.debug} run={async () => (await import('../battery-report.js')).runAnalytics('energy', options)}/>;
+	return <Task debug={options.debug} run={async () => (await import('../app/battery-report.js')).runAnalytics('energy', options)}/>;
 }

@@ -4,10 +4,10 @@ import Task from '../app/Task.js';
 import {fleetSorts} from '../db/queries/fleets.js';
 import {collectPages} from '../db/queries/paging.js';
 import {withBrowseSql} from '../db/scope.js';
-import {formatNumber} from '../format.js';
-import {connectionOptions, outputOptions, scopeOptions} from '../options.js';
-import {chooseFormat, printJson, printRows} from '../output.js';
-import {parseCount} from '../parse.js';
+import {formatNumber} from '../text/formats.js';
+import {connectionOptions, outputOptions, scopeOptions} from '../app/options.js';
+import {chooseFormat, printJson, printRows} from '../print/output.js';
+import {parseCount} from '../text/parse.js';
 
 export const description = 'List fleets: organization, depot, vehicles by status, average SoC, share online';
 

@@ -3,9 +3,9 @@ import zod from 'zod';
 import {reportError} from '../app/Task.js';
 import {useLazyModule} from '../app/use-lazy-module.js';
 import {resolveTarget} from '../db/connection.js';
-import {UsageError} from '../errors.js';
-import {connectionOptions, scopeOptions} from '../options.js';
-import {isInteractive} from '../terminal.js';
+import {UsageError} from '../model/errors.js';
+import {connectionOptions, scopeOptions} from '../app/options.js';
+import {isInteractive} from '../text/terminal.js';
 
 export const description = 'Open the interactive console (organizations, fleets, vehicles, telematics; ? for help)';
 

@@ -4,9 +4,9 @@ import Task from '../app/Task.js';
 import {collectPages} from '../db/queries/paging.js';
 import {organizationSorts} from '../db/queries/organizations.js';
 import {withBrowseSql} from '../db/scope.js';
-import {connectionOptions, outputOptions} from '../options.js';
-import {chooseFormat, printJson, printRows} from '../output.js';
-import {parseCount} from '../parse.js';
+import {connectionOptions, outputOptions} from '../app/options.js';
+import {chooseFormat, printJson, printRows} from '../print/output.js';
+import {parseCount} from '../text/parse.js';
 
 export const description = 'List organizations: plan, fleets, vehicles, vehicles online now, users';
 

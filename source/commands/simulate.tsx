@@ -2,9 +2,9 @@ import React from 'react';
 import zod from 'zod';
 import Task from '../app/Task.js';
 import {connect, describeTarget, resolveTarget} from '../db/connection.js';
-import {formatDuration} from '../format.js';
-import {connectionOptions} from '../options.js';
-import {parseCount, parseDuration} from '../parse.js';
+import {formatDuration} from '../text/formats.js';
+import {connectionOptions} from '../app/options.js';
+import {parseCount, parseDuration} from '../text/parse.js';
 
 export const description = 'Run the live fleet simulator against a database until Ctrl-C (moves vehicles, charges, routes, faults)';
 
@@ -30,7 +30,7 @@ export default function Simulate({options}: Props) {
 				const maxVehicles = parseCount(options.vehicles, '--vehicles', 100_000);
 				const maxTicks = options.ticks ? parseCount(options.ticks, '--ticks') : undefined;
 				const target = resolveTarget(options);
-				const {startSimulator} = await import('../db/simulator.js');
+				const {startSimulator} = await import('../demo/simulator.js');
 				const sql = await connect(target, {max: 1});
 				let errors = 0;
 				try {

@@ -4,11 +4,11 @@ import Task from '../app/Task.js';
 import {collectPages} from '../db/queries/paging.js';
 import {userSorts} from '../db/queries/users.js';
 import {withBrowseSql} from '../db/scope.js';
-import {UsageError} from '../errors.js';
-import {formatAge} from '../format.js';
-import {connectionOptions, outputOptions, scopeOptions} from '../options.js';
-import {chooseFormat, printJson, printRows} from '../output.js';
-import {parseCount} from '../parse.js';
+import {UsageError} from '../model/errors.js';
+import {formatAge} from '../text/formats.js';
+import {connectionOptions, outputOptions, scopeOptions} from '../app/options.js';
+import {chooseFormat, printJson, printRows} from '../print/output.js';
+import {parseCount} from '../text/parse.js';
 
 export const description = "List an organization's users: name, email, roles, status, last login";
 

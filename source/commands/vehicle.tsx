@@ -3,11 +3,11 @@ import {argument} from 'pastel';
 import zod from 'zod';
 import Task from '../app/Task.js';
 import {withBrowseSql} from '../db/scope.js';
-import {NotFoundError, UsageError} from '../errors.js';
-import {describeLocation, formatAge, formatNumber, formatSeconds} from '../format.js';
-import {connectionOptions, outputOptions, scopeOptions} from '../options.js';
-import {chooseFormat, formatTimestamp, formatValue, printJson, printRows, type OutputFormat} from '../output.js';
-import {parseCount, parseDuration, parseSince} from '../parse.js';
+import {NotFoundError, UsageError} from '../model/errors.js';
+import {describeLocation, formatAge, formatNumber, formatSeconds} from '../text/formats.js';
+import {connectionOptions, outputOptions, scopeOptions} from '../app/options.js';
+import {chooseFormat, formatTimestamp, formatValue, printJson, printRows, type OutputFormat} from '../print/output.js';
+import {parseCount, parseDuration, parseSince} from '../text/parse.js';
 
 export const description = 'Inspect one vehicle: identity, latest state, charging, route, battery health, nearest connectors, telematics';
 

@@ -4,11 +4,11 @@ import Task from '../app/Task.js';
 import {collectPages} from '../db/queries/paging.js';
 import {connectivities, vehicleSorts, vehicleStatuses, type VehicleRow} from '../db/queries/vehicles.js';
 import {withBrowseSql} from '../db/scope.js';
-import {NotFoundError, UsageError} from '../errors.js';
-import {describeLocation, formatAge} from '../format.js';
-import {connectionOptions, outputOptions, scopeOptions} from '../options.js';
-import {chooseFormat, printJson, printRows, type Column} from '../output.js';
-import {parseCount} from '../parse.js';
+import {NotFoundError, UsageError} from '../model/errors.js';
+import {describeLocation, formatAge} from '../text/formats.js';
+import {connectionOptions, outputOptions, scopeOptions} from '../app/options.js';
+import {chooseFormat, printJson, printRows, type Column} from '../print/output.js';
+import {parseCount} from '../text/parse.js';
 
 export const description = 'List vehicles: VIN, plate, model, status, SoC, connectivity, last seen, location, fleet';
 

@@ -2,8 +2,8 @@
 import React from 'react';
 import {Box} from 'ink';
 import {Text} from './Styled.js';
-import {colorEnabled} from '../terminal.js';
-import {truncate} from './text.js';
+import {colorEnabled} from '../text/terminal.js';
+import {truncate} from '../text/cells.js';
 
 export type BannerProps = {readonly kind: 'error' | 'warning' | 'info'; readonly width: number; readonly children: string};
 

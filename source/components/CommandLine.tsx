@@ -3,7 +3,7 @@ import React, {useState} from 'react';
 import {Box} from 'ink';
 import {Text} from './Styled.js';
 import {TextPrompt} from './TextPrompt.js';
-import {truncate} from './text.js';
+import {truncate} from '../text/cells.js';
 
 export type Completion = {readonly word: string; readonly hint?: string};
 

@@ -3,8 +3,8 @@
 import React, {useRef, useState, type ReactNode} from 'react';
 import {Box, useInput} from 'ink';
 import {Text} from './Styled.js';
-import {colorEnabled, textAttributesEnabled} from '../terminal.js';
-import {truncate} from './text.js';
+import {colorEnabled, textAttributesEnabled} from '../text/terminal.js';
+import {truncate} from '../text/cells.js';
 
 export type ConfirmDialogProps = {
 	readonly title: string;

@@ -4,8 +4,8 @@ import React, {useMemo, useRef, useState} from 'react';
 import {Box} from 'ink';
 import {Text} from './Styled.js';
 import type {KeyBinding} from '../app/keys.js';
-import {colorEnabled, textAttributesEnabled} from '../terminal.js';
-import {fit} from './text.js';
+import {colorEnabled, textAttributesEnabled} from '../text/terminal.js';
+import {fit} from '../text/cells.js';
 
 export type Column<T> = {
 	readonly key: string;

@@ -5,8 +5,8 @@
 import React from 'react';
 import {Box} from 'ink';
 import {Text} from './Styled.js';
-import {colorEnabled} from '../terminal.js';
-import {truncate} from './text.js';
+import {colorEnabled} from '../text/terminal.js';
+import {truncate} from '../text/cells.js';
 
 export type HeaderProps = {
 	readonly width: number;

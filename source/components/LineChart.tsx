@@ -4,8 +4,8 @@ import React from 'react';
 import {Box, useStdout} from 'ink';
 import {Text} from './Styled.js';
 import asciichart from 'asciichart';
-import {labelDigits, monthAxisLabels, renderXAxis, resample} from '../chart.js';
-import {colorEnabled} from '../terminal.js';
+import {labelDigits, monthAxisLabels, renderXAxis, resample} from '../text/charts.js';
+import {colorEnabled} from '../text/terminal.js';
 
 export type ChartColor = 'green' | 'yellow' | 'cyan' | 'magenta' | 'red' | 'blue' | 'white';
 

@@ -2,9 +2,9 @@
 import React from 'react';
 import {Box} from 'ink';
 import {Text} from './Styled.js';
-import {formatBar, formatDuration} from '../format.js';
-import {colorEnabled} from '../terminal.js';
-import {truncate} from './text.js';
+import {formatBar, formatDuration} from '../text/formats.js';
+import {colorEnabled} from '../text/terminal.js';
+import {truncate} from '../text/cells.js';
 
 const frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 const asciiFrames = ['|', '/', '-', '\\'];

@@ -4,8 +4,8 @@ import React from 'react';
 import {Box} from 'ink';
 import {Text} from './Styled.js';
 import {describeRefresh, type RefreshState} from '../app/refresh.js';
-import {colorEnabled} from '../terminal.js';
-import {truncate} from './text.js';
+import {colorEnabled} from '../text/terminal.js';
+import {truncate} from '../text/cells.js';
 
 export type RefreshLineProps = {
 	readonly state: RefreshState<unknown>;

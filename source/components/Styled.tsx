@@ -3,7 +3,7 @@
 // component imports Text from here, not from ink, so NO_COLOR cannot be forgotten one call site at a time.
 import React from 'react';
 import {Text as InkText, type TextProps} from 'ink';
-import {colorEnabled} from '../terminal.js';
+import {colorEnabled} from '../text/terminal.js';
 
 export function Text({color, backgroundColor, dimColor, ...rest}: TextProps) {
 	const colored = colorEnabled();

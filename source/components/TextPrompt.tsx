@@ -3,8 +3,8 @@
 import React, {useRef, useState} from 'react';
 import {Box, useInput} from 'ink';
 import {Text} from './Styled.js';
-import {textAttributesEnabled} from '../terminal.js';
-import {truncate} from './text.js';
+import {textAttributesEnabled} from '../text/terminal.js';
+import {truncate} from '../text/cells.js';
 
 export type TextPromptProps = {
 	readonly prompt: string;

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import postgres, {type Sql} from 'postgres';
-import {ConnectionError, EvfleetError, PrivilegeError, UsageError} from '../errors.js';
+import {ConnectionError, EvfleetError, PrivilegeError, UsageError} from '../model/errors.js';
 import {openProfileStore, sslModes, type ProfileStore, type SslMode} from './profiles.js';
 
 export type {Sql} from 'postgres';

@@ -4,8 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import type {Sql} from 'postgres';
-import {MigrationError, UsageError} from '../errors.js';
-import {formatDuration} from '../format.js';
+import {MigrationError, UsageError} from '../model/errors.js';
+import {formatDuration} from '../text/formats.js';
 
 /** The spec's order ("Getting Started"); other .sql files in a --dir follow, by name. */
 export const schemaFiles = ['schema.sql', 'fleet_schema.sql', 'charging_schema.sql', 'routes_schema.sql', 'energy_schema.sql'];

@@ -1,6 +1,6 @@
 // Saved connection profiles (conf): where to connect, never a password.
 import Conf from 'conf';
-import {UsageError, NotFoundError} from '../errors.js';
+import {UsageError, NotFoundError} from '../model/errors.js';
 
 export const sslModes = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
 export type SslMode = (typeof sslModes)[number];

@@ -1,6 +1,6 @@
 // Organization scope (--org, :org): which organization, and connections that see only it through row-level security.
 import type {Sql} from 'postgres';
-import {NotFoundError, PrivilegeError} from '../errors.js';
+import {NotFoundError, PrivilegeError} from '../model/errors.js';
 import {connect, resolveTarget, type ConnectOptions, type ConnectionRequest, type ConnectionTarget} from './connection.js';
 import {findOrganization, isUuid, suggestOrganizations, type OrganizationRef} from './queries/organizations.js';
 

@@ -8,8 +8,8 @@ import {useActionsOff, useKeyBindings} from '../app/keys.js';
 import {DataTable, useListNavigation, type Column} from '../components/DataTable.js';
 import LineChart from '../components/LineChart.js';
 import {Spinner} from '../components/Spinner.js';
-import {colorEnabled, textAttributesEnabled} from '../terminal.js';
-import type {BatteryData, BatteryReport, EnergyReport, FadeEntry, TemperatureBucketRow, V2gMonthRow} from './battery-data.js';
+import {colorEnabled, textAttributesEnabled} from '../text/terminal.js';
+import type {BatteryData, BatteryReport, EnergyReport, FadeEntry, TemperatureBucketRow, V2gMonthRow} from '../model/battery-data.js';
 import {describeRefreshStatus, energySummary, fadeColumns, fadeLegend, temperatureBarColumn, temperatureColumns, v2gColumns} from './battery-format.js';
 import type {ScreenProps} from './screen-props.js';
 

@@ -2,7 +2,7 @@
 import React, {useState} from 'react';
 import {Box, useInput} from 'ink';
 import {Text} from '../components/Styled.js';
-import {fit, truncate} from '../components/text.js';
+import {fit, truncate} from '../text/cells.js';
 
 export type HelpSection = {title: string; keys: Array<{key: string; label: string}>};
 

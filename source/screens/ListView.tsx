@@ -3,15 +3,15 @@
 import React, {useEffect, useRef, useState} from 'react';
 import {Box} from 'ink';
 import {Text} from '../components/Styled.js';
-import type {Page, PageRequest} from '../app/data.js';
+import type {Page, PageRequest} from '../model/page.js';
 import {useKeyBindings, type KeyBinding} from '../app/keys.js';
 import {describeRows, usePagedList} from '../app/use-paged-list.js';
 import {DataTable, listKeys, useListNavigation, type Column} from '../components/DataTable.js';
 import {FilterInput} from '../components/FilterInput.js';
 import {Spinner} from '../components/Spinner.js';
 import {Banner} from '../components/Banner.js';
-import {truncate} from '../components/text.js';
-import {colorEnabled} from '../terminal.js';
+import {truncate} from '../text/cells.js';
+import {colorEnabled} from '../text/terminal.js';
 
 export type SortOption = {readonly key: string; readonly label: string};
 

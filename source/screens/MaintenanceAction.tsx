@@ -9,10 +9,10 @@ import {interruptedExitCode, wasInterrupted} from '../app/interrupt.js';
 import {ConfirmDialog} from '../components/ConfirmDialog.js';
 import {Progress} from '../components/Progress.js';
 import {Spinner} from '../components/Spinner.js';
-import {truncate} from '../components/text.js';
-import {colorEnabled} from '../terminal.js';
-import type {ActionPlan, ActionProgress, ActionResult, MaintenanceActions, MaintenanceRequest} from './maintenance-data.js';
-import {describeResult, resultExitCode} from './maintenance-text.js';
+import {truncate} from '../text/cells.js';
+import {colorEnabled} from '../text/terminal.js';
+import type {ActionPlan, ActionProgress, ActionResult, MaintenanceActions, MaintenanceRequest} from '../model/maintenance-data.js';
+import {describeResult, resultExitCode} from '../print/maintenance-text.js';
 
 export type FlowOutcome = {exitCode: number; lines: string[]; outcome: 'done' | 'failed' | 'cancelled' | 'refused' | 'nothing' | 'error'};
 

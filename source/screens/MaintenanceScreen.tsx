@@ -7,11 +7,11 @@ import {Text} from '../components/Styled.js';
 import {useKeyBindings, type KeyBinding} from '../app/keys.js';
 import {DataTable, listKeys, useListNavigation, type Column} from '../components/DataTable.js';
 import {Spinner} from '../components/Spinner.js';
-import {truncate} from '../components/text.js';
-import {formatBytes, formatDuration, formatNumber, formatSeconds} from '../format.js';
-import {colorEnabled, textAttributesEnabled} from '../terminal.js';
+import {truncate} from '../text/cells.js';
+import {formatBytes, formatDuration, formatNumber, formatSeconds} from '../text/formats.js';
+import {colorEnabled, textAttributesEnabled} from '../text/terminal.js';
 import {MaintenanceAction, type FlowOutcome} from './MaintenanceAction.js';
-import type {LogEntry, MaintenanceData, MaintenanceHealth, MaintenanceRequest} from './maintenance-data.js';
+import type {LogEntry, MaintenanceData, MaintenanceHealth, MaintenanceRequest} from '../model/maintenance-data.js';
 import type {ScreenProps} from './screen-props.js';
 
 export const tabs = ['overview', 'tables', 'indexes', 'activity', 'log'] as const;

@@ -2,8 +2,8 @@
 import React from 'react';
 import type {KeyBinding} from '../app/keys.js';
 import type {Column} from '../components/DataTable.js';
-import {formatNumber} from '../format.js';
-import type {OrganizationSummary, OrganizationsData} from './data-sources.js';
+import {formatNumber} from '../text/formats.js';
+import type {OrganizationSummary, OrganizationsData} from '../model/data-sources.js';
 import {ListView, listViewKeys} from './ListView.js';
 import type {ScreenProps} from './screen-props.js';
 

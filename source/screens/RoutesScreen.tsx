@@ -8,11 +8,11 @@ import {changedKeys, type Clock} from '../app/refresh.js';
 import {DataTable, useListNavigation, type Column} from '../components/DataTable.js';
 import {RefreshLine} from '../components/RefreshLine.js';
 import {Spinner} from '../components/Spinner.js';
-import {truncate} from '../components/text.js';
-import {formatBar, formatNumber, formatSeconds} from '../format.js';
-import {colorEnabled} from '../terminal.js';
-import {liveListKeys, refreshBindings, refreshKeys, useNow, useRefresh, useReportConnectionLoss} from '../hooks/useRefresh.js';
-import type {RouteRow, RoutesData, RoutesSnapshot} from './live-data.js';
+import {truncate} from '../text/cells.js';
+import {formatBar, formatNumber, formatSeconds} from '../text/formats.js';
+import {colorEnabled} from '../text/terminal.js';
+import {liveListKeys, refreshBindings, refreshKeys, useNow, useRefresh, useReportConnectionLoss} from '../app/use-refresh.js';
+import type {RouteRow, RoutesData, RoutesSnapshot} from '../model/live-data.js';
 import type {ScreenProps} from './screen-props.js';
 
 export const keys: KeyBinding[] = [...liveListKeys, {key: 'enter', label: 'inspect the vehicle'}, ...refreshKeys];

@@ -3,18 +3,18 @@
 import React, {useEffect, useState} from 'react';
 import {Box} from 'ink';
 import {Text} from '../components/Styled.js';
-import type {Page} from '../app/data.js';
+import type {Page} from '../model/page.js';
 import {useKeyBindings, type KeyBinding} from '../app/keys.js';
 import {describeRows, errorMessage, usePagedList} from '../app/use-paged-list.js';
 import {Banner} from '../components/Banner.js';
 import {DataTable, listKeys, useListNavigation, type Column} from '../components/DataTable.js';
 import {Spinner} from '../components/Spinner.js';
 import {TextPrompt} from '../components/TextPrompt.js';
-import {truncate} from '../components/text.js';
-import {compassPoint, formatAge, formatNumber, formatSeconds} from '../format.js';
-import {parseSince} from '../parse.js';
-import {colorEnabled} from '../terminal.js';
-import type {BatteryReport, ChargingNow, NearbyConnector, RouteNow, TelematicsPoint, VehicleDetail, VehicleInspectorData} from './data-sources.js';
+import {truncate} from '../text/cells.js';
+import {compassPoint, formatAge, formatNumber, formatSeconds} from '../text/formats.js';
+import {parseSince} from '../text/parse.js';
+import {colorEnabled} from '../text/terminal.js';
+import type {BatteryReport, ChargingNow, NearbyConnector, RouteNow, TelematicsPoint, VehicleDetail, VehicleInspectorData} from '../model/data-sources.js';
 import type {ScreenProps} from './screen-props.js';
 
 export const keys: KeyBinding[] = [

@@ -2,8 +2,8 @@
 import React, {useState} from 'react';
 import type {KeyBinding} from '../app/keys.js';
 import type {Column} from '../components/DataTable.js';
-import {formatAge} from '../format.js';
-import type {VehicleSummary, VehiclesData} from './data-sources.js';
+import {formatAge} from '../text/formats.js';
+import type {VehicleSummary, VehiclesData} from '../model/data-sources.js';
 import {ListView, listViewKeys} from './ListView.js';
 import type {ScreenProps} from './screen-props.js';
 

@@ -1,7 +1,7 @@
 // Words and columns of the battery and energy views, shared by BatteryScreen and the `battery` / `energy` commands.
 import type {Column} from '../components/DataTable.js';
-import {formatAge, formatBar, formatNumber} from '../format.js';
-import type {EnergyReport, FadeEntry, RefreshStatus, TemperatureBucketRow, V2gMonthRow} from './battery-data.js';
+import {formatAge, formatBar, formatNumber} from '../text/formats.js';
+import type {EnergyReport, FadeEntry, RefreshStatus, TemperatureBucketRow, V2gMonthRow} from '../model/battery-data.js';
 
 function fixed(value: number | null | undefined, digits: number, suffix = ''): string {
 	if (value === null || value === undefined || !Number.isFinite(value)) return '-';

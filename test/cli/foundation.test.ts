@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {freePort} from '../../source/db/cluster.js';
+import {freePort} from '../../source/demo/cluster.js';
 import {createEmptyDatabase, type TestDatabase} from '../helpers/db.js';
 import {runCli} from '../helpers/cli.js';
 

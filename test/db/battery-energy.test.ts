@@ -1,6 +1,6 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {createTestDatabase, type TestDatabase} from '../helpers/db.js';
-import {median} from '../../source/chart.js';
+import {median} from '../../source/text/charts.js';
 import {lastRefresh, resolveScope, windowStart} from '../../source/db/queries/battery.js';
 import {consumptionByTemperature, efficiencyByWeek, v2gByMonth} from '../../source/db/queries/energy.js';
 import {createBatteryData, loadEnergyReport} from '../../source/db/sources/battery.js';

@@ -1,10 +1,10 @@
 import {randomBytes} from 'node:crypto';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {createTestDatabase, type TestDatabase} from '../helpers/db.js';
-import {fitFade, percentile} from '../../source/chart.js';
+import {fitFade, percentile} from '../../source/text/charts.js';
 import {fadeRanking, lastRefresh, resolveScope, sohPercentilesByMonth, vehicleSohByMonth, windowStart, type AnalyticsScope} from '../../source/db/queries/battery.js';
 import {loadBatteryReport} from '../../source/db/sources/battery.js';
-import {NotFoundError} from '../../source/errors.js';
+import {NotFoundError} from '../../source/model/errors.js';
 
 const now = new Date();
 const months = 12;
@@ -224,6 +224,8 @@ describe('row-level security', () => {
 		const role = `evfleet_t_reader_${randomBytes(3).toString('hex')}`;
 		await db.sql.unsafe(`create role ${role} login in role evfleet_reader`);
 		try {
+			// a login sees only organizations it is bound to (organization_logins)
+			await db.sql`insert into organization_logins (role_name, organization_id) values (${role}, ${orgB})`;
 			const reader = db.connect({user: role, max: 1, parameters: {'app.current_org_id': orgB}});
 			const all = await resolveScope(reader, {});
 			const rows = await sohPercentilesByMonth(reader, all, {months, now});
@@ -233,6 +235,7 @@ describe('row-level security', () => {
 			expect(fits.map(row => row.vin)).toEqual([vin(21)]);
 			await reader.end({timeout: 5});
 		} finally {
+			await db.sql`delete from organization_logins where role_name = ${role}`;
 			await db.sql.unsafe(`drop owned by ${role}; drop role ${role}`);
 		}
 	});

@@ -308,6 +308,8 @@ describe('organization scope', () => {
 		const admin = `browse_admin_${suffix}`;
 		const reader = `browse_reader_${suffix}`;
 		await sql.unsafe(`create role ${admin} login; grant evfleet_admin to ${admin}; create role ${reader} login; grant evfleet_reader to ${reader}`);
+		// the reader login may see both organizations: it sees neither until it chooses one
+		await sql`insert into organization_logins (role_name, organization_id) values (${reader}, ${orgA.id}), (${reader}, ${orgB.id})`;
 		const url = (user: string) => {
 			const parsed = new URL(db.url);
 			parsed.username = user;

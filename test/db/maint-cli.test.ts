@@ -34,6 +34,10 @@ describe('evfleet maint without a terminal', () => {
 		expect(run.stderr).toMatch(/refusing to run a maintenance action without a terminal/);
 		expect(run.stderr).toMatch(/--yes/);
 		expect(await exists(far)).toBe(false);
+		// audited like a refusal on a terminal
+		const [log] = await db.sql<{outcome: string; error: string}[]>`
+			select outcome, error from maintenance_log where action = 'partitions.create' order by id desc limit 1`;
+		expect(log).toEqual({outcome: 'refused', error: 'refusing to run a maintenance action without a terminal to confirm it'});
 	});
 
 	it('runs with --yes and prints the SQL and the outcome', async () => {

@@ -1,7 +1,7 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {parseConnectionUrl} from '../../source/db/connection.js';
 import {createMaintenanceData} from '../../source/db/maintenance/data.js';
-import {UsageError} from '../../source/errors.js';
+import {UsageError} from '../../source/model/errors.js';
 import {createTestDatabase, type TestDatabase} from '../helpers/db.js';
 
 describe('console --readonly', () => {

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {startCluster, type Cluster} from '../../source/db/cluster.js';
+import {startCluster, type Cluster} from '../../source/demo/cluster.js';
 import {createSql, parseConnectionUrl} from '../../source/db/connection.js';
 import {crontabLines, cronState, jobsToInstall, recommendedJobs, type RecommendedJob} from '../../source/db/maintenance/schedule.js';
 import {migrate} from '../../source/db/migrate.js';

@@ -8,7 +8,7 @@ import {createMaintenanceData} from '../../source/db/maintenance/data.js';
 import {runPlan} from '../../source/db/maintenance/runner.js';
 import {prepareAction} from '../../source/db/maintenance/service.js';
 import {MaintenanceAction, type FlowOutcome} from '../../source/screens/MaintenanceAction.js';
-import {NotFoundError, PrivilegeError, UsageError} from '../../source/errors.js';
+import {NotFoundError, PrivilegeError, UsageError} from '../../source/model/errors.js';
 import {runCli, type CliResult} from '../helpers/cli.js';
 import {createTestDatabase, type TestDatabase} from '../helpers/db.js';
 import {waitForFrame} from '../helpers/fakes.js';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {migrate, migrationStatus, lineOf} from '../../source/db/migrate.js';
-import {MigrationError} from '../../source/errors.js';
+import {MigrationError} from '../../source/model/errors.js';
 import {createEmptyDatabase, type TestDatabase} from '../helpers/db.js';
 
 const fixtures = path.resolve('test/fixtures/migrations');

@@ -154,8 +154,8 @@ describe('create_monthly_partitions', () => {
 		expect(row).toEqual({rls: true, forced: true, policies: 2});
 	});
 
-	it('refuses a table that is not range-partitioned, with a clear message', async () => {
-		await expect(db.sql`select * from create_monthly_partitions('vehicles', 3)`).rejects.toThrow(/vehicles is not a table range-partitioned on one column/);
+	it('refuses a table that is not one of evfleet\'s partitioned tables, with a clear message', async () => {
+		await expect(db.sql`select * from create_monthly_partitions('vehicles', 3)`).rejects.toThrow(/vehicles is not one of evfleet's partitioned tables/);
 	});
 
 	it('refuses when a table of the partition\'s name exists outside the parent', async () => {

@@ -1,6 +1,6 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {seedDatabase, seededTables, type SeedResult} from '../../source/db/seed/index.js';
-import {UsageError} from '../../source/errors.js';
+import {seedDatabase, seededTables, type SeedResult} from '../../source/demo/seed/index.js';
+import {UsageError} from '../../source/model/errors.js';
 import {createTestDatabase, type TestDatabase} from '../helpers/db.js';
 
 // Every time in the data set derives from the anchor: pinning it makes two runs comparable row by row.

@@ -1,6 +1,6 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {seedDatabase} from '../../source/db/seed/index.js';
-import {startSimulator, type SimulatorTick} from '../../source/db/simulator.js';
+import {seedDatabase} from '../../source/demo/seed/index.js';
+import {startSimulator, type SimulatorTick} from '../../source/demo/simulator.js';
 import {createTestDatabase, type TestDatabase} from '../helpers/db.js';
 
 /** Runs the simulator until `done` says so (or fails after timeoutMs); returns the ticks and errors seen. */

@@ -1,7 +1,7 @@
 // Fake console data sources and row builders for screen tests (no database).
-import type {Page, PageRequest} from '../../source/app/data.js';
+import type {Page, PageRequest} from '../../source/model/page.js';
 import type {ConsoleData} from '../../source/app/views.js';
-import type {FleetSummary, OrganizationSummary, TelematicsPoint, UserSummary, VehicleDetail, VehicleSummary} from '../../source/screens/data-sources.js';
+import type {FleetSummary, OrganizationSummary, TelematicsPoint, UserSummary, VehicleDetail, VehicleSummary} from '../../source/model/data-sources.js';
 
 let counter = 0;
 const nextId = () => `00000000-0000-4000-8000-${String(++counter).padStart(12, '0')}`;

@@ -1,5 +1,5 @@
 // Builders and controllable fake data sources for the live screens (no database).
-import type {ChargingData, ChargingSessionRow, ChargingSnapshot, LiveVehicleRow, LiveVehiclesData, LiveVehiclesSnapshot, RouteRow, RoutesData, RoutesSnapshot, StationBoardRow} from '../../source/screens/live-data.js';
+import type {ChargingData, ChargingSessionRow, ChargingSnapshot, LiveVehicleRow, LiveVehiclesData, LiveVehiclesSnapshot, RouteRow, RoutesData, RoutesSnapshot, StationBoardRow} from '../../source/model/live-data.js';
 
 let counter = 0;
 const nextId = () => `00000000-0000-4000-9000-${String(++counter).padStart(12, '0')}`;

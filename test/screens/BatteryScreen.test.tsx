@@ -3,7 +3,7 @@ import React from 'react';
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
 import {render as inkRender} from 'ink';
 import BatteryScreen from '../../source/screens/BatteryScreen.js';
-import type {BatteryData, BatteryReport, BatteryRequest, EnergyReport, FadeEntry} from '../../source/screens/battery-data.js';
+import type {BatteryData, BatteryReport, BatteryRequest, EnergyReport, FadeEntry} from '../../source/model/battery-data.js';
 import {waitForFrame} from '../helpers/fakes.js';
 
 const escape = '\u001B[';

@@ -4,7 +4,7 @@ import {render} from 'ink-testing-library';
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import {KeyRegistryProvider, type ScreenKeysState} from '../../source/app/keys.js';
 import {MaintenanceScreen} from '../../source/screens/MaintenanceScreen.js';
-import type {ActionPlan, ActionResult, LogEntry, MaintenanceData, MaintenanceHealth, MaintenanceRequest} from '../../source/screens/maintenance-data.js';
+import type {ActionPlan, ActionResult, LogEntry, MaintenanceData, MaintenanceHealth, MaintenanceRequest} from '../../source/model/maintenance-data.js';
 import {waitForFrame} from '../helpers/fakes.js';
 
 type ActivityRow = MaintenanceHealth['activity'][number];

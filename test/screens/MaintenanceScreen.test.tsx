@@ -2,7 +2,7 @@ import React from 'react';
 import {render} from 'ink-testing-library';
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import {MaintenanceScreen} from '../../source/screens/MaintenanceScreen.js';
-import type {ActionPlan, ActionProgress, ActionResult, LogEntry, MaintenanceData, MaintenanceHealth, MaintenanceRequest} from '../../source/screens/maintenance-data.js';
+import type {ActionPlan, ActionProgress, ActionResult, LogEntry, MaintenanceData, MaintenanceHealth, MaintenanceRequest} from '../../source/model/maintenance-data.js';
 import {waitForFrame} from '../helpers/fakes.js';
 
 const escape = '\u001B';

@@ -3,7 +3,7 @@ import {render} from 'ink-testing-library';
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import {Shell} from '../../source/app/Shell.js';
 import type {ConsoleData} from '../../source/app/views.js';
-import type {MaintenanceData} from '../../source/screens/maintenance-data.js';
+import type {MaintenanceData} from '../../source/model/maintenance-data.js';
 import {fakeConsoleData, fleet, organization, telematics, vehicle, vehicleDetail, waitForFrame} from '../helpers/fakes.js';
 
 const session = {location: 'db.example:5432/fleet', user: 'support', version: 'PG 16.4', readOnly: true};

@@ -13,7 +13,7 @@ import {
 	renderXAxis,
 	resample,
 	type SohPoint,
-} from '../../source/chart.js';
+} from '../../source/text/charts.js';
 
 const day = 86_400_000;
 const year = 365.25 * day;

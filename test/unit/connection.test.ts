@@ -4,7 +4,7 @@ import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {mapConnectionError, parseConnectionUrl, readPgpass, resolvePassword, resolveTarget} from '../../source/db/connection.js';
 import {openProfileStore, type ProfileStore} from '../../source/db/profiles.js';
-import {ConnectionError, UsageError} from '../../source/errors.js';
+import {ConnectionError, UsageError} from '../../source/model/errors.js';
 
 function tempStore(): ProfileStore {
 	return openProfileStore(fs.mkdtempSync(path.join(os.tmpdir(), 'evfleet-conf-')));

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {shortServerVersion} from '../../source/format.js';
+import {shortServerVersion} from '../../source/text/formats.js';
 
 describe('shortServerVersion', () => {
 	it('drops the packager suffix of server_version', () => {

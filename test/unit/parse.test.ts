@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest';
-import {parseDuration, parseMonths, parseSince} from '../../source/parse.js';
-import {formatAge, formatBar, formatBytes, formatDuration} from '../../source/format.js';
-import {UsageError} from '../../source/errors.js';
+import {parseDuration, parseMonths, parseSince} from '../../source/text/parse.js';
+import {formatAge, formatBar, formatBytes, formatDuration} from '../../source/text/formats.js';
+import {UsageError} from '../../source/model/errors.js';
 
 describe('parseDuration', () => {
 	it('accepts PostgreSQL duration syntax', () => {

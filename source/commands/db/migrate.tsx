@@ -3,9 +3,9 @@ import zod from 'zod';
 import Task from '../../app/Task.js';
 import {connect, requirePostgis, resolveTarget, describeTarget} from '../../db/connection.js';
 import {migrate, defaultSqlDir} from '../../db/migrate.js';
-import {parseDuration} from '../../parse.js';
-import {connectionOptions} from '../../options.js';
-import {printJson} from '../../output.js';
+import {parseDuration} from '../../text/parse.js';
+import {connectionOptions} from '../../app/options.js';
+import {printJson} from '../../print/output.js';
 
 export const description = 'Apply the schema files (sql/) that are not applied yet';
 

@@ -2,10 +2,10 @@ import React from 'react';
 import zod from 'zod';
 import Task from '../../app/Task.js';
 import {connect, describeTarget, resolveTarget} from '../../db/connection.js';
-import {connectionOptions} from '../../options.js';
-import {chooseFormat, printJson, printRows} from '../../output.js';
-import {formatDuration, formatNumber} from '../../format.js';
-import {parseCount, parseSince} from '../../parse.js';
+import {connectionOptions} from '../../app/options.js';
+import {chooseFormat, printJson, printRows} from '../../print/output.js';
+import {formatDuration, formatNumber} from '../../text/formats.js';
+import {parseCount, parseSince} from '../../text/parse.js';
 
 export const description = 'Fill a database with the demo data set (organizations, fleets, vehicles, telematics, charging, routes, energy)';
 
@@ -29,7 +29,7 @@ export default function Seed({options}: Props) {
 				const anchor = options.now ? parseSince(options.now, Date.now(), '--now') : undefined;
 				const format = chooseFormat({json: options.json});
 				const target = resolveTarget(options);
-				const {seedDatabase} = await import('../../db/seed/index.js');
+				const {seedDatabase} = await import('../../demo/seed/index.js');
 				const sql = await connect(target, {max: 3});
 				try {
 					const result = await seedDatabase(sql, {

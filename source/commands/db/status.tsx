@@ -5,8 +5,8 @@ import {describeTarget} from '../../db/connection.js';
 import {migrationStatus, defaultSqlDir} from '../../db/migrate.js';
 import {serverInfo} from '../../db/queries/server.js';
 import {withSql} from '../../db/session.js';
-import {connectionOptions, outputOptions} from '../../options.js';
-import {chooseFormat, formatValue, printJson, printRows} from '../../output.js';
+import {connectionOptions, outputOptions} from '../../app/options.js';
+import {chooseFormat, formatValue, printJson, printRows} from '../../print/output.js';
 
 export const description = 'Show which schema files are applied, the server version and extensions';
 

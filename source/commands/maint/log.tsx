@@ -1,9 +1,9 @@
 import React from 'react';
 import zod from 'zod';
 import Task from '../../app/Task.js';
-import {connectionOptions, outputOptions} from '../../options.js';
-import {parseSince} from '../../parse.js';
-import {UsageError} from '../../errors.js';
+import {connectionOptions, outputOptions} from '../../app/options.js';
+import {parseSince} from '../../text/parse.js';
+import {UsageError} from '../../model/errors.js';
 
 export const description = 'Recent maintenance actions from the maintenance_log audit: who, what, outcome';
 
@@ -25,7 +25,7 @@ export default function Log({options}: Props) {
 				const limit = Number(options.limit);
 				if (!/^\d+$/.test(options.limit) || limit < 1 || limit > 10_000) throw new UsageError(`invalid --limit "${options.limit}"`, 'use a number from 1 to 10000');
 				const since = options.since ? parseSince(options.since) : undefined;
-				const [{withSql}, {recentLog}, output, {formatDuration}] = await Promise.all([import('../../db/session.js'), import('../../db/maintenance/audit.js'), import('../../output.js'), import('../../format.js')]);
+				const [{withSql}, {recentLog}, output, {formatDuration}] = await Promise.all([import('../../db/session.js'), import('../../db/maintenance/audit.js'), import('../../print/output.js'), import('../../text/formats.js')]);
 				const format = output.chooseFormat(options);
 				const rows = await withSql(options, {readOnly: true, max: 1}, sql => recentLog(sql, {limit, action: options.action, outcome: options.outcome, since}));
 				if (format === 'json') return output.printJson(rows);

@@ -1,8 +1,8 @@
 import React from 'react';
 import zod from 'zod';
 import {argument} from 'pastel';
-import {MaintenanceCommand} from '../../db/maintenance/command.js';
-import {actionOptions, connectionOptions} from '../../options.js';
+import {MaintenanceCommand} from '../../app/MaintenanceCommand.js';
+import {actionOptions, connectionOptions} from '../../app/options.js';
 
 export const description = 'REINDEX an index or all indexes of a table, CONCURRENTLY (writes continue)';
 

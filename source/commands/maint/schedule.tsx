@@ -3,9 +3,9 @@ import zod from 'zod';
 import {Box, Text, useApp} from 'ink';
 import Task from '../../app/Task.js';
 import {ConfirmDialog} from '../../components/ConfirmDialog.js';
-import {UsageError} from '../../errors.js';
-import {connectionOptions, outputOptions} from '../../options.js';
-import {isInteractive} from '../../terminal.js';
+import {UsageError} from '../../model/errors.js';
+import {connectionOptions, outputOptions} from '../../app/options.js';
+import {isInteractive} from '../../text/terminal.js';
 
 export const description = 'Show the pg_cron jobs for maintenance and install the recommended ones; without pg_cron print crontab lines';
 

@@ -1,8 +1,8 @@
 import React from 'react';
 import zod from 'zod';
 import Task from '../../app/Task.js';
-import {connectionOptions, outputOptions} from '../../options.js';
-import {parseDuration} from '../../parse.js';
+import {connectionOptions, outputOptions} from '../../app/options.js';
+import {parseDuration} from '../../text/parse.js';
 
 export const description = 'Health: partitions ahead, view staleness, sizes and dead tuples, unused/duplicate indexes, long queries and lock waits';
 
@@ -28,7 +28,7 @@ export default function Status({options}: Props) {
 						energy_efficiency_metrics: parseDuration(options.energyMaxAge, '--energy-max-age') / 1000,
 					},
 				};
-				const {printStatus} = await import('../../db/maintenance/status.js');
+				const {printStatus} = await import('../../app/maintenance-status.js');
 				return printStatus(options, healthOptions, {check: options.check, all: options.all});
 			}}
 		/>

@@ -1,9 +1,9 @@
 import React from 'react';
 import zod from 'zod';
 import {argument} from 'pastel';
-import {MaintenanceCommand} from '../../db/maintenance/command.js';
+import {MaintenanceCommand} from '../../app/MaintenanceCommand.js';
 import {parsePid} from '../../db/maintenance/pid.js';
-import {actionOptions, connectionOptions} from '../../options.js';
+import {actionOptions, connectionOptions} from '../../app/options.js';
 
 export const description = 'Terminate a backend (pg_terminate_backend): its transaction rolls back, the client is disconnected; asks for the pid';
 

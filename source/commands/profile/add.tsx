@@ -4,7 +4,7 @@ import {argument} from 'pastel';
 import Task from '../../app/Task.js';
 import {parseConnectionUrl} from '../../db/connection.js';
 import {openProfileStore, sslModes, checkProfileName, type Profile} from '../../db/profiles.js';
-import {UsageError} from '../../errors.js';
+import {UsageError} from '../../model/errors.js';
 
 export const description = 'Save a connection profile (host, port, database, user, sslmode; never a password)';
 

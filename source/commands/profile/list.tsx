@@ -2,8 +2,8 @@ import React from 'react';
 import zod from 'zod';
 import Task from '../../app/Task.js';
 import {openProfileStore} from '../../db/profiles.js';
-import {outputOptions} from '../../options.js';
-import {chooseFormat, printRows} from '../../output.js';
+import {outputOptions} from '../../app/options.js';
+import {chooseFormat, printRows} from '../../print/output.js';
 
 export const description = 'List saved connection profiles (* marks the one in use)';
 

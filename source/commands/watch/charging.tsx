@@ -2,7 +2,7 @@ import React from 'react';
 import zod from 'zod';
 import WatchCommand from '../../app/WatchCommand.js';
 import {parseNear, parseRadius, watchOptions} from '../../app/watch-options.js';
-import {UsageError} from '../../errors.js';
+import {UsageError} from '../../model/errors.js';
 
 export const description = 'Charging sessions in progress and the station board (connectors, 24 h utilisation, stale heartbeats)';
 

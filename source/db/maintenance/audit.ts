@@ -1,7 +1,7 @@
 // The maintenance_log audit trail: who ran what, where, with which SQL, and how it ended.
 import os from 'node:os';
 import type {Sql} from 'postgres';
-import type {ActionPlan, Outcome} from './types.js';
+import type {ActionPlan, Outcome} from '../../model/maintenance.js';
 
 export type LogEntry = {
 	id: number;

@@ -1,10 +1,10 @@
 // The maintenance data source for the screen and the commands: reads on the given (possibly read-only)
 // session; every action runs on its own read-write connection (runner.ts).
-import {UsageError} from '../../errors.js';
+import {UsageError} from '../../model/errors.js';
 import type {Sql} from 'postgres';
 import type {ConnectionTarget} from '../connection.js';
 import {maintenanceHealth, type HealthOptions} from '../queries/maintenance.js';
-import type {MaintenanceData} from '../../screens/maintenance-data.js';
+import type {MaintenanceData} from '../../model/maintenance-data.js';
 import {recentLog} from './audit.js';
 import {runPlan} from './runner.js';
 import {prepareAction, recordWithoutRunning} from './service.js';

@@ -1,5 +1,5 @@
 // A backend pid from the command line; kept apart from signal.ts so command files stay light.
-import {UsageError} from '../../errors.js';
+import {UsageError} from '../../model/errors.js';
 
 export function parsePid(text: string): number {
 	const pid = /^\d{1,10}$/.test(text.trim()) ? Number(text.trim()) : Number.NaN;

@@ -1,10 +1,10 @@
 // Plans for each maintenance action: the exact SQL it will run and what it affects, built only from
 // names checked against the catalog. Planning only reads; nothing here changes the database.
 import type {Sql} from 'postgres';
-import {NotFoundError, UsageError} from '../../errors.js';
-import {formatBytes, formatNumber} from '../../format.js';
-import {addMonths, currentMonth, listPartitionedTables, listPartitions, lockedRelations, matviewNames, monthKey, quoteIdent, type MatviewName} from '../queries/maintenance.js';
-import type {ActionPlan, ActionStep, Affected, PrivilegeNeed} from './types.js';
+import {NotFoundError, UsageError} from '../../model/errors.js';
+import {formatBytes, formatNumber} from '../../text/formats.js';
+import {addMonths, currentMonth, listPartitionedTables, listMonthlyPartitionedTables, listPartitions, lockedRelations, matviewNames, monthKey, quoteIdent, type MatviewName} from '../queries/maintenance.js';
+import type {ActionPlan, ActionStep, Affected, PrivilegeNeed} from '../../model/maintenance.js';
 
 type Relation = {name: string; kind: 'r' | 'p' | 'm' | 'i' | 'I'; isPartition: boolean; parent: string | null; totalBytes: number | null; rowEstimate: number | null; deadTuples: number | null};
 
@@ -36,8 +36,8 @@ function basePlan(fields: Pick<ActionPlan, 'action' | 'title' | 'target' | 'step
 
 const log: PrivilegeNeed = {kind: 'log'};
 
-async function partitionedTables(sql: Sql, table: string | undefined): Promise<string[]> {
-	const tables = await listPartitionedTables(sql);
+async function partitionedTables(sql: Sql, table: string | undefined, list = listPartitionedTables): Promise<string[]> {
+	const tables = await list(sql);
 	if (!table) return tables;
 	const name = bareName(table);
 	if (!tables.includes(name)) throw new NotFoundError(`"${table}" is not a partitioned table`, `partitioned tables: ${tables.join(', ')}`);
@@ -48,7 +48,7 @@ async function partitionedTables(sql: Sql, table: string | undefined): Promise<s
 
 export async function planCreatePartitions(sql: Sql, {ahead = 3, table}: {ahead?: number; table?: string}): Promise<ActionPlan> {
 	if (!Number.isInteger(ahead) || ahead < 0 || ahead > 60) throw new UsageError(`invalid --ahead "${ahead}"`, 'use a number of months from 0 to 60');
-	const tables = await partitionedTables(sql, table);
+	const tables = await partitionedTables(sql, table, listMonthlyPartitionedTables);
 	const month = await currentMonth(sql);
 	const steps: ActionStep[] = [];
 	const affects: Affected[] = [];

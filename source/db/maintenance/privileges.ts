@@ -1,15 +1,15 @@
 // Before anything runs: does this session hold what the plan needs? Says which role is missing.
 import type {Sql} from 'postgres';
-import {PrivilegeError} from '../../errors.js';
+import {PrivilegeError} from '../../model/errors.js';
 import {quoteIdent} from '../queries/maintenance.js';
-import type {ActionPlan, PrivilegeNeed} from './types.js';
+import type {ActionPlan, PrivilegeNeed} from '../../model/maintenance.js';
 
 export type SessionRoles = {user: string; superuser: boolean; roles: string[]};
 
 export async function sessionRoles(sql: Sql): Promise<SessionRoles> {
 	const [row] = await sql<SessionRoles[]>`
 		select current_user as user, r.rolsuper as superuser,
-		       array(select rolname::text from pg_roles where rolname in ('evfleet_reader', 'evfleet_operator', 'evfleet_admin')
+		       array(select rolname::text from pg_roles where rolname in ('evfleet_reader', 'evfleet_writer', 'evfleet_operator', 'evfleet_admin')
 		             and pg_has_role(current_user, oid, 'member') order by rolname) as roles
 		from pg_roles r where r.rolname = current_user`;
 	return row!;
@@ -41,14 +41,19 @@ export async function missingPrivileges(sql: Sql, plan: ActionPlan, session?: Se
 				break;
 			}
 			case 'owner': {
-				const [row] = await sql<{owner: string; ok: boolean; databaseOwner: string; isDatabaseOwner: boolean}[]>`
+				const [row] = await sql<{owner: string; ok: boolean; ownerIsSuperuser: boolean; databaseOwner: string; isDatabaseOwner: boolean}[]>`
 					select pg_get_userbyid(c.relowner) as owner, pg_has_role(c.relowner, 'USAGE') as ok,
+					       (select rolsuper from pg_roles where oid = c.relowner) as owner_is_superuser,
 					       pg_get_userbyid(d.datdba) as database_owner, pg_has_role(d.datdba, 'USAGE') as is_database_owner
 					from pg_class c, pg_database d
 					where c.oid = ${`public.${quoteIdent(need.relation)}`}::regclass and d.datname = current_database()`;
 				if (!row!.ok && !(need.alsoDatabaseOwner && row!.isDatabaseOwner)) {
 					const who = need.alsoDatabaseOwner && row!.databaseOwner !== row!.owner ? `the owner of ${need.relation} ("${row!.owner}") or the database owner ("${row!.databaseOwner}")` : `the owner of ${need.relation} ("${row!.owner}")`;
-					missing.push({need, message: `${plan.title} must run as ${who}; "${me.user}" has ${describeRoles(me)}`, hint: `connect as "${row!.owner}" (--url postgres://${row!.owner}@…), or a DBA grants membership: GRANT ${quoteIdent(row!.owner)} TO ${quoteIdent(me.user)};`});
+					// Membership in a superuser role is superuser: never suggest granting it.
+					const hint = row!.ownerIsSuperuser
+						? `connect as "${row!.owner}" (--url postgres://${row!.owner}@…); better, a DBA makes evfleet's tables owned by a schema-owner role that is not a superuser (membership in it can then be granted)`
+						: `connect as "${row!.owner}" (--url postgres://${row!.owner}@…), or a DBA grants membership in the schema owner: GRANT ${quoteIdent(row!.owner)} TO ${quoteIdent(me.user)};`;
+					missing.push({need, message: `${plan.title} must run as ${who}; "${me.user}" has ${describeRoles(me)}`, hint});
 				}
 				break;
 			}

@@ -3,11 +3,11 @@
 // connection, and the outcome in maintenance_log whatever happens.
 import type {Sql} from 'postgres';
 import {createSql, mapConnectionError, type ConnectionTarget} from '../connection.js';
-import {LockTimeoutError} from '../../errors.js';
-import {formatDuration} from '../../format.js';
+import {LockTimeoutError} from '../../model/errors.js';
+import {formatDuration} from '../../text/formats.js';
 import {quoteIdent} from '../queries/maintenance.js';
 import {finishLog, recordOutcome, startLog, whoAmI, type Who} from './audit.js';
-import type {ActionPlan, ActionProgress, ActionResult, ActionStep} from './types.js';
+import type {ActionPlan, ActionProgress, ActionResult, ActionStep} from '../../model/maintenance.js';
 
 export type RunOptions = {
 	lockTimeoutMs?: number;

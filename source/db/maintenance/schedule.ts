@@ -2,8 +2,8 @@
 // otherwise the crontab lines that call `evfleet maint … --yes`. What is recommended comes from the schema
 // (evfleet_maintenance_schedule(), the same rows sql/energy_schema.sql installs when pg_cron is there).
 import type {Sql} from 'postgres';
-import {EvfleetError} from '../../errors.js';
-import type {ActionPlan} from './types.js';
+import {EvfleetError} from '../../model/errors.js';
+import type {ActionPlan} from '../../model/maintenance.js';
 
 export type CronJob = {jobid: number; jobname: string | null; schedule: string; command: string; database: string; active: boolean};
 

@@ -1,13 +1,13 @@
 // One entry point per maintenance request: plan it, check privileges (logging a refusal), run it.
 import type {Sql} from 'postgres';
-import {PrivilegeError, UsageError} from '../../errors.js';
+import {PrivilegeError, UsageError} from '../../model/errors.js';
 import {createSql, type ConnectionTarget} from '../connection.js';
 import type {MatviewName} from '../queries/maintenance.js';
 import {recordOutcome, recordRefusalWithoutInsert, type Who} from './audit.js';
 import {planAnalyze, planCreatePartitions, planDetach, planDropDetached, planRefresh, planReindex, planVacuum} from './plan.js';
 import {checkPrivileges} from './privileges.js';
 import {planSignal} from './signal.js';
-import type {ActionPlan, Outcome} from './types.js';
+import type {ActionPlan, Outcome} from '../../model/maintenance.js';
 
 export type MaintenanceRequest =
 	| {action: 'partitions.create'; ahead?: number; table?: string}

@@ -1,9 +1,9 @@
 // Plans for cancelling a backend's query (pg_cancel_backend) and terminating a backend (pg_terminate_backend),
 // as pg_activity does: the plan names who and what is hit. Planning only reads pg_stat_activity.
 import type {Sql} from 'postgres';
-import {NotFoundError, UsageError} from '../../errors.js';
-import {formatSeconds} from '../../format.js';
-import type {ActionPlan, PrivilegeNeed} from './types.js';
+import {NotFoundError, UsageError} from '../../model/errors.js';
+import {formatSeconds} from '../../text/formats.js';
+import type {ActionPlan, PrivilegeNeed} from '../../model/maintenance.js';
 
 export type SignalVerb = 'cancel' | 'terminate';
 

@@ -1,7 +1,7 @@
 // Battery health: monthly SoH series (one vehicle, or a fleet's median and 10th/90th percentiles) from the
 // battery_health_trends materialized view, per-vehicle least-squares fade from the raw reports, and view freshness.
 import type {Sql} from '../connection.js';
-import {NotFoundError, UsageError} from '../../errors.js';
+import {NotFoundError, UsageError} from '../../model/errors.js';
 
 /** What the battery and energy views look at: everything visible, one organization, one fleet or one vehicle. */
 export type AnalyticsScope =

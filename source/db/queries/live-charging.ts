@@ -146,7 +146,9 @@ export async function liveCharging(sql: Sql, filter: ChargingFilter = {}): Promi
 		: sql`order by b.stale desc, b.faulted + b.offline desc, b.occupied desc, b.name collate "C", b.id`;
 	const [row] = await sql<{at: Date; summary: Json; sessions: Json[]; stations: Json[]}[]>`
 		with area as materialized (
-			select st.id, st.status, st.last_heartbeat_at from charging_stations st where ${near ? stationInArea('st') : sql`false`}
+			-- charging_stations_within: the GiST index under row-level security too (st_dwithin alone is not leakproof)
+			select st.id, st.status, st.last_heartbeat_at from charging_stations st
+			where ${near ? sql`st.id in (select w.station_id from charging_stations_within(${near.longitude}::float8, ${near.latitude}::float8, ${radiusM}::float8) w)` : sql`false`}
 		),
 		-- Connector counts by status, and the stations with faulted/offline or busy connectors for the board. In an
 		-- area: one pass over the area's connectors (station_id index). Otherwise only the connectors that are not

@@ -144,6 +144,13 @@ export async function listPartitionedTables(sql: Sql): Promise<string[]> {
 	return rows.map(row => row.name);
 }
 
+/** The partitioned tables create_monthly_partitions serves (the schema's allow-list), by name. */
+export async function listMonthlyPartitionedTables(sql: Sql): Promise<string[]> {
+	const rows = await sql<{name: string}[]>`
+		select c.relname as name from unnest(evfleet_partitioned_tables()) t(oid) join pg_class c on c.oid = t.oid order by 1`;
+	return rows.map(row => row.name);
+}
+
 /** The server's current UTC month, 'YYYY-MM' (the month partitions are named after). */
 export async function currentMonth(sql: Sql): Promise<string> {
 	const [row] = await sql<{month: string}[]>`select to_char(now() at time zone 'UTC', 'YYYY-MM') as month`;
@@ -292,7 +299,9 @@ async function indexHealth(sql: Sql, locked: number[]): Promise<IndexHealth[]> {
 			       case when i.indexrelid = any(${locked}::oid[]) or i.indrelid = any(${locked}::oid[]) then null else pg_relation_size(i.indexrelid) end as bytes, coalesce(s.idx_scan, 0) as scans,
 			       i.indisunique, i.indisprimary, i.indisvalid,
 			       i.indrelid::text || ' ' || i.indkey::text || ' ' || i.indclass::text || ' ' ||
-			       coalesce(pg_get_expr(i.indexprs, i.indrelid), '') || ' ' || coalesce(pg_get_expr(i.indpred, i.indrelid), '') as signature
+			       -- pg_get_expr locks the table: a locked one's expression or partial indexes are left out of the comparison
+			       case when i.indrelid = any(${locked}::oid[]) and (i.indexprs is not null or i.indpred is not null) then 'locked ' || i.indexrelid::text
+			            else coalesce(pg_get_expr(i.indexprs, i.indrelid), '') || ' ' || coalesce(pg_get_expr(i.indpred, i.indrelid), '') end as signature
 			from pg_index i
 			join pg_class ic on ic.oid = i.indexrelid
 			join pg_class tc on tc.oid = i.indrelid

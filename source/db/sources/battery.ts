@@ -1,11 +1,11 @@
 // The battery and energy data source: runs the queries of one view and shapes them into the reports
 // that BatteryScreen renders and `evfleet battery` / `evfleet energy` print.
 import type {Sql} from '../connection.js';
-import {NotFoundError} from '../../errors.js';
-import {describeProjection, isFadeOutlier, projectThreshold} from '../../chart.js';
+import {NotFoundError} from '../../model/errors.js';
+import {describeProjection, isFadeOutlier, projectThreshold} from '../../text/charts.js';
 import {fadeRanking, lastRefresh, resolveScope, sohPercentilesByMonth, vehicleSohByMonth, type AnalyticsScope, type RefreshInfo, type ScopeRequest, type SohMonthRow, type VehicleSohMonthRow} from '../queries/battery.js';
 import {consumptionByTemperature, efficiencyByWeek, v2gByMonth} from '../queries/energy.js';
-import {refreshCommand, staleAfterMs, type BatteryData, type BatteryReport, type BatteryRequest, type EnergyReport, type FadeEntry, type RefreshStatus} from '../../screens/battery-data.js';
+import {refreshCommand, staleAfterMs, type BatteryData, type BatteryReport, type BatteryRequest, type EnergyReport, type FadeEntry, type RefreshStatus} from '../../model/battery-data.js';
 
 export type ReportOptions = {months: number; limit?: number; now?: Date};
 

@@ -4,7 +4,7 @@ import type {Sql} from '../connection.js';
 import {liveVehicles} from '../queries/live.js';
 import {liveCharging} from '../queries/live-charging.js';
 import {liveRoutes} from '../queries/routes.js';
-import type {ChargingData, LiveVehiclesData, RoutesData} from '../../screens/live-data.js';
+import type {ChargingData, LiveVehiclesData, RoutesData} from '../../model/live-data.js';
 
 export function liveVehiclesSource(sql: Sql): LiveVehiclesData {
 	return {snapshot: request => liveVehicles(sql, request)};

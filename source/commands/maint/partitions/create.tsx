@@ -1,8 +1,8 @@
 import React from 'react';
 import zod from 'zod';
-import {MaintenanceCommand} from '../../../db/maintenance/command.js';
-import {UsageError} from '../../../errors.js';
-import {actionOptions, connectionOptions} from '../../../options.js';
+import {MaintenanceCommand} from '../../../app/MaintenanceCommand.js';
+import {UsageError} from '../../../model/errors.js';
+import {actionOptions, connectionOptions} from '../../../app/options.js';
 
 export const description = 'Create the monthly partitions for this month and the next N (idempotent)';
 

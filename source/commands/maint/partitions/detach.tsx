@@ -1,9 +1,9 @@
 import React from 'react';
 import zod from 'zod';
-import {MaintenanceCommand} from '../../../db/maintenance/command.js';
-import {UsageError} from '../../../errors.js';
-import {actionOptions, connectionOptions} from '../../../options.js';
-import {parseMonths} from '../../../parse.js';
+import {MaintenanceCommand} from '../../../app/MaintenanceCommand.js';
+import {UsageError} from '../../../model/errors.js';
+import {actionOptions, connectionOptions} from '../../../app/options.js';
+import {parseMonths} from '../../../text/parse.js';
 
 export const description = 'Detach monthly partitions older than a cutoff (never the current or a future month); --drop deletes them after a second confirmation';
 

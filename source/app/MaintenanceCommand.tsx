@@ -4,12 +4,11 @@
 // Kept light (Pastel imports every command at startup): the database and screen modules load lazily.
 import React, {useEffect, useState, type ReactElement} from 'react';
 import {Box, Text, useApp, useStdout} from 'ink';
-import Task from '../../app/Task.js';
-import {UsageError} from '../../errors.js';
-import type {ConnectionOptions} from '../../options.js';
-import {parseDuration} from '../../parse.js';
-import {isInteractive} from '../../terminal.js';
-import type {MaintenanceRequest} from './service.js';
+import Task from './Task.js';
+import type {ConnectionOptions} from './options.js';
+import {parseDuration} from '../text/parse.js';
+import {isInteractive} from '../text/terminal.js';
+import type {MaintenanceRequest} from '../db/maintenance/service.js';
 
 export type ActionCommandOptions = ConnectionOptions & {yes: boolean; dryRun: boolean; lockTimeout: string; statementTimeout: string};
 
@@ -38,7 +37,7 @@ function Interactive({options, parsed}: {readonly options: ActionCommandOptions;
 			void close().finally(() => setTimeout(() => exit(), 0));
 		};
 		(async () => {
-			const [{connect, resolveTarget}, {createMaintenanceData}, {MaintenanceAction}] = await Promise.all([import('../connection.js'), import('./data.js'), import('../../screens/MaintenanceAction.js')]);
+			const [{connect, resolveTarget}, {createMaintenanceData}, {MaintenanceAction}] = await Promise.all([import('../db/connection.js'), import('../db/maintenance/data.js'), import('../screens/MaintenanceAction.js')]);
 			const target = resolveTarget(options);
 			const sql = await connect(target, {readOnly: true, max: 1});
 			close = () => sql.end({timeout: 5});
@@ -79,14 +78,13 @@ export function MaintenanceCommand({options, request}: {readonly options: Action
 		return <Task debug={options.debug} run={async () => Promise.reject(error)} />;
 	}
 	if (options.dryRun) {
-		return <Task debug={options.debug} run={async () => (await import('./headless.js')).dryRun(parsed.request, {...options, ...parsed})} />;
+		return <Task debug={options.debug} run={async () => (await import('./maintenance-headless.js')).dryRun(parsed.request, {...options, ...parsed})} />;
 	}
 	if (!isInteractive()) {
 		if (!options.yes) {
-			const error = new UsageError('refusing to run a maintenance action without a terminal to confirm it', 'add --yes to run it anyway (scripts, cron), or --dry-run to see the plan');
-			return <Task debug={options.debug} run={async () => Promise.reject(error)} />;
+			return <Task debug={options.debug} run={async () => (await import('./maintenance-headless.js')).refuseWithoutTerminal(parsed.request, {...options, ...parsed})} />;
 		}
-		return <Task debug={options.debug} run={async () => (await import('./headless.js')).runWithoutTerminal(parsed.request, {...options, ...parsed})} />;
+		return <Task debug={options.debug} run={async () => (await import('./maintenance-headless.js')).runWithoutTerminal(parsed.request, {...options, ...parsed})} />;
 	}
 	return <Interactive options={options} parsed={parsed} />;
 }

@@ -1,5 +1,5 @@
 // Parsing what people type (times, durations); every failure is a UsageError saying what is accepted.
-import {UsageError} from './errors.js';
+import {UsageError} from '../model/errors.js';
 
 const unitMs: Record<string, number> = {
 	ms: 1,

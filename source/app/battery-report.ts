@@ -1,9 +1,9 @@
 // The work behind `evfleet battery` and `evfleet energy`: parse the options, open a (scoped) read-only
 // connection, load the report and print it as charts and tables, or as JSON.
-import {UsageError} from './errors.js';
-import {parseMonths} from './parse.js';
-import {chooseFormat, printJson} from './output.js';
-import {colorEnabled} from './terminal.js';
+import {UsageError} from '../model/errors.js';
+import {parseMonths} from '../text/parse.js';
+import {chooseFormat, printJson} from '../print/output.js';
+import {colorEnabled} from '../text/terminal.js';
 import type {ConnectionOptions} from './options.js';
 
 export type AnalyticsOptions = ConnectionOptions & {org?: string; fleet?: string; vehicle?: string; months: string; limit?: string; json: boolean};
@@ -29,11 +29,11 @@ export async function runAnalytics(kind: 'battery' | 'energy', options: Analytic
 	const format = chooseFormat({json: options.json});
 	// Heavy modules load only when the command runs (Pastel imports every command file at startup).
 	const [{resolveTarget, connect}, {openScoped}, {resolveScope}, sources, text] = await Promise.all([
-		import('./db/connection.js'),
-		import('./db/scope.js'),
-		import('./db/queries/battery.js'),
-		import('./db/sources/battery.js'),
-		import('./screens/battery-text.js'),
+		import('../db/connection.js'),
+		import('../db/scope.js'),
+		import('../db/queries/battery.js'),
+		import('../db/sources/battery.js'),
+		import('../print/battery-text.js'),
 	]);
 	const target = resolveTarget(options);
 	const sql = options.org ? (await openScoped(target, options.org, {readOnly: true, max: 4})).sql : await connect(target, {readOnly: true, max: 4});

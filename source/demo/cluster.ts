@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import {EvfleetError} from '../errors.js';
+import {EvfleetError} from '../model/errors.js';
 
 export class ClusterError extends EvfleetError {}
 

@@ -1,6 +1,6 @@
 // The data each browse screen asks for: interfaces implemented in source/db/console-data.ts, faked in tests.
 // Screens import these (and only these) for data; nothing here knows SQL.
-import type {Page, PageRequest} from '../app/data.js';
+import type {Page, PageRequest} from './page.js';
 
 export type OrganizationSummary = {
 	id: string;

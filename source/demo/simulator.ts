@@ -159,7 +159,7 @@ async function loadWorld(sql: Sql, maxVehicles: number): Promise<World> {
 		select a.id, a.route_id, a.vehicle_id, coalesce(array_agg(p.waypoint_id) filter (where p.waypoint_id is not null), '{}') as done
 		from route_assignments a left join route_progress p on p.assignment_id = a.id
 		where a.status = 'in_progress' and a.vehicle_id = any(${vehicles.map(v => v.id)}::uuid[])
-		group by a.id`;
+		group by a.id, a.organization_id`;
 	for (const row of assignmentRows) {
 		const vehicle = byId.get(row.vehicleId);
 		const route = routes.get(row.routeId);
@@ -237,7 +237,7 @@ progress as (
   select x.id, x.organization_id, x.assignment_id, x.waypoint_id, now(), now(), x.soc, x.soc, x.note
   from p, jsonb_to_recordset(p.j->'progress') as x(id uuid, organization_id uuid, assignment_id uuid, waypoint_id uuid, soc real, note text)
   where exists (select 1 from route_assignments a where a.id = x.assignment_id)
-  on conflict (assignment_id, waypoint_id) do nothing
+  on conflict (assignment_id, waypoint_id, organization_id) do nothing
   returning 1),
 done as (
   update route_assignments a set status = 'completed', actual_end_at = now()

@@ -1,11 +1,12 @@
 // Maintenance actions without a terminal (--yes in scripts and cron) and --dry-run: plain lines, no Ink.
 // Ctrl-C / SIGTERM cancel the running statement on the server; the result says what was and was not done.
-import {connect, resolveTarget, type ConnectionRequest} from '../connection.js';
-import {formatDuration} from '../../format.js';
-import {describeResult, planLines, resultExitCode} from '../../screens/maintenance-text.js';
-import {runPlan} from './runner.js';
-import {planAction, prepareAction, recordWithoutRunning, type MaintenanceRequest} from './service.js';
-import {missingPrivileges} from './privileges.js';
+import {connect, resolveTarget, type ConnectionRequest} from '../db/connection.js';
+import {formatDuration} from '../text/formats.js';
+import {describeResult, planLines, resultExitCode} from '../print/maintenance-text.js';
+import {runPlan} from '../db/maintenance/runner.js';
+import {planAction, prepareAction, recordWithoutRunning, type MaintenanceRequest} from '../db/maintenance/service.js';
+import {missingPrivileges} from '../db/maintenance/privileges.js';
+import {UsageError} from '../model/errors.js';
 
 export type HeadlessOptions = ConnectionRequest & {lockTimeoutMs: number; statementTimeoutMs: number; out?: NodeJS.WritableStream; err?: NodeJS.WritableStream};
 
@@ -29,6 +30,24 @@ export async function dryRun(request: MaintenanceRequest, options: HeadlessOptio
 	} finally {
 		await sql.end({timeout: 5});
 	}
+}
+
+/** Without --yes and without a terminal: refused (exit 2), and audited like any other refusal. */
+export async function refuseWithoutTerminal(request: MaintenanceRequest, options: HeadlessOptions): Promise<number> {
+	const refusal = new UsageError('refusing to run a maintenance action without a terminal to confirm it', 'add --yes to run it anyway (scripts, cron), or --dry-run to see the plan');
+	// The refusal stands whatever happens to its audit (no server, a plan that fails): it is what the user must act on.
+	try {
+		const target = resolveTarget(options);
+		const sql = await connect(target, {readOnly: true, max: 1});
+		try {
+			await recordWithoutRunning(target, await planAction(sql, request), 'refused', refusal.message);
+		} finally {
+			await sql.end({timeout: 5});
+		}
+	} catch {
+		// not audited: nothing more to say than the refusal itself
+	}
+	throw refusal;
 }
 
 /** --yes without a terminal: plan, check privileges, print the plan, run, print the outcome. */

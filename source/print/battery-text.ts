@@ -1,11 +1,11 @@
 // The battery and energy reports as text for stdout (`evfleet battery`, `evfleet energy`): the same charts
 // and tables as the console view, sized to the terminal, colored only when colors are on.
-import {chartHeight} from '../chart.js';
+import {chartHeight} from '../text/charts.js';
 import {chartText} from '../components/LineChart.js';
 import type {Column} from '../components/DataTable.js';
-import {renderRows, type OutputFormat} from '../output.js';
-import type {BatteryReport, EnergyReport} from './battery-data.js';
-import {columnsForWidth, describeRefreshStatus, energySummary, fadeLegend, fadeColumns, temperatureBarColumn, temperatureColumns, v2gColumns} from './battery-format.js';
+import {renderRows, type OutputFormat} from './output.js';
+import type {BatteryReport, EnergyReport} from '../model/battery-data.js';
+import {columnsForWidth, describeRefreshStatus, energySummary, fadeLegend, fadeColumns, temperatureBarColumn, temperatureColumns, v2gColumns} from '../screens/battery-format.js';
 
 export type TextOptions = {width: number; rows: number | undefined; color: boolean; format: Extract<OutputFormat, 'table' | 'tsv'>};
 

@@ -1,7 +1,7 @@
 // Plain-text descriptions of maintenance plans and results, shared by the screen, the dialog and the
 // non-interactive commands (no Ink, no database).
-import {formatDuration} from '../format.js';
-import type {ActionPlan, ActionResult} from '../db/maintenance/types.js';
+import {formatDuration} from '../text/formats.js';
+import type {ActionPlan, ActionResult} from '../model/maintenance.js';
 
 /** The plan as lines: title, notes, the exact SQL, what it affects. */
 export function planLines(plan: ActionPlan): string[] {

@@ -1,7 +1,7 @@
 // The maintenance screen's data source (implemented in source/db/maintenance/data.ts, faked in tests).
 import type {LogEntry} from '../db/maintenance/audit.js';
 import type {MaintenanceRequest} from '../db/maintenance/service.js';
-import type {ActionPlan, ActionProgress, ActionResult} from '../db/maintenance/types.js';
+import type {ActionPlan, ActionProgress, ActionResult} from './maintenance.js';
 import type {MaintenanceHealth} from '../db/queries/maintenance.js';
 
 export type {LogEntry, MaintenanceRequest, ActionPlan, ActionProgress, ActionResult, MaintenanceHealth};

@@ -1,18 +1,18 @@
 // The console's data sources (interfaces in source/screens/ and source/app/views.tsx) implemented with the
 // query modules. One read-only pool; every call is one or a few indexed queries.
 import type {Sql} from 'postgres';
-import type {Cursor as ScreenCursor, Page as ScreenPage, PageRequest as ScreenPageRequest} from '../app/data.js';
-import type {ConnectionHealth, ConsoleData} from '../app/views.js';
-import type {VehicleDetail as ScreenVehicleDetail} from '../screens/data-sources.js';
-import {listFleets, type FleetSort} from './queries/fleets.js';
-import {createBatteryData} from './sources/battery.js';
-import type {ConnectionTarget} from './connection.js';
-import {createMaintenanceData} from './maintenance/data.js';
-import {chargingSource, liveVehiclesSource, routesSource} from './sources/live.js';
-import {listOrganizations, type OrganizationSort} from './queries/organizations.js';
-import type {Cursor, Page} from './queries/paging.js';
-import {listTelematics, telematicsCursorAt} from './queries/telematics.js';
-import {listUsers, type UserSort} from './queries/users.js';
+import type {Cursor as ScreenCursor, Page as ScreenPage, PageRequest as ScreenPageRequest} from '../model/page.js';
+import type {ConnectionHealth, ConsoleData} from './views.js';
+import type {VehicleDetail as ScreenVehicleDetail} from '../model/data-sources.js';
+import {listFleets, type FleetSort} from '../db/queries/fleets.js';
+import {createBatteryData} from '../db/sources/battery.js';
+import type {ConnectionTarget} from '../db/connection.js';
+import {createMaintenanceData} from '../db/maintenance/data.js';
+import {chargingSource, liveVehiclesSource, routesSource} from '../db/sources/live.js';
+import {listOrganizations, type OrganizationSort} from '../db/queries/organizations.js';
+import type {Cursor, Page} from '../db/queries/paging.js';
+import {listTelematics, telematicsCursorAt} from '../db/queries/telematics.js';
+import {listUsers, type UserSort} from '../db/queries/users.js';
 import {
 	connectivities,
 	findVehicle,
@@ -28,7 +28,7 @@ import {
 	type Connectivity,
 	type VehicleSort,
 	type VehicleStatus,
-} from './queries/vehicles.js';
+} from '../db/queries/vehicles.js';
 
 /** "lastSeen:desc" → {sort: 'lastSeen', descending: true}; unknown keys fall back to the module's default. */
 export function parseSort<S extends string>(sort: string | undefined, allowed: readonly S[] | undefined = undefined): {sort?: S; descending?: boolean} {

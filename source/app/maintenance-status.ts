@@ -1,12 +1,12 @@
 // `evfleet maint status`: the health overview as tables, TSV or JSON; --check turns "needs action" into exit 1.
-import {chooseFormat, formatTimestamp, printJson, printRows as printOutputRows, type Column, type OutputFormat} from '../../output.js';
-import {layoutColumns} from '../../components/DataTable.js';
-import {fit} from '../../components/text.js';
-import {formatBytes, formatDuration, formatNumber, formatSeconds} from '../../format.js';
-import {colorEnabled} from '../../terminal.js';
-import type {ConnectionRequest} from '../connection.js';
-import {maintenanceHealth, needsAction, type HealthOptions, type MaintenanceHealth} from '../queries/maintenance.js';
-import {withSql} from '../session.js';
+import {chooseFormat, formatTimestamp, printJson, printRows as printOutputRows, type Column, type OutputFormat} from '../print/output.js';
+import {layoutColumns} from '../components/DataTable.js';
+import {fit} from '../text/cells.js';
+import {formatBytes, formatDuration, formatNumber, formatSeconds} from '../text/formats.js';
+import {colorEnabled} from '../text/terminal.js';
+import type {ConnectionRequest} from '../db/connection.js';
+import {maintenanceHealth, needsAction, type HealthOptions, type MaintenanceHealth} from '../db/queries/maintenance.js';
+import {withSql} from '../db/session.js';
 
 const when = (value: unknown) => (value instanceof Date ? formatTimestamp(value) : '-');
 

@@ -1,8 +1,8 @@
 // React side of the refresh engine: one Refresher per mounted view, its state as React state, and a clock that
 // ticks every second so ages ("updated 3s ago", last-seen) move between refreshes.
 import {useCallback, useEffect, useRef, useState, useSyncExternalStore} from 'react';
-import type {KeyBinding} from '../app/keys.js';
-import {Refresher, type Clock, type RefreshState} from '../app/refresh.js';
+import type {KeyBinding} from './keys.js';
+import {Refresher, type Clock, type RefreshState} from './refresh.js';
 
 export type RefreshControls = {
 	togglePause(): void;

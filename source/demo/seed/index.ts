@@ -3,7 +3,7 @@
 // inside PostgreSQL (statements.ts). Every time is relative to `anchor` (default: now), every random draw depends
 // on `seed` only: the same seed and anchor give the same rows, ids included.
 import type {Sql} from 'postgres';
-import {MigrationError, UsageError} from '../../errors.js';
+import {MigrationError, UsageError} from '../../model/errors.js';
 import {chargingOperators, organizationSpecs} from './catalog.js';
 import {seededUuid} from './random.js';
 import * as statements from './statements.js';

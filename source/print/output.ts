@@ -1,7 +1,7 @@
 // Non-interactive output: a cli-table3 table on a terminal, tab-separated rows in a pipe, --json, --csv.
 import Table from 'cli-table3';
-import {UsageError} from './errors.js';
-import {colorEnabled} from './terminal.js';
+import {UsageError} from '../model/errors.js';
+import {colorEnabled} from '../text/terminal.js';
 
 export type Column<Row> = {
 	key: keyof Row & string;

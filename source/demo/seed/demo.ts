@@ -3,8 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {startCluster, type Cluster} from '../cluster.js';
-import {createSql, parseConnectionUrl, type ConnectionTarget, type Sql} from '../connection.js';
-import {migrate} from '../migrate.js';
+import {createSql, parseConnectionUrl, type ConnectionTarget, type Sql} from '../../db/connection.js';
+import {migrate} from '../../db/migrate.js';
 import {startSimulator, type Simulator, type SimulatorTick} from '../simulator.js';
 import {seedDatabase, type Scale, type SeedProgress} from './index.js';
 

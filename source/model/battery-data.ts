@@ -1,6 +1,6 @@
 // What the battery and energy views show, as data: the interface implemented in source/db/sources/battery.ts,
 // printed by `evfleet battery` / `evfleet energy` and rendered by BatteryScreen; faked in tests.
-import type {Projection} from '../chart.js';
+import type {Projection} from '../text/charts.js';
 import type {TemperatureBucketRow, V2gMonthRow} from '../db/queries/energy.js';
 
 export type {TemperatureBucketRow, V2gMonthRow} from '../db/queries/energy.js';

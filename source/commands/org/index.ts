@@ -1,0 +1,1 @@
+export const description = 'Organizations: which database logins may see them (logins)';
