@@ -92,6 +92,29 @@ begin
 end
 $$;
 
+-- Policies without subqueries: Citus refuses a subquery in a policy of a distributed table, and the schema's
+-- tenant predicate is organization_id = (select evfleet_current_org()) (an initplan: once per statement on one
+-- server). Here it becomes organization_id = evfleet_current_org(), a stable function the workers evaluate, once per
+-- index scan when the index on organization_id is used. (Re-running evfleet_enable_tenant_rls() would put the
+-- subquery back: on Citus, run this file again after it.)
+do $$
+declare
+  p record;
+  subquery constant text := '( SELECT evfleet_current_org() AS evfleet_current_org)';
+begin
+  for p in
+    select pol.polname, pol.polrelid::regclass as tbl, pg_get_expr(pol.polqual, pol.polrelid) as qual,
+           pg_get_expr(pol.polwithcheck, pol.polrelid) as withcheck
+    from pg_policy pol
+    where position(subquery in coalesce(pg_get_expr(pol.polqual, pol.polrelid), '') || coalesce(pg_get_expr(pol.polwithcheck, pol.polrelid), '')) > 0
+  loop
+    execute format('alter policy %I on %s%s%s', p.polname, p.tbl,
+      case when p.qual is not null then format(' using (%s)', replace(p.qual, subquery, 'evfleet_current_org()')) else '' end,
+      case when p.withcheck is not null then format(' with check (%s)', replace(p.withcheck, subquery, 'evfleet_current_org()')) else '' end);
+  end loop;
+end
+$$;
+
 -- One pass, in one transaction:
 -- 1. foreign keys of the tables to distribute are dropped and kept (Citus would otherwise turn every local table
 --    that references a new reference table into a "Citus local table", which fails for partitioned tables);
