@@ -132,9 +132,9 @@ async function main() {
 	const scales = values.scales.split(',').map(s => s.trim()) as BenchScale[];
 	const runs = Number(values.runs);
 	const log = (message: string) => process.stderr.write(`[growth ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
-	const {startCluster} = await import('../source/db/cluster.js');
+	const {startCluster} = await import('../source/demo/cluster.js');
 	const {migrate} = await import('../source/db/migrate.js');
-	const {seedDatabase} = await import('../source/db/seed/index.js');
+	const {seedDatabase} = await import('../source/demo/seed/index.js');
 	log('starting a throw-away cluster');
 	const cluster = await startCluster({settings: benchServerSettings()});
 	const startedAt = new Date().toISOString();

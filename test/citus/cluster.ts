@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {promisify} from 'node:util';
-import {freePort} from '../../source/db/cluster.js';
+import {freePort} from '../../source/demo/cluster.js';
 
 const run = promisify(execFile);
 const repo = path.resolve(import.meta.dirname, '../..');

@@ -5,10 +5,10 @@ import {execFile} from 'node:child_process';
 import path from 'node:path';
 import {promisify} from 'node:util';
 import type {TestProject} from 'vitest/node';
-import {findServerBinaries, startCluster, type Cluster} from '../../source/db/cluster.js';
+import {findServerBinaries, startCluster, type Cluster} from '../../source/demo/cluster.js';
 import {createSql, parseConnectionUrl, type Sql} from '../../source/db/connection.js';
 import {migrate} from '../../source/db/migrate.js';
-import {seedDatabase} from '../../source/db/seed/index.js';
+import {seedDatabase} from '../../source/demo/seed/index.js';
 import {buildCitus, startCitusCluster, type CitusCluster} from './cluster.js';
 
 declare module 'vitest' {
