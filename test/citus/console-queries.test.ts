@@ -168,9 +168,11 @@ describe('row-level security on Citus', () => {
 describe('routing on Citus', () => {
 	it('sends every statement of a tenant\'s live page to one shard (EXPLAIN: one task)', async () => {
 		const org = organizations[0]!.id;
-		const recorded = recording(tenant.citus!);
-		await asTenant(recorded.sql, org, tx => liveVehicles(tx, {organizationId: org}));
-		const sent = recorded.sent().filter(statement => /^\s*with since/i.test(statement.text));
+		const sent = await asTenant(tenant.citus!, org, async tx => {
+			const recorded = recording(tx);
+			await liveVehicles(recorded.sql, {organizationId: org});
+			return recorded.sent().filter(statement => /^\s*with since/i.test(statement.text));
+		});
 		expect(sent).toHaveLength(1);
 		const plans = await asTenant(tenant.citus!, org, tx =>
 			tx.unsafe(`explain (format json) ${sent[0]!.text}`, sent[0]!.parameters as never[]));
@@ -182,9 +184,12 @@ describe('routing on Citus', () => {
 
 	it('asks every shard for a live page without the organization in its filters (what routing saves)', async () => {
 		const org = organizations[0]!.id;
-		const recorded = recording(tenant.citus!);
-		await asTenant(recorded.sql, org, tx => liveVehicles(tx, {}));
-		const sent = recorded.sent().filter(statement => /^\s*with since/i.test(statement.text));
+		const sent = await asTenant(tenant.citus!, org, async tx => {
+			const recorded = recording(tx);
+			await liveVehicles(recorded.sql, {});
+			return recorded.sent().filter(statement => /^\s*with since/i.test(statement.text));
+		});
+		expect(sent).toHaveLength(1);
 		const plans = await asTenant(tenant.citus!, org, tx => tx.unsafe(`explain (format json) ${sent[0]!.text}`, sent[0]!.parameters as never[]));
 		const taskCounts = [...JSON.stringify(plans).matchAll(/"Task Count":\s*(\d+)/g)].map(m => Number(m[1]));
 		expect(Math.max(...taskCounts)).toBeGreaterThan(1);
