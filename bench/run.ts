@@ -8,6 +8,7 @@ import {parseArgs} from 'node:util';
 import {createSql, parseConnectionUrl, type Sql} from '../source/db/connection.js';
 import {migrate, migrationStatus} from '../source/db/migrate.js';
 import {ingest, liveVehiclesPage, matviewRefreshReader, nearestConnectors, vehicleLast100} from './figures/database.js';
+import {activityRefresh} from './figures/activity.js';
 import {radiusTenant, tenantPredicate} from './figures/tenant.js';
 import {cliHelp, cliOrgsJson, consoleFirstFrame, consoleRssLive, consoleRssPaging} from './figures/processes.js';
 import {skippedFigure, type BenchContext, type FigureRunner} from './lib/context.js';
@@ -22,6 +23,7 @@ const figures: Array<{id: FigureId; meta: Meta; run: FigureRunner}> = [
 	{id: 'liveVehiclesPage', meta: {title: 'live vehicles page', unit: 'ms', better: 'lower', target: '≥ 1000× faster, < 10 ms'}, run: liveVehiclesPage},
 	{id: 'vehicleLast100', meta: {title: "one vehicle's last 100 telematics rows", unit: 'ms', better: 'lower', target: '≥ 100× faster'}, run: vehicleLast100},
 	{id: 'nearestConnectors', meta: {title: 'nearest 5 available connectors', unit: 'ms', better: 'lower', target: '≥ 100× faster'}, run: nearestConnectors},
+	{id: 'activityRefresh', meta: {title: 'Activity refresh, idle + blocked backends (200 + 20 from --quick up)', unit: 'ms', better: 'lower', target: 'one evfleet backend after; < 250 ms'}, run: activityRefresh},
 	{id: 'radiusTenant', meta: {title: 'stations within 2 km, as a tenant reader (RLS)', unit: 'ms', better: 'lower', target: '≥ 100× faster, ≤ 3× superuser'}, run: radiusTenant},
 	{id: 'tenantPredicate', meta: {title: 'live page as a bound tenant reader', unit: 'ms', better: 'lower', target: 'no regression (≤ 1.2× before)'}, run: tenantPredicate},
 	{id: 'matviewRefreshReader', meta: {title: 'battery_health_trends refresh, reader', unit: 'ms', better: 'lower', target: 'readers never blocked'}, run: matviewRefreshReader},
@@ -46,17 +48,18 @@ const serverSettingNames = ['shared_buffers', 'max_wal_size', 'fsync', 'synchron
  */
 export function benchServerSettings(totalMemory = os.totalmem()): Record<string, string> {
 	const megabytes = Math.min(4096, Math.max(128, Math.floor(totalMemory / 4 / 1024 ** 2)));
-	return {shared_buffers: `${megabytes}MB`, max_wal_size: '4GB', checkpoint_timeout: '15min', maintenance_work_mem: '512MB'};
+	// max_connections: room for the Activity figure's 220 backends beside the harness.
+	return {shared_buffers: `${megabytes}MB`, max_wal_size: '4GB', checkpoint_timeout: '15min', maintenance_work_mem: '512MB', max_connections: '300'};
 }
 
-type Workload = Pick<BenchContext, 'runs' | 'slowBaselineRuns' | 'ingestRows' | 'pagingRows' | 'pagingSeconds' | 'watchSeconds' | 'consoleRuns'>;
+type Workload = Pick<BenchContext, 'runs' | 'slowBaselineRuns' | 'ingestRows' | 'pagingRows' | 'pagingSeconds' | 'watchSeconds' | 'consoleRuns' | 'activityIdle' | 'activityBlocked'>;
 
 /** How much each figure does at a scale: large is the issue's benchmark, medium is --quick, tiny the smoke test. */
 export const workloads: Record<BenchScale, Workload> = {
-	tiny: {runs: 2, slowBaselineRuns: 1, ingestRows: 500, pagingRows: 2000, pagingSeconds: 2, watchSeconds: 3, consoleRuns: 1},
-	small: {runs: 5, slowBaselineRuns: 2, ingestRows: 5000, pagingRows: 20_000, pagingSeconds: 5, watchSeconds: 10, consoleRuns: 1},
-	medium: {runs: 15, slowBaselineRuns: 3, ingestRows: 20_000, pagingRows: 100_000, pagingSeconds: 15, watchSeconds: 20, consoleRuns: 1},
-	large: {runs: 25, slowBaselineRuns: 3, ingestRows: 100_000, pagingRows: 1_000_000, pagingSeconds: 30, watchSeconds: 60, consoleRuns: 2},
+	tiny: {runs: 2, slowBaselineRuns: 1, ingestRows: 500, pagingRows: 2000, pagingSeconds: 2, watchSeconds: 3, consoleRuns: 1, activityIdle: 10, activityBlocked: 3},
+	small: {runs: 5, slowBaselineRuns: 2, ingestRows: 5000, pagingRows: 20_000, pagingSeconds: 5, watchSeconds: 10, consoleRuns: 1, activityIdle: 50, activityBlocked: 10},
+	medium: {runs: 15, slowBaselineRuns: 3, ingestRows: 20_000, pagingRows: 100_000, pagingSeconds: 15, watchSeconds: 20, consoleRuns: 1, activityIdle: 200, activityBlocked: 20},
+	large: {runs: 25, slowBaselineRuns: 3, ingestRows: 100_000, pagingRows: 1_000_000, pagingSeconds: 30, watchSeconds: 60, consoleRuns: 2, activityIdle: 200, activityBlocked: 20},
 };
 
 export type BenchOptions = {

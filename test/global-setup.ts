@@ -26,7 +26,7 @@ export default async function setup(project: TestProject) {
 			cluster = await startCluster();
 		} catch (error) {
 			// Never skip silently: without a database the run fails, and says how to fix it.
-			throw new Error(`tests need PostgreSQL with PostGIS and none could be started: ${(error as Error).message}\nset TEST_DATABASE_URL to a server you can create databases on, or install the server binaries`);
+			throw new Error(`tests need PostgreSQL with PostGIS and none could be started: ${(error as Error).message}\nset TEST_DATABASE_URL to a server you can create databases on, or install the server binaries`, {cause: error});
 		}
 		adminUrl = cluster.url;
 	}

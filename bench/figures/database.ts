@@ -229,7 +229,7 @@ export async function nearestConnectors(context: BenchContext): Promise<Figure> 
 		try {
 			await nearestAvailableConnectors(capped, {...at(run), limit: 5});
 		} catch (error) {
-			if ((error as {code?: string}).code === '57014') throw new Error(`nearest_available_connectors() took over 60 s at (${at(run).latitude.toFixed(3)}, ${at(run).longitude.toFixed(3)}): statement timeout`);
+			if ((error as {code?: string}).code === '57014') throw new Error(`nearest_available_connectors() took over 60 s at (${at(run).latitude.toFixed(3)}, ${at(run).longitude.toFixed(3)}): statement timeout`, {cause: error});
 			throw error;
 		}
 	}, {warmup: 2});

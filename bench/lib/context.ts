@@ -23,6 +23,9 @@ export type BenchContext = {
 	watchSeconds: number;
 	/** Console sessions per memory figure (each lasts pagingSeconds or watchSeconds). */
 	consoleRuns: number;
+	/** Backends of the Activity figure: idle ones, and ones waiting behind one lock holder. */
+	activityIdle: number;
+	activityBlocked: number;
 	log(message: string): void;
 };
 

@@ -15,6 +15,7 @@ export const figureIds = [
 	'radiusTenant',
 	'tenantPredicate',
 	'matviewRefreshReader',
+	'activityRefresh',
 	'cliHelp',
 	'cliOrgsJson',
 	'consoleFirstFrame',

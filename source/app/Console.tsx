@@ -4,10 +4,10 @@ import React, {useEffect, useRef, useState} from 'react';
 import {useApp} from 'ink';
 import {Text} from '../components/Styled.js';
 import type {Sql} from 'postgres';
-import {connect, describeTarget, type ConnectionTarget} from '../db/connection.js';
+import {describeAddress, describeTarget, type ConnectionTarget} from '../db/connection.js';
 import {createConsoleData} from './console-data.js';
 import {serverInfo} from '../db/queries/server.js';
-import {openScoped} from '../db/scope.js';
+import {openBrowse} from '../db/scope.js';
 import {exitCodeFor, formatError} from '../model/errors.js';
 import {shortServerVersion} from '../text/formats.js';
 import {leaveAlternateScreen, useAlternateScreen} from './alternate-screen.js';
@@ -28,19 +28,31 @@ export type ConsoleProps = {
 	readonly registry?: readonly ViewDefinition[];
 };
 
-type Connected = {sql: Sql; data: ConsoleData; org?: string};
+type Connected = {sql: Sql; data: ConsoleData; org?: string; close(): Promise<void>};
 
-// jit off: the console runs short queries every few seconds (live views); JIT compiling them costs more than it
-// saves (measured: 0.8 s of JIT for a 90 ms live-routes query on the large seed).
-const poolOptions = {readOnly: true, max: 4, onNotice: () => {}, parameters: {jit: 'off'}};
+// Each query runs in a read-only transaction with jit off and the organization SET LOCAL (db/scope.ts): the
+// console runs short queries every few seconds (live views), where JIT compiling costs more than it saves
+// (measured: 0.8 s of JIT for a 90 ms live-routes query on the large seed).
+const poolOptions = {max: 4, onNotice: () => {}};
 
 async function open(target: ConnectionTarget, org: string | undefined, readOnly: boolean): Promise<Connected> {
-	if (org) {
-		const scoped = await openScoped(target, org, poolOptions);
-		return {sql: scoped.sql, data: createConsoleData(scoped.sql, target, {readOnly}), org: scoped.organization.slug};
-	}
-	const sql = await connect(target, poolOptions);
-	return {sql, data: createConsoleData(sql, target, {readOnly})};
+	const browse = await openBrowse(target, org, poolOptions);
+	// With a replica (--read-url), the maintenance view reads the primary it acts on.
+	const primary = target.read ? await openBrowse({...target, read: undefined}, org, {...poolOptions, max: 2}).catch(async error => {
+		await browse.sql.end({timeout: 1});
+		throw error;
+	}) : undefined;
+	const close = async () => {
+		await Promise.all([browse.sql.end({timeout: 1}), primary?.sql.end({timeout: 1})]);
+	};
+	const data = createConsoleData(browse.sql, target, {readOnly, ...(primary ? {primary: primary.sql} : {})});
+	return {sql: browse.sql, data, close, ...(browse.organization ? {org: browse.organization.slug} : {})};
+}
+
+/** "db:5432/fleet", and "· reads replica:5433" when browsing goes to a replica. */
+function sessionLocation(target: ConnectionTarget): string {
+	const primary = `${target.host.startsWith('/') ? 'socket' : target.host}:${target.port}/${target.database}`;
+	return target.read ? `${primary} · reads ${describeAddress(target.read)}` : primary;
 }
 
 export default function Console({target, org, initialView, debug = false, readOnly = false, registry}: ConsoleProps) {
@@ -67,7 +79,7 @@ export default function Console({target, org, initialView, debug = false, readOn
 		let cancelled = false;
 		open(target, org, readOnly).then(
 			async opened => {
-				if (cancelled) return void opened.sql.end({timeout: 1});
+				if (cancelled) return void opened.close();
 				current.current = opened;
 				setConnected(opened);
 				serverInfo(opened.sql).then(
@@ -79,15 +91,15 @@ export default function Console({target, org, initialView, debug = false, readOn
 		);
 		return () => {
 			cancelled = true;
-			void current.current?.sql.end({timeout: 1});
+			void current.current?.close();
 		};
-		// eslint-disable-next-line react-hooks/exhaustive-deps
+		// eslint-disable-next-line react-hooks/exhaustive-deps -- one connection per console: opened once on mount
 	}, []);
 
 	if (!connected) return <Text dimColor>connecting to {describeTarget(target)} …</Text>;
 
 	const [viewName = org ? 'fleets' : 'orgs', ...rest] = (initialView ?? '').trim().split(/\s+/).filter(Boolean);
-	const session: SessionInfo = {location: `${target.host.startsWith('/') ? 'socket' : target.host}:${target.port}/${target.database}`, user: target.user, version, readOnly: true, actionsOff: readOnly};
+	const session: SessionInfo = {location: sessionLocation(target), user: target.user, version, readOnly: true, actionsOff: readOnly};
 	return (
 		<Shell
 			data={connected.data}
@@ -101,10 +113,10 @@ export default function Console({target, org, initialView, debug = false, readOn
 				const previous = current.current;
 				current.current = opened;
 				setConnected(opened);
-				await previous?.sql.end({timeout: 1});
+				await previous?.close();
 			}}
 			onQuit={() => {
-				void current.current?.sql.end({timeout: 1});
+				void current.current?.close();
 				exit();
 			}}
 		/>

@@ -6,7 +6,7 @@ import React, {useEffect, useState, type ReactElement} from 'react';
 import {Box, Text, useApp, useStdout} from 'ink';
 import Task from './Task.js';
 import type {ConnectionOptions} from './options.js';
-import {parseDuration} from '../text/parse.js';
+import {parseTimeout} from '../text/parse.js';
 import {isInteractive} from '../text/terminal.js';
 import type {MaintenanceRequest} from '../db/maintenance/service.js';
 
@@ -17,8 +17,8 @@ type Parsed = {request: MaintenanceRequest; lockTimeoutMs: number; statementTime
 function parse(options: ActionCommandOptions, request: () => MaintenanceRequest): Parsed {
 	return {
 		request: request(),
-		lockTimeoutMs: parseDuration(options.lockTimeout, '--lock-timeout'),
-		statementTimeoutMs: parseDuration(options.statementTimeout, '--statement-timeout'),
+		lockTimeoutMs: parseTimeout(options.lockTimeout, '--lock-timeout'),
+		statementTimeoutMs: parseTimeout(options.statementTimeout, '--statement-timeout'),
 	};
 }
 
@@ -54,7 +54,7 @@ function Interactive({options, parsed}: {readonly options: ActionCommandOptions;
 			closed = true;
 			void close();
 		};
-		// eslint-disable-next-line react-hooks/exhaustive-deps
+		// eslint-disable-next-line react-hooks/exhaustive-deps -- one action per mount: the request is fixed for the command
 	}, []);
 	if (lines) {
 		return (

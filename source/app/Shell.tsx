@@ -1,6 +1,6 @@
 // The console shell: header, breadcrumbs, the current view, footer; global keys, command line, help,
 // connection banner with reconnect. Views come from the registry (views.tsx); data from ConsoleData.
-import React, {useCallback, useEffect, useMemo, useRef, useState} from 'react';
+import React, {useCallback, useEffect, useMemo, useReducer, useRef, useState} from 'react';
 import {Box, useInput, useStdout} from 'ink';
 import {Text} from '../components/Styled.js';
 import {Banner} from '../components/Banner.js';
@@ -9,6 +9,8 @@ import {CommandLine, type Completion} from '../components/CommandLine.js';
 import {Header} from '../components/Header.js';
 import {KeyHints} from '../components/KeyHints.js';
 import {errorMessage} from './use-paged-list.js';
+import {createNavigationReducer, current as currentCrumb, initialNavigation, type ViewLookup} from './navigation.js';
+import {useConnectionHealth} from './use-connection-health.js';
 import {findBinding, KeyRegistryProvider, useKeypress, matchesKey, workingBindings, type KeyBinding, type ScreenKeysState} from './keys.js';
 import {findView, views as defaultViews, type ConsoleData, type ViewContext, type ViewDefinition} from './views.js';
 import HelpScreen, {type HelpSection} from '../screens/HelpScreen.js';
@@ -37,8 +39,6 @@ export type ShellProps = {
 	readonly retryBaseMs?: number;
 };
 
-type Crumb = {id: number; view: string; arg?: string; label: string};
-
 /** Commands that are not views. */
 const shellCommands: Array<{word: string; hint?: string; description: string}> = [
 	{word: 'org', hint: '<slug>', description: 'scope everything to one organization (:org with nothing: all)'},
@@ -56,7 +56,7 @@ export function useTerminalSize(fixed?: {width?: number; height?: number}): {wid
 		return () => {
 			stdout.off('resize', onResize);
 		};
-		// eslint-disable-next-line react-hooks/exhaustive-deps
+		// eslint-disable-next-line react-hooks/exhaustive-deps -- `read` reads the same stdout and fixed size that are the deps
 	}, [stdout, fixed?.width, fixed?.height]);
 	return fixed?.width && fixed?.height ? {width: fixed.width, height: fixed.height} : size;
 }
@@ -68,20 +68,15 @@ export function Shell(props: ShellProps) {
 	const width = Math.max(20, terminal.width);
 	const height = Math.max(8, terminal.height - 1);
 
-	const nextId = useRef(1);
-	const crumbFor = (view: string, arg?: string, label?: string): Crumb => {
-		const definition = findView(view, registry);
-		return {id: nextId.current++, view: definition?.name ?? view, arg, label: label ?? (arg ? `${definition?.title ?? view} ${arg}` : definition?.title ?? view)};
-	};
-	const [stack, setStack] = useState<Crumb[]>(() => [crumbFor(findView(initialView, registry) ? initialView : 'orgs', initialArg)]);
-	const [mode, setMode] = useState<'normal' | 'command' | 'help' | 'quit'>('normal');
-	const [message, setMessage] = useState<{kind: 'error' | 'info'; text: string} | undefined>(undefined);
-	const [connection, setConnection] = useState<{status: 'connected' | 'reconnecting'; attempt: number; retryInMs: number; error?: string}>({status: 'connected', attempt: 0, retryInMs: 0});
-	const [epoch, setEpoch] = useState(0);
+	const lookup: ViewLookup = useCallback((word: string) => findView(word, registry), [registry]);
+	const reducer = useMemo(() => createNavigationReducer(lookup), [lookup]);
+	const [nav, dispatch] = useReducer(reducer, undefined, () => initialNavigation(lookup, initialView, initialArg));
+	const {stack, mode, message, commandInitial, epoch} = nav;
+	const setMode = (next: typeof mode, initial?: string) => dispatch({type: 'mode', mode: next, commandInitial: initial});
+	const setMessage = (next: typeof message) => dispatch({type: 'message', message: next});
 	const [busy, setBusy] = useState(false);
 	const busyNow = useRef(false);
 	busyNow.current = busy;
-	const [commandInitial, setCommandInitial] = useState('');
 	const [screenKeys, setScreenKeys] = useState<ScreenKeysState>({bindings: [], capturing: false});
 
 	const registryApi = useMemo(() => {
@@ -96,65 +91,27 @@ export function Shell(props: ShellProps) {
 		};
 	}, []);
 
-	const current = stack[stack.length - 1]!;
+	const current = currentCrumb(nav);
 	const definition = findView(current.view, registry);
 
-	const navigate = useCallback((view: string, arg?: string, label?: string) => {
-		const target = findView(view, registry);
-		if (!target) {
-			setMessage({kind: 'error', text: `unknown view "${view}" — :help lists them`});
-			return;
-		}
-		if (target.argument?.required && !arg) {
-			setMessage({kind: 'error', text: `:${target.name} needs ${target.argument.name}`});
-			return;
-		}
-		setMessage(undefined);
-		setStack(previous => [...previous, crumbFor(target.name, arg, label)]);
-		// eslint-disable-next-line react-hooks/exhaustive-deps
-	}, [registry]);
-	const back = useCallback(() => {
-		setMessage(undefined);
-		setStack(previous => (previous.length > 1 ? previous.slice(0, -1) : previous));
-	}, []);
+	const navigate = useCallback((view: string, arg?: string, label?: string) => dispatch({type: 'open', view, arg, label}), []);
+	const back = useCallback(() => dispatch({type: 'back'}), []);
 
 	// Connection: a lost connection shows a banner, retries with backoff, and reloads the view when back.
-	const reconnecting = connection.status === 'reconnecting';
-	const reportError = useCallback(
-		(error: unknown) => {
-			if (data.connection.isConnectionError(error)) {
-				setConnection(previous => (previous.status === 'reconnecting' ? previous : {status: 'reconnecting', attempt: 1, retryInMs: retryBaseMs, error: errorMessage(error)}));
+	const {connection, reconnecting, reportError} = useConnectionHealth(data.connection, {
+		healthIntervalMs,
+		retryBaseMs,
+		onReconnected() {
+			// Reloading remounts the view: never under a running action (it has its own connection), which
+			// would be cancelled by it. r reloads once it is done.
+			if (busyNow.current) {
+				setMessage({kind: 'info', text: 'reconnected — the action carries on; r reloads the view after it'});
+				return;
 			}
+			dispatch({type: 'reload'});
+			setMessage({kind: 'info', text: 'reconnected — view reloaded'});
 		},
-		[data, retryBaseMs],
-	);
-	useEffect(() => {
-		if (!reconnecting) return;
-		const timer = setTimeout(() => {
-			data.connection.ping().then(
-				() => {
-					setConnection({status: 'connected', attempt: 0, retryInMs: 0});
-					// Reloading remounts the view: never under a running action (it has its own connection), which
-					// would be cancelled by it. r reloads once it is done.
-					if (busyNow.current) {
-						setMessage({kind: 'info', text: 'reconnected — the action carries on; r reloads the view after it'});
-						return;
-					}
-					setEpoch(e => e + 1);
-					setMessage({kind: 'info', text: 'reconnected — view reloaded'});
-				},
-				error => setConnection(previous => ({status: 'reconnecting', attempt: previous.attempt + 1, retryInMs: Math.min(previous.retryInMs * 2, 30_000), error: errorMessage(error)})),
-			);
-		}, connection.retryInMs);
-		return () => clearTimeout(timer);
-	}, [reconnecting, connection.attempt, connection.retryInMs, data]);
-	useEffect(() => {
-		if (reconnecting || healthIntervalMs <= 0) return;
-		const timer = setInterval(() => {
-			data.connection.ping().catch(reportError);
-		}, healthIntervalMs);
-		return () => clearInterval(timer);
-	}, [reconnecting, healthIntervalMs, data, reportError]);
+	});
 
 	const runCommand = (text: string) => {
 		setMode('normal');
@@ -170,19 +127,13 @@ export function Shell(props: ShellProps) {
 			onOrgChange(arg).then(
 				() => {
 					setMessage({kind: 'info', text: arg ? `scoped to organization ${arg}` : 'scope: all organizations'});
-					setStack(previous => [crumbFor(previous[0]!.view)]);
-					setEpoch(e => e + 1);
+					dispatch({type: 'restart'});
 				},
 				error => setMessage({kind: 'error', text: errorMessage(error)}),
 			);
 			return;
 		}
-		const target = findView(command, registry);
-		if (!target) return setMessage({kind: 'error', text: `unknown command ":${word}" — :help lists them`});
-		if (target.argument?.required && !arg) return setMessage({kind: 'error', text: `:${target.name} needs ${target.argument.name}`});
-		// A ":" jump starts a new trail, as in k9s: the crumbs never pile up across views.
-		setMessage(undefined);
-		setStack(previous => (previous.length === 1 && previous[0]!.view === target.name && previous[0]!.arg === arg ? previous : [crumbFor(target.name, arg)]));
+		dispatch({type: 'jump', view: findView(command, registry) ? command : word, arg});
 	};
 
 	const quit = (force = false) => {
@@ -195,10 +146,7 @@ export function Shell(props: ShellProps) {
 
 	const globalKeys: KeyBinding[] = [
 		...(stack.length > 1 ? [{key: 'esc', label: 'back', match: ['escape'], handler: back}] : []),
-		{key: ':', label: 'command', handler: () => {
-			setCommandInitial('');
-			setMode('command');
-		}},
+		{key: ':', label: 'command', handler: () => setMode('command')},
 		{key: '?', label: 'help', handler: () => setMode('help')},
 		{key: 'q', label: 'quit', handler: () => quit()},
 	];
@@ -223,10 +171,8 @@ export function Shell(props: ShellProps) {
 				if (screenKeys.capturing || !input.startsWith(':')) return false;
 				const text = input.slice(1);
 				const newline = text.search(/[\r\n]/);
-				if (newline === -1) {
-					setCommandInitial(text);
-					setMode('command');
-				} else runCommand(text.slice(0, newline));
+				if (newline === -1) setMode('command', text);
+				else runCommand(text.slice(0, newline));
 				return true;
 			},
 		},

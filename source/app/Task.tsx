@@ -25,7 +25,7 @@ export default function Task({run, debug = false}: TaskProps) {
 			},
 		).finally(() => exit());
 		// Runs once: a command is one piece of work.
-		// eslint-disable-next-line react-hooks/exhaustive-deps
+		// eslint-disable-next-line react-hooks/exhaustive-deps -- a command is one piece of work: run it once
 	}, []);
 	return null;
 }

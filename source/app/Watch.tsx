@@ -80,7 +80,7 @@ export default function Watch(props: WatchProps) {
 		return () => {
 			cancelled = true;
 		};
-		// eslint-disable-next-line react-hooks/exhaustive-deps
+		// eslint-disable-next-line react-hooks/exhaustive-deps -- one watch per mount: the options are fixed for the command
 	}, []);
 	// Nothing on the main screen while the fleet resolves: it would stay there after the console exits.
 	if (!ready) return null;

@@ -6,7 +6,8 @@ import Task, {reportError} from './Task.js';
 import {useLazyModule} from './use-lazy-module.js';
 import type {WatchProps} from './Watch.js';
 import type {OnceRequest, WatchKind} from './watch-once.js';
-import {parseInterval, parseLimit, requireTerminalUnlessOnce, type WatchOptions} from './watch-options.js';
+import {parseLimit} from '../text/parse.js';
+import {parseInterval, requireTerminalUnlessOnce, type WatchOptions} from './watch-options.js';
 
 /** The view's own filters, already parsed; the same values go to the screen and to --once. */
 export type WatchFilters = Pick<OnceRequest, 'status' | 'connectivity' | 'connectorStatus' | 'near'>;
@@ -25,7 +26,7 @@ export default function WatchCommand({kind, options, filters}: WatchCommandProps
 		try {
 			const result = {
 				intervalMs: parseInterval(options.interval),
-				limit: parseLimit(options.limit, options.once ? 100 : 200),
+				limit: parseLimit(options.limit, {fallback: options.once ? 100 : 200}),
 				filters: filters?.() ?? {},
 			};
 			requireTerminalUnlessOnce(options.once, isInteractive());

@@ -1,7 +1,7 @@
 // The work behind `evfleet battery` and `evfleet energy`: parse the options, open a (scoped) read-only
 // connection, load the report and print it as charts and tables, or as JSON.
 import {UsageError} from '../model/errors.js';
-import {parseMonths} from '../text/parse.js';
+import {parseLimit, parseMonths} from '../text/parse.js';
 import {chooseFormat, printJson} from '../print/output.js';
 import {colorEnabled} from '../text/terminal.js';
 import type {ConnectionOptions} from './options.js';
@@ -15,20 +15,13 @@ export function parseWindowMonths(text: string): number {
 	return months;
 }
 
-export function parseLimit(text: string | undefined): number {
-	if (text === undefined) return 20;
-	const limit = Number(text);
-	if (!/^\s*\d+\s*$/.test(text) || limit < 1 || limit > 1000) throw new UsageError(`invalid --limit "${text}"`, 'use a number of vehicles from 1 to 1000');
-	return limit;
-}
-
 export async function runAnalytics(kind: 'battery' | 'energy', options: AnalyticsOptions): Promise<void> {
 	const months = parseWindowMonths(options.months);
-	const limit = parseLimit(options.limit);
+	const limit = parseLimit(options.limit, {fallback: 20, noun: 'number of vehicles'});
 	if (options.fleet && options.vehicle) throw new UsageError('--fleet and --vehicle cannot be used together', 'a vehicle is always compared with its own fleet');
 	const format = chooseFormat({json: options.json});
 	// Heavy modules load only when the command runs (Pastel imports every command file at startup).
-	const [{resolveTarget, connect}, {openScoped}, {resolveScope}, sources, text] = await Promise.all([
+	const [{resolveTarget}, {openBrowse}, {resolveScope}, sources, text] = await Promise.all([
 		import('../db/connection.js'),
 		import('../db/scope.js'),
 		import('../db/queries/battery.js'),
@@ -36,7 +29,7 @@ export async function runAnalytics(kind: 'battery' | 'energy', options: Analytic
 		import('../print/battery-text.js'),
 	]);
 	const target = resolveTarget(options);
-	const sql = options.org ? (await openScoped(target, options.org, {readOnly: true, max: 4})).sql : await connect(target, {readOnly: true, max: 4});
+	const {sql} = await openBrowse(target, options.org, {max: 4});
 	try {
 		const scope = await resolveScope(sql, {org: options.org, fleet: options.fleet, vehicle: options.vehicle});
 		const report = kind === 'battery' ? await sources.loadBatteryReport(sql, scope, {months, limit}) : await sources.loadEnergyReport(sql, scope, {months});

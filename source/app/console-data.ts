@@ -79,10 +79,11 @@ const vehicleSortKeys: readonly VehicleSort[] = ['vin', 'plate', 'model', 'statu
  * The console's data, all through one read-only (and, with --org, scoped) pool. With the target, the
  * maintenance view too: it reads through the pool and runs each action on its own read-write connection.
  */
-export function createConsoleData(sql: Sql, target?: ConnectionTarget, options: {readOnly?: boolean} = {}): ConsoleData {
+export function createConsoleData(sql: Sql, target?: ConnectionTarget, options: {readOnly?: boolean; primary?: Sql} = {}): ConsoleData {
 	return {
 		connection: createConnectionHealth(sql),
-		...(target ? {maintenance: createMaintenanceData(target, sql, {readOnly: options.readOnly})} : {}),
+		// `primary`: with a replica serving `sql`, maintenance reads the server it acts on.
+		...(target ? {maintenance: createMaintenanceData(target, options.primary ?? sql, {readOnly: options.readOnly})} : {}),
 		battery: createBatteryData(sql),
 		live: liveVehiclesSource(sql),
 		charging: chargingSource(sql),
@@ -190,8 +191,11 @@ export function createConsoleData(sql: Sql, target?: ConnectionTarget, options: 
 				return matches.map(m => (m.plate ? `${m.vin} (${m.plate})` : m.vin));
 			},
 			async telematics(vehicleId, request) {
-				const page = await listTelematics(sql, {vehicleId, after: request.before ? telematicsCursorAt(vehicleId, request.before) : null, limit: request.limit});
-				return page.rows.map(t => ({recordedAt: t.recordedAt, soc: t.socPct, speedKmh: t.speedKmh, powerKw: t.powerKw, packTempC: t.packTempC, latitude: t.latitude, longitude: t.longitude, odometerKm: t.odometerKm}));
+				// Paging on goes by the server's own cursor (microseconds); only the `t` jump starts from a Date.
+				const after = decodeCursor(request.after) ?? (request.before ? telematicsCursorAt(vehicleId, request.before) : null);
+				const page = await listTelematics(sql, {vehicleId, after, limit: request.limit});
+				const points = toScreenPage(page, t => ({recordedAt: t.recordedAt, soc: t.socPct, speedKmh: t.speedKmh, powerKw: t.powerKw, packTempC: t.packTempC, latitude: t.latitude, longitude: t.longitude, odometerKm: t.odometerKm}));
+				return {...points, total: null};
 			},
 			async charging(vehicleId) {
 				const session = await getCurrentChargingSession(sql, vehicleId);

@@ -1,29 +1,8 @@
 // Key bindings: declared once per screen in a table that the screen's input handling AND the shell footer read.
 import React, {createContext, useContext, useEffect, useId, useRef} from 'react';
 import {useInput, type Key} from 'ink';
-
-/**
- * One key a screen (or the shell) handles.
- * - `key` is what the footer and help show ('enter', '/', 's', '↑↓').
- * - `match` lists the key names it fires on (default [key]): a character ('j', 'G', '/'),
- *   or one of 'up' 'down' 'left' 'right' 'pageup' 'pagedown' 'home' 'end' 'enter' 'escape' 'tab' 'backspace'.
- * - A binding without a handler is documentation only (help overlay) and never shown in the footer.
- */
-export type KeyBinding = {
-	readonly key: string;
-	readonly label: string;
-	readonly match?: readonly string[];
-	readonly handler?: () => void;
-	/** Handled, listed in help, but kept out of the footer (space is short at 80 columns). */
-	readonly hidden?: boolean;
-	/** Starts a write (a maintenance action): with `--readonly` it is not handled, not in the footer, not in help. */
-	readonly writes?: boolean;
-	/**
-	 * Which hints the footer drops first when they do not fit: 0 the view's main keys (default), 1 secondary,
-	 * 2 movement (↑↓, g/G: what everyone tries anyway). Help (`?`) always lists every key.
-	 */
-	readonly footerPriority?: 0 | 1 | 2;
-};
+import {type KeyBinding} from '../components/key-binding.js';
+export {type KeyBinding};
 
 /** The bindings that work in this session: write keys go when actions are off (--readonly). */
 export function workingBindings<T extends {readonly writes?: boolean}>(bindings: readonly T[], actionsOff: boolean): T[] {
@@ -151,7 +130,6 @@ export function useKeyBindings(bindings: readonly KeyBinding[], options: {isActi
 	useEffect(() => {
 		registry?.publish(id, {bindings: latest.current, capturing});
 		// The signature stands for the table: republish only when what the footer shows changes.
-		// eslint-disable-next-line react-hooks/exhaustive-deps
 	}, [registry, id, signature, capturing]);
 	useEffect(() => () => registry?.publish(id, undefined), [registry, id]);
 }

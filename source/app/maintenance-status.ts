@@ -1,4 +1,5 @@
-// `evfleet maint status`: the health overview as tables, TSV or JSON; --check turns "needs action" into exit 1.
+// `evfleet maint status`: the health overview as tables, TSV or JSON; --check turns anything in "Needs attention"
+// (an action to take or a warning) into exit 1, so monitoring never reads a report of problems as healthy.
 import {chooseFormat, formatTimestamp, printJson, printRows as printOutputRows, type Column, type OutputFormat} from '../print/output.js';
 import {layoutColumns} from '../components/DataTable.js';
 import {fit} from '../text/cells.js';
@@ -92,12 +93,11 @@ function latest(a: Date | null, b: Date | null, format: OutputFormat): string {
 export async function printStatus(request: ConnectionRequest & {json?: boolean; csv?: boolean}, healthOptions: HealthOptions, {check = false, all = false}: {check?: boolean; all?: boolean}): Promise<number> {
 	const format = chooseFormat(request);
 	const health = await withSql(request, {readOnly: true, max: 1}, sql => maintenanceHealth(sql, healthOptions));
-	const failing = needsAction(health);
-	if (format === 'json') printJson({...health, needsAction: failing});
+	const attention = health.issues.length > 0;
+	if (format === 'json') printJson({...health, needsAction: needsAction(health), needsAttention: attention});
 	else if (check) {
-		const actions = health.issues.filter(i => i.severity === 'action');
-		if (actions.length === 0) process.stdout.write(`ok: nothing needs action (${health.issues.length} warning(s); evfleet maint status shows them)\n`);
-		else printRows(actions, [{key: 'subject', header: 'what'}, {key: 'message', header: 'problem'}, {key: 'fix', header: 'fix', format: v => (v as string | null) ?? ''}], format);
+		if (!attention) process.stdout.write('ok: nothing needs attention\n');
+		else printRows(health.issues, [{key: 'severity', header: 'level'}, {key: 'subject', header: 'what'}, {key: 'message', header: 'problem'}, {key: 'fix', header: 'fix', format: v => (v as string | null) ?? ''}], format);
 	} else printHealth(health, format, {all});
-	return check && failing ? 1 : 0;
+	return check && attention ? 1 : 0;
 }

@@ -22,7 +22,7 @@ export function useLazyModule<Module>(load: () => Promise<Module>, {enabled, deb
 			cancelled = true;
 		};
 		// Loads once: the module does not change while a command runs.
-		// eslint-disable-next-line react-hooks/exhaustive-deps
+		// eslint-disable-next-line react-hooks/exhaustive-deps -- the module does not change while a command runs
 	}, [enabled]);
 	return loaded;
 }

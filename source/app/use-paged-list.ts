@@ -70,9 +70,10 @@ export function usePagedList<T>({load, pageSize, search, sort, deps = [], onPage
 		cursors.current = [undefined];
 		fetchPage(0, 'first');
 		return () => {
+			// eslint-disable-next-line react-hooks/exhaustive-deps -- a counter, not a node: bumping its live value drops the answers to this effect's requests
 			request.current++;
 		};
-		// eslint-disable-next-line react-hooks/exhaustive-deps
+		// eslint-disable-next-line react-hooks/exhaustive-deps -- deps are the caller's filters (spread); fetchPage already covers the rest
 	}, [fetchPage, ...deps]);
 
 	const page = state.page;

@@ -52,7 +52,7 @@ export function useReportConnectionLoss(state: RefreshState<unknown>, reportErro
 	useEffect(() => {
 		if (state.error && state.connectionLost) reportError?.(state.error);
 		// Once per failure: the shell ignores repeats while it reconnects.
-		// eslint-disable-next-line react-hooks/exhaustive-deps
+		// eslint-disable-next-line react-hooks/exhaustive-deps -- once per failure: the shell ignores repeats while it reconnects
 	}, [state.error]);
 }
 

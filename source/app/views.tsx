@@ -1,19 +1,19 @@
 /*
  * The console's view registry: every view the shell can show, by name, for `:name`, enter/esc and help.
  *
- * Adding a view (other issues: live, charging, routes, battery, maint) is a few lines:
- *   1. Write the screen in source/screens/LiveScreen.tsx with its data-source interface next to it
- *      (e.g. `export type LiveData = {...}`), and implement that interface in source/db/console-data.ts.
- *   2. Add the data source to ConsoleData below as an OPTIONAL field (`live?: LiveData`), so fakes in
- *      other tests keep compiling.
- *   3. Replace the view's placeholder entry in `views` with
- *        render: ctx => ctx.data.live ? <LiveScreen {...screenProps(ctx)} data={ctx.data.live}/> : <NotAvailable … />
- *      (or add a new entry; names and aliases must stay unique).
+ * Adding a view is a few lines:
+ *   1. Write the screen in source/screens/ActivityScreen.tsx; its data-source interface (port) and row types
+ *      go in source/model/, its implementation in source/db/ (queries/ or sources/).
+ *   2. Add the data source to ConsoleData below as an OPTIONAL field (`activity?: ActivityData`), so fakes in
+ *      other tests keep compiling, and wire the implementation in source/app/console-data.ts.
+ *   3. Add an entry to `views`:
+ *        render: ctx => ctx.data.activity ? <ActivityScreen {...screenProps(ctx)} data={ctx.data.activity}/> : <NotAvailable … />
+ *      (names and aliases must stay unique; navigation, `:` completion and help read the registry).
  *
  * Screen convention (every screen follows it so the footer never lies):
  *   - A screen is a component ({data, width, height, isActive, navigate, back, arg}) => ReactElement.
  *     `width`/`height` are the cells it may use (the shell's header, breadcrumbs and footer are outside).
- *   - It exports a `keys` table (KeyBinding[] from ./keys.js: {key, label, match?}) for the help overlay,
+ *   - It exports a `keys` table (KeyBinding[] from source/app/keys.tsx: {key, label, match?}) for the help overlay,
  *     and at run time calls `useKeyBindings(bindings, {isActive, capturing})` with the same entries plus
  *     handlers. That hook handles the keys AND publishes them to the shell footer: only keys with a
  *     handler appear there. Lists use `useListNavigation` + <DataTable> from source/components/DataTable.tsx.
@@ -111,10 +111,6 @@ export function NotAvailable({title, width}: {readonly title: string; readonly w
 			<Text dimColor>not available yet in this version of evfleet</Text>
 		</Box>
 	);
-}
-
-function placeholder(name: string, aliases: string[], title: string, description: string): ViewDefinition {
-	return {name, aliases, title, description, render: ctx => <NotAvailable title={title} width={ctx.width}/>};
 }
 
 export const views: ViewDefinition[] = [

@@ -15,17 +15,14 @@ export const watchOptions = connectionOptions.merge(scopeOptions).extend({
 
 export type WatchOptions = zod.infer<typeof watchOptions>;
 
+/** The longest refresh interval: an hour (a view refreshed less often is not live). */
+export const maximumIntervalMs = 3_600_000;
+
 export function parseInterval(text: string): number {
 	const ms = parseDuration(text, '--interval');
 	if (ms < minimumIntervalMs) throw new UsageError(`--interval ${text} is too short`, 'the shortest interval is 0.5 s (500ms)');
+	if (ms > maximumIntervalMs) throw new UsageError(`--interval ${text} is too long`, 'the longest interval is 1 h (1h)');
 	return ms || defaultIntervalMs;
-}
-
-export function parseLimit(text: string | undefined, fallback: number): number {
-	if (text === undefined) return fallback;
-	const n = Number(text);
-	if (!Number.isInteger(n) || n < 1 || n > 1000) throw new UsageError(`invalid --limit "${text}"`, 'use a whole number from 1 to 1000');
-	return n;
 }
 
 /** "30.0444,31.2357" → latitude, longitude (WGS 84 degrees). */

@@ -34,7 +34,7 @@ function demoOptions(options: Props['options']): DemoOptions {
 		keep: options.keep,
 		directory: options.dir,
 		seed: parseCount(options.seed, '--seed', 2_147_483_647),
-		tickMs: parseDuration(options.tick, '--tick'),
+		tickMs: parseDuration(options.tick, '--tick', {min: 100, max: 3_600_000}),
 	};
 }
 
@@ -180,7 +180,7 @@ function Interactive({options}: Props) {
 			else void shutdown();
 		};
 		// Runs once: one demo per process.
-		// eslint-disable-next-line react-hooks/exhaustive-deps
+		// eslint-disable-next-line react-hooks/exhaustive-deps -- one demo per process
 	}, []);
 
 	if (target) {

@@ -4,7 +4,7 @@ import {reportError} from '../app/Task.js';
 import {useLazyModule} from '../app/use-lazy-module.js';
 import {resolveTarget} from '../db/connection.js';
 import {UsageError} from '../model/errors.js';
-import {connectionOptions, scopeOptions} from '../app/options.js';
+import {checkViewOption, connectionOptions, scopeOptions} from '../app/options.js';
 import {isInteractive} from '../text/terminal.js';
 
 export const description = 'Open the interactive console (organizations, fleets, vehicles, telematics; ? for help)';
@@ -19,6 +19,7 @@ type Props = {options: zod.infer<typeof options>};
 export default function Index({options}: Props) {
 	const [resolved] = React.useState(() => {
 		try {
+			checkViewOption(options.view);
 			if (!isInteractive()) throw new UsageError('the console needs a terminal (stdin and stdout a TTY)', 'use the commands for scripts: evfleet --help lists them');
 			return {target: resolveTarget(options)};
 		} catch (error) {

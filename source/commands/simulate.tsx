@@ -1,7 +1,7 @@
 import React from 'react';
 import zod from 'zod';
 import Task from '../app/Task.js';
-import {connect, describeTarget, resolveTarget} from '../db/connection.js';
+import {connect, describeTarget, requireSchema, resolveTarget} from '../db/connection.js';
 import {formatDuration} from '../text/formats.js';
 import {connectionOptions} from '../app/options.js';
 import {parseCount, parseDuration} from '../text/parse.js';
@@ -24,7 +24,7 @@ export default function Simulate({options}: Props) {
 		<Task
 			debug={options.debug}
 			run={async () => {
-				const tickMs = parseDuration(options.tick, '--tick');
+				const tickMs = parseDuration(options.tick, '--tick', {min: 100, max: 3_600_000});
 				const seed = parseCount(options.seed, '--seed', 2_147_483_647);
 				const timeScale = parseCount(options.speed, '--speed', 10_000);
 				const maxVehicles = parseCount(options.vehicles, '--vehicles', 100_000);
@@ -34,6 +34,7 @@ export default function Simulate({options}: Props) {
 				const sql = await connect(target, {max: 1});
 				let errors = 0;
 				try {
+					await requireSchema(sql, target);
 					let finish: (() => void) | undefined;
 					const finished = new Promise<void>(resolve => {
 						finish = resolve;

@@ -3,7 +3,7 @@
 import React, {useMemo, useRef, useState} from 'react';
 import {Box} from 'ink';
 import {Text} from './Styled.js';
-import type {KeyBinding} from '../app/keys.js';
+import type {KeyBinding} from './key-binding.js';
 import {colorEnabled, textAttributesEnabled} from '../text/terminal.js';
 import {fit} from '../text/cells.js';
 

@@ -2,7 +2,7 @@
 import React from 'react';
 import {Box} from 'ink';
 import {Text} from './Styled.js';
-import type {KeyBinding} from '../app/keys.js';
+import type {KeyBinding} from './key-binding.js';
 import {colorEnabled} from '../text/terminal.js';
 
 type Hint = {key: string; label: string; priority: number};

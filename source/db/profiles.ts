@@ -11,7 +11,24 @@ export type Profile = {
 	database: string;
 	user: string;
 	sslmode?: SslMode;
+	/** A transaction pooler (PgBouncer) in front: true; a direct connection on port 6432: false. */
+	pooler?: boolean;
+	/** A streaming replica for browse, live and chart queries (no password). */
+	readUrl?: string;
+	/** A direct connection to the primary for maintenance that needs a session, when host:port is a pooler (no password). */
+	directUrl?: string;
 };
+
+/** A URL as a profile keeps it: without its password. */
+export function withoutPassword(url: string): string {
+	try {
+		const parsed = new URL(url);
+		parsed.password = '';
+		return parsed.toString();
+	} catch {
+		return url;
+	}
+}
 
 type StoreShape = {profiles: Record<string, Profile>; current?: string};
 
@@ -56,6 +73,9 @@ export function openProfileStore(directory = process.env['EVFLEET_CONFIG_DIR']):
 			// Only the listed fields are written, so a password can never slip in.
 			const clean: Profile = {host: profile.host, port: profile.port, database: profile.database, user: profile.user};
 			if (profile.sslmode) clean.sslmode = profile.sslmode;
+			if (profile.pooler !== undefined) clean.pooler = profile.pooler;
+			if (profile.readUrl) clean.readUrl = withoutPassword(profile.readUrl);
+			if (profile.directUrl) clean.directUrl = withoutPassword(profile.directUrl);
 			conf.set('profiles', {...profiles(), [name]: clean});
 		},
 		remove(name) {

@@ -1,7 +1,7 @@
 // Organization scope (--org, :org): which organization, and connections that see only it through row-level security.
 import type {Sql} from 'postgres';
 import {NotFoundError, PrivilegeError} from '../model/errors.js';
-import {connect, resolveTarget, type ConnectOptions, type ConnectionRequest, type ConnectionTarget} from './connection.js';
+import {connect, readTarget, requireSchema, resolveTarget, type ConnectOptions, type ConnectionRequest, type ConnectionTarget} from './connection.js';
 import {findOrganization, isUuid, suggestOrganizations, type OrganizationRef} from './queries/organizations.js';
 
 /** The role a scoped session of a superuser or admin drops to, so the tenant policies apply to it. */
@@ -41,50 +41,168 @@ export async function sessionRole(sql: Sql): Promise<SessionRole> {
 }
 
 /**
- * Startup parameters that scope every connection of a pool to one organization (reconnects included):
- * app.current_org_id, and role=evfleet_reader when the login would otherwise see every organization.
+ * What each transaction of a handle starts with. Everything here is transaction-local: SET LOCAL inside the
+ * transaction, never a startup parameter or a session-level SET, so that a pooled server connection (PgBouncer in
+ * transaction mode) never carries one client's organization to the next, and Citus carries it to its workers
+ * (it propagates only SET LOCAL, with citus.propagate_set_commands = 'local'; not set_config()).
  */
-export function scopeParameters(organizationId: string, options: {asReader: boolean}): Record<string, string> {
-	return options.asReader ? {[orgSetting]: organizationId, role: scopedRole} : {[orgSetting]: organizationId};
+export type TransactionScope = {
+	/** SET LOCAL app.current_org_id: the organization the tenant policies show. */
+	organizationId?: string;
+	/** SET LOCAL ROLE: a superuser or admin drops to evfleet_reader so the policies apply to it. */
+	role?: string;
+	/** BEGIN READ ONLY. */
+	readOnly?: boolean;
+	/** Other SET LOCAL settings (jit, statement_timeout). */
+	settings?: Record<string, string>;
+};
+
+const settingName = /^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$/;
+const uuidText = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function literal(value: string): string {
+	if (value.includes('\0')) throw new Error('a setting value cannot contain NUL');
+	return `'${value.replaceAll("'", "''")}'`;
 }
 
-/** Connect options for a connection scoped to organizationId, decided from what `sql`'s login may see. */
-export async function scopedConnectionOptions(sql: Sql, organizationId: string, base: ConnectOptions = {}): Promise<ConnectOptions> {
+/** The SET LOCAL statements that open each transaction of a scoped handle (one simple-protocol round trip). */
+export function setLocalStatements(scope: TransactionScope): string {
+	const statements: string[] = [];
+	if (scope.organizationId !== undefined) {
+		if (!uuidText.test(scope.organizationId)) throw new Error(`organization id "${scope.organizationId}" is not a uuid`);
+		// On Citus the SET LOCALs below reach the workers (where the policies run) only with this; elsewhere it
+		// is an inert placeholder setting, gone at commit.
+		statements.push(`set local citus.propagate_set_commands = 'local'`);
+		statements.push(`set local ${orgSetting} = ${literal(scope.organizationId)}`);
+	}
+	for (const [name, value] of Object.entries(scope.settings ?? {})) {
+		if (!settingName.test(name)) throw new Error(`invalid setting name "${name}"`);
+		statements.push(`set local ${name} = ${literal(value)}`);
+	}
+	// The role last: it may not be allowed to change what came before.
+	if (scope.role !== undefined) statements.push(`set local role "${scope.role.replaceAll('"', '""')}"`);
+	return statements.join('; ');
+}
+
+type Query = PromiseLike<unknown> & Record<string, unknown>;
+
+/**
+ * A handle on `pool` whose every query runs in its own transaction that starts with the scope's SET LOCALs.
+ * It is a postgres.js Sql in every way the query modules use: tagged queries (also as fragments inside other
+ * queries), sql(identifier), sql(object, ...columns), unsafe(), json(), array(), begin(). A query built here is a
+ * real postgres.js query (so it nests as a fragment); only awaiting it is redirected into the transaction. What a
+ * single transaction cannot serve (reserve, listen, cursors) is refused rather than run unscoped.
+ */
+export function scopedHandle(pool: Sql, scope: TransactionScope): Sql {
+	const prologue = setLocalStatements(scope);
+	const mode = scope.readOnly ? 'read only' : 'read write';
+	const inTransaction = <T>(work: (tx: Sql) => T | Promise<T>): Promise<T> =>
+		pool.begin(mode, async tx => {
+			if (prologue) await tx.unsafe(prologue);
+			return work(tx as unknown as Sql);
+		}) as Promise<T>;
+	const refuse = (what: string) => () => {
+		throw new Error(`${what} is not available on a transaction-scoped handle (each query is its own transaction)`);
+	};
+	// Awaiting the outer query runs a copy built on the transaction; flags set on it (.values(), .raw()) go along.
+	const deferred = (outer: Query, build: (tx: Sql) => Query): Query => {
+		Object.defineProperty(outer, 'then', {
+			value: (onFulfilled?: (value: unknown) => unknown, onRejected?: (reason: unknown) => unknown) =>
+				inTransaction(tx => {
+					const inner = build(tx);
+					if (outer['isRaw']) inner['isRaw'] = outer['isRaw'];
+					return inner;
+				}).then(onFulfilled, onRejected),
+		});
+		for (const name of ['cursor', 'forEach', 'execute', 'describe', 'readable', 'writable']) Object.defineProperty(outer, name, {value: refuse(`.${name}()`)});
+		return outer;
+	};
+	const handle = new Proxy(pool, {
+		apply(_target, _this, argumentsList: unknown[]) {
+			const [first, ...rest] = argumentsList;
+			const outer = (pool as unknown as (...a: unknown[]) => Query)(first, ...rest);
+			if (!Array.isArray((first as {raw?: unknown} | null)?.raw)) return outer; // sql(identifier), sql(object, ...columns)
+			return deferred(outer, tx => (tx as unknown as (...a: unknown[]) => Query)(first, ...rest));
+		},
+		get(target, property, receiver) {
+			switch (property) {
+				case 'unsafe':
+					return (text: string, args?: unknown, options?: unknown) =>
+						deferred((target.unsafe as unknown as (...a: unknown[]) => Query)(text, args, options), tx => (tx.unsafe as unknown as (...a: unknown[]) => Query)(text, args, options));
+				case 'begin':
+					return (modeOrWork: unknown, maybeWork?: (tx: Sql) => unknown) => {
+						const work = (typeof modeOrWork === 'function' ? modeOrWork : maybeWork) as (tx: Sql) => unknown;
+						return inTransaction(work);
+					};
+				case 'reserve':
+				case 'listen':
+				case 'subscribe':
+				case 'file':
+					return refuse(`sql.${String(property)}()`);
+				default:
+					return Reflect.get(target, property, receiver);
+			}
+		},
+	});
+	return handle;
+}
+
+/** The scope of a handle on organizationId, decided from what `sql`'s login may see. */
+export async function organizationScope(sql: Sql, organizationId: string, base: TransactionScope = {}): Promise<TransactionScope> {
 	const role = await sessionRole(sql);
 	if (role.seesAll && !role.canBecomeReader) {
 		throw new PrivilegeError(`user "${role.user}" sees every organization and cannot SET ROLE ${scopedRole} to be scoped`, `grant ${scopedRole} to ${role.user}, or connect as a login without admin rights`);
 	}
-	return {...base, parameters: {...base.parameters, ...scopeParameters(organizationId, {asReader: role.seesAll})}};
+	return {...base, organizationId, ...(role.seesAll ? {role: scopedRole} : {})};
 }
+
+/** How browse, live and chart handles run: read-only transactions, jit off (short queries: compiling costs more than it saves). */
+export const browseScope: TransactionScope = {readOnly: true, settings: {jit: 'off'}};
 
 export type ScopedConnection = {sql: Sql; organization: OrganizationRef; target: ConnectionTarget};
 
+export type BrowseConnection = {sql: Sql; organization: OrganizationRef | null; target: ConnectionTarget};
+
 /**
- * Opens a pool that sees only one organization (slug or id): resolves it with a short unscoped connection,
- * then connects with the scope in the startup parameters and proves the scope took effect.
+ * Opens a handle that sees only one organization (slug or id): resolves it through `base` (unscoped), then
+ * returns a handle whose every transaction sets the organization (SET LOCAL), and proves the scope took effect.
+ * The pool itself stays free of tenant state; ending the returned handle ends the pool.
  */
-export async function openScoped(target: ConnectionTarget, org: string, options: ConnectOptions = {}): Promise<ScopedConnection> {
-	const probe = await connect(target, {...options, max: 1});
-	let organization: OrganizationRef;
-	let scoped: ConnectOptions;
+export async function openScoped(target: ConnectionTarget, org: string, options: ConnectOptions = {}, base: TransactionScope = {readOnly: options.readOnly ?? false}): Promise<ScopedConnection> {
+	const pool = await connect(target, options);
 	try {
-		organization = await resolveOrganizationForScope(probe, org);
-		scoped = await scopedConnectionOptions(probe, organization.id, options);
-	} finally {
-		await probe.end({timeout: 5});
-	}
-	const sql = await connect(target, scoped);
-	try {
+		const unscoped = scopedHandle(pool, base);
+		await requireSchema(unscoped, target);
+		let organization = await resolveOrganizationForScope(unscoped, org);
+		const sql = scopedHandle(pool, await organizationScope(unscoped, organization.id, base));
 		await assertScoped(sql, organization.id);
 		// Restricted logins resolved the organization by id alone: now that it is visible, read its name (or learn it does not exist).
 		const visible = await findOrganization(sql, organization.id);
 		if (!visible) throw new NotFoundError(`no organization "${org}"`, 'evfleet orgs lists them');
 		organization = visible;
+		return {sql, organization, target};
+	} catch (error) {
+		await pool.end({timeout: 0});
+		throw error;
+	}
+}
+
+/**
+ * The handle browse, live and chart queries use: on the replica when there is one (--read-url), read-only
+ * transactions, scoped to `org` through row-level security when given.
+ */
+export async function openBrowse(target: ConnectionTarget, org: string | undefined, options: ConnectOptions = {}): Promise<BrowseConnection> {
+	const where = readTarget(target);
+	const base: ConnectOptions = {...options, readOnly: true};
+	if (org) return openScoped(where, org, base, browseScope);
+	const sql = scopedHandle(await connect(where, base), browseScope);
+	try {
+		await requireSchema(sql, where);
 	} catch (error) {
 		await sql.end({timeout: 0});
 		throw error;
 	}
-	return {sql, organization, target};
+	return {sql, organization: null, target: where};
 }
 
 /** Fails unless this connection's policies are keyed on organizationId and its role does not see everything. */
@@ -105,17 +223,15 @@ async function resolveOrganizationForScope(sql: Sql, org: string): Promise<Organ
 }
 
 /**
- * The connection a browse command uses: read-only, scoped to `org` through row-level security when given.
- * Always closed afterwards.
+ * The connection a browse command uses: the replica when there is one, read-only transactions, scoped to
+ * `org` through row-level security when given. Always closed afterwards.
  */
 export async function withBrowseSql<T>(
 	request: ConnectionRequest & {org?: string | undefined},
 	work: (sql: Sql, organization: OrganizationRef | null, target: ConnectionTarget) => Promise<T>,
 ): Promise<T> {
 	const target = resolveTarget(request);
-	// jit off: browse queries are short; compiling them costs more than it saves (see app/Console.tsx).
-	const options: ConnectOptions = {readOnly: true, max: 2, parameters: {jit: 'off'}};
-	const opened = request.org ? await openScoped(target, request.org, options) : {sql: await connect(target, options), organization: null, target};
+	const opened = await openBrowse(target, request.org, {max: 2});
 	try {
 		return await work(opened.sql, opened.organization, target);
 	} finally {

@@ -1,9 +1,6 @@
 // What the battery and energy views show, as data: the interface implemented in source/db/sources/battery.ts,
 // printed by `evfleet battery` / `evfleet energy` and rendered by BatteryScreen; faked in tests.
-import type {Projection} from '../text/charts.js';
-import type {TemperatureBucketRow, V2gMonthRow} from '../db/queries/energy.js';
 
-export type {TemperatureBucketRow, V2gMonthRow} from '../db/queries/energy.js';
 
 export type ScopeSummary = {kind: 'all' | 'organization' | 'fleet' | 'vehicle'; label: string};
 
@@ -93,3 +90,32 @@ export const staleAfterMs = 86_400_000;
 export function refreshCommand(view: string): string {
 	return `evfleet maint refresh ${view}`;
 }
+
+export type TemperatureBucketRow = {
+	/** Lower bound of a 5 °C bucket (-10 means -10 ≤ t < -5). */
+	fromC: number;
+	toC: number;
+	records: number;
+	distanceKm: number;
+	whPerKm: number | null;
+	regenShare: number | null;
+};
+
+export type V2gMonthRow = {
+	month: Date;
+	currency: string;
+	exportedKwh: number;
+	importedKwh: number;
+	/** Paid for energy sent to the grid. */
+	revenue: number;
+	/** Paid for energy taken from the grid in V2G sessions. */
+	cost: number;
+	transactions: number;
+};
+
+/** When a vehicle's fitted state of health reaches a threshold (text/charts.ts fits it). */
+export type Projection =
+	| {kind: 'reached'; month: string}
+	| {kind: 'projected'; month: string}
+	| {kind: 'not-within'; years: number}
+	| {kind: 'not-enough-data'};

@@ -1,6 +1,6 @@
 // The data each browse screen asks for: interfaces implemented in source/db/console-data.ts, faked in tests.
 // Screens import these (and only these) for data; nothing here knows SQL.
-import type {Page, PageRequest} from './page.js';
+import type {Cursor, Page, PageRequest} from './page.js';
 
 export type OrganizationSummary = {
 	id: string;
@@ -133,8 +133,12 @@ export type VehicleInspectorData = {
 	find(ref: string): Promise<VehicleDetail | undefined>;
 	/** A few close matches for an unknown reference ("did you mean"). */
 	suggest(ref: string): Promise<string[]>;
-	/** History newest first, `before` exclusive (keyset on recorded_at). */
-	telematics(vehicleId: string, request: {before?: Date; limit: number}): Promise<TelematicsPoint[]>;
+	/**
+	 * History newest first, in keyset pages: `after` is the `next` of the previous page (exact to the server's
+	 * microsecond, so rows that share a millisecond are neither skipped nor repeated); without it, rows strictly
+	 * older than `before` (the `t` jump) or the newest.
+	 */
+	telematics(vehicleId: string, request: {after?: Cursor; before?: Date; limit: number}): Promise<Page<TelematicsPoint>>;
 	charging(vehicleId: string): Promise<ChargingNow | null>;
 	route(vehicleId: string): Promise<RouteNow | null>;
 	battery(vehicleId: string): Promise<BatteryReport | null>;

@@ -43,6 +43,8 @@ export function formatError(error: unknown, {debug = false}: {debug?: boolean} =
 	const message = error instanceof Error ? error.message : String(error);
 	const lines = [`evfleet: ${message}`];
 	if (debug && error instanceof Error && error.stack) lines.push(error.stack);
+	// An evfleet table or function missing: the database has no (or an older) evfleet schema.
+	else if (['42P01', '42883'].includes((error as {code?: string} | null)?.code ?? '')) lines.push('  the database lacks (part of) the evfleet schema: run evfleet db migrate');
 	else lines.push('  run again with --debug for details');
 	return lines.join('\n');
 }

@@ -1,8 +1,5 @@
 // The maintenance screen's data source (implemented in source/db/maintenance/data.ts, faked in tests).
-import type {LogEntry} from '../db/maintenance/audit.js';
-import type {MaintenanceRequest} from '../db/maintenance/service.js';
-import type {ActionPlan, ActionProgress, ActionResult} from './maintenance.js';
-import type {MaintenanceHealth} from '../db/queries/maintenance.js';
+import type {ActionPlan, ActionProgress, ActionResult, LogEntry, MaintenanceHealth, MaintenanceRequest} from './maintenance.js';
 
 export type {LogEntry, MaintenanceRequest, ActionPlan, ActionProgress, ActionResult, MaintenanceHealth};
 

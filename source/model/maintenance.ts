@@ -88,4 +88,144 @@ export type ActionResult = {
 	leftovers: string[];
 	durationMs: number;
 	logId: number | null;
+	/** Set when the action ran but its audit row could not be written (or finished): said loudly, exit 1. */
+	auditError?: string | null;
+	/** Set when the audit row was written only after the action (maintenance_log was locked when it started). */
+	auditNote?: string | null;
+};
+
+export type PartitionHealth = {
+	table: string;
+	partitions: PartitionRow[];
+	/** 'YYYY-MM' of the first and last monthly partition. */
+	firstMonth: string | null;
+	lastMonth: string | null;
+	/** Consecutive months after the current one that have a partition. */
+	monthsAhead: number;
+	currentMonthMissing: boolean;
+	nextMonthMissing: boolean;
+	defaultPartition: string | null;
+	/** Exact count in the default partition, capped at defaultRowsCap. */
+	defaultRows: number;
+	/** Partitions left half-detached by a cancelled DETACH … CONCURRENTLY. */
+	detachPending: string[];
+	totalBytes: number;
+};
+
+export type MatviewHealth = {
+	view: string;
+	exists: boolean;
+	populated: boolean;
+	refreshFunction: string | null;
+	lastRefreshAt: Date | null;
+	lastDurationMs: number | null;
+	lastConcurrent: boolean | null;
+	ageSeconds: number | null;
+	maxAgeSeconds: number;
+	stale: boolean;
+	totalBytes: number | null;
+	rowEstimate: number | null;
+};
+
+export type TableHealth = {
+	table: string;
+	kind: 'table' | 'partition' | 'matview';
+	/** Sizes are null while the table is locked ACCESS EXCLUSIVE by another session. */
+	totalBytes: number | null;
+	tableBytes: number | null;
+	indexBytes: number | null;
+	liveTuples: number;
+	deadTuples: number;
+	lastVacuum: Date | null;
+	lastAutovacuum: Date | null;
+	lastAnalyze: Date | null;
+	lastAutoanalyze: Date | null;
+};
+
+export type IndexHealth = {
+	index: string;
+	table: string;
+	bytes: number | null;
+	scans: number;
+	problem: 'unused' | 'duplicate' | 'invalid';
+	/** For duplicates: the index it repeats. */
+	duplicateOf: string | null;
+};
+
+export type ActivityRow = {
+	pid: number;
+	user: string | null;
+	application: string | null;
+	clientAddr: string | null;
+	state: string | null;
+	seconds: number;
+	waitEventType: string | null;
+	waitEvent: string | null;
+	blockedBy: number[];
+	relations: string[];
+	query: string;
+};
+
+export type HealthIssue = {
+	/** 'action': `maint status --check` exits 1; 'warn': worth a look. */
+	severity: 'action' | 'warn';
+	subject: string;
+	message: string;
+	/** The evfleet command (or SQL) that fixes it. */
+	fix: string | null;
+};
+
+export type MaintenanceHealth = {
+	checkedAt: Date;
+	currentMonth: string;
+	partitions: PartitionHealth[];
+	matviews: MatviewHealth[];
+	tables: TableHealth[];
+	indexes: IndexHealth[];
+	activity: ActivityRow[];
+	issues: HealthIssue[];
+};
+
+export const matviewNames = ['battery_health_trends', 'energy_efficiency_metrics'] as const;
+
+export type MatviewName = (typeof matviewNames)[number];
+
+/** What a screen showed of a backend: cancel/terminate refuse when the pid is now another session (or, for cancel, another query). */
+export type SignalExpectation = {backendStartText: string; queryStartText?: string | null};
+
+export type MaintenanceRequest =
+	| {action: 'partitions.create'; ahead?: number; table?: string}
+	| {action: 'partitions.detach'; olderThanMonths?: number; table?: string; partition?: string; drop?: boolean}
+	| {action: 'partitions.drop'; tables: string[]}
+	| {action: 'refresh'; view?: MatviewName | 'all'}
+	| {action: 'vacuum'; table?: string; analyze?: boolean}
+	| {action: 'analyze'; table?: string}
+	| {action: 'reindex'; name: string}
+	| {action: 'cancel'; pid: number; expect?: SignalExpectation}
+	| {action: 'terminate'; pid: number; expect?: SignalExpectation};
+
+export type LogEntry = {
+	id: number;
+	dbUser: string;
+	osUser: string | null;
+	clientHost: string | null;
+	action: string;
+	target: string | null;
+	sql: string | null;
+	startedAt: Date;
+	finishedAt: Date | null;
+	/** null while running (or when the client died mid-action). */
+	outcome: Outcome | null;
+	error: string | null;
+};
+
+export type PartitionRow = {
+	name: string;
+	rangeFrom: Date | null;
+	rangeTo: Date | null;
+	isDefault: boolean;
+	rowEstimate: number | null;
+	/** Null while another session holds an ACCESS EXCLUSIVE lock on it (measuring would wait for that lock). */
+	totalBytes: number | null;
+	hasRows: boolean | null;
 };

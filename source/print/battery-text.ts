@@ -5,7 +5,7 @@ import {chartText} from '../components/LineChart.js';
 import type {Column} from '../components/DataTable.js';
 import {renderRows, type OutputFormat} from './output.js';
 import type {BatteryReport, EnergyReport} from '../model/battery-data.js';
-import {columnsForWidth, describeRefreshStatus, energySummary, fadeLegend, fadeColumns, temperatureBarColumn, temperatureColumns, v2gColumns} from '../screens/battery-format.js';
+import {columnsForWidth, describeRefreshStatus, energySummary, fadeLegend, fadeColumns, temperatureBarColumn, temperatureColumns, v2gColumns} from './battery-format.js';
 
 export type TextOptions = {width: number; rows: number | undefined; color: boolean; format: Extract<OutputFormat, 'table' | 'tsv'>};
 

@@ -22,10 +22,12 @@ export function describeResult(plan: ActionPlan, result: ActionResult): string[]
 		if (result.notRun.length > 0) lines.push(`  not run:  ${result.notRun.map(s => s.object).join(', ')}`);
 	}
 	for (const leftover of result.leftovers) lines.push(`  ${leftover}`);
+	if (result.auditError) lines.push(`AUDIT NOT WRITTEN: ${result.auditError}; the action above was ${result.outcome === 'done' ? 'carried out' : result.outcome} without its maintenance_log record`);
+	else if (result.auditNote) lines.push(`  ${result.auditNote}`);
 	return lines;
 }
 
-/** Exit code for a result: 0 done, 1 otherwise. */
+/** Exit code for a result: 0 done (and audited), 1 otherwise. */
 export function resultExitCode(result: ActionResult): number {
-	return result.outcome === 'done' ? 0 : 1;
+	return result.outcome === 'done' && !result.auditError ? 0 : 1;
 }

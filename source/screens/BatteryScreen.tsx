@@ -10,7 +10,7 @@ import LineChart from '../components/LineChart.js';
 import {Spinner} from '../components/Spinner.js';
 import {colorEnabled, textAttributesEnabled} from '../text/terminal.js';
 import type {BatteryData, BatteryReport, EnergyReport, FadeEntry, TemperatureBucketRow, V2gMonthRow} from '../model/battery-data.js';
-import {describeRefreshStatus, energySummary, fadeColumns, fadeLegend, temperatureBarColumn, temperatureColumns, v2gColumns} from './battery-format.js';
+import {describeRefreshStatus, energySummary, fadeColumns, fadeLegend, temperatureBarColumn, temperatureColumns, v2gColumns} from '../print/battery-format.js';
 import type {ScreenProps} from './screen-props.js';
 
 export type BatteryTab = 'battery' | 'energy';
@@ -53,7 +53,7 @@ function useReport<T>(load: () => Promise<T>, deps: readonly unknown[], enabled:
 		return () => {
 			cancelled = true;
 		};
-		// eslint-disable-next-line react-hooks/exhaustive-deps
+		// eslint-disable-next-line react-hooks/exhaustive-deps -- deps are the caller's (spread): load and reportError are read once per change of them
 	}, [...deps, enabled]);
 	return result;
 }

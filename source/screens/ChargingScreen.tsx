@@ -6,7 +6,7 @@ import {Text} from '../components/Styled.js';
 import {useKeyBindings, type KeyBinding} from '../app/keys.js';
 import {changedKeys, type Clock} from '../app/refresh.js';
 import {DataTable, useListNavigation, type Column} from '../components/DataTable.js';
-import {RefreshLine} from '../components/RefreshLine.js';
+import {RefreshLine} from '../app/RefreshLine.js';
 import {Spinner} from '../components/Spinner.js';
 import {truncate} from '../text/cells.js';
 import {formatBar, formatNumber, formatSeconds} from '../text/formats.js';
@@ -92,7 +92,7 @@ export default function ChargingScreen(props: ChargingScreenProps) {
 			sessions: changedKeys(state.previous?.sessions, sessions, row => row.sessionId, sessionFingerprint),
 			stations: changedKeys(state.previous?.stations, stations, row => row.stationId, stationFingerprint),
 		}),
-		// eslint-disable-next-line react-hooks/exhaustive-deps
+		// eslint-disable-next-line react-hooks/exhaustive-deps -- the generation changes exactly when rows and previous do
 		[state.generation],
 	);
 	const firstFilter = useRef(true);
@@ -187,7 +187,7 @@ export default function ChargingScreen(props: ChargingScreenProps) {
 			<Text wrap="truncate" bold color={color ? 'cyan' : undefined}>
 				{truncate(snapshot ? summaryLine(snapshot, width) : 'Charging', width)}
 			</Text>
-			<RefreshLine state={state} now={now} width={width} note={notes || undefined}/>
+			<RefreshLine state={state} now={now} width={width} replicaLagMs={state.data?.replicaLagMs} note={notes || undefined}/>
 			{body()}
 		</Box>
 	);

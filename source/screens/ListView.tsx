@@ -78,7 +78,7 @@ export function ListView<T>(props: ListViewProps<T>) {
 		if (!landing.current) return;
 		nav.select(landing.current === 'last' ? list.rows.length - 1 : 0);
 		landing.current = undefined;
-		// eslint-disable-next-line react-hooks/exhaustive-deps
+		// eslint-disable-next-line react-hooks/exhaustive-deps -- only a new page moves the selection; nav is a new object every render
 	}, [list.rows]);
 	const row = list.rows[nav.selected];
 	const bindings: KeyBinding[] = [...nav.bindings];

@@ -6,7 +6,7 @@ import {Text} from '../components/Styled.js';
 import {useKeyBindings, type KeyBinding} from '../app/keys.js';
 import {changedKeys, type Clock} from '../app/refresh.js';
 import {DataTable, useListNavigation, type Column} from '../components/DataTable.js';
-import {RefreshLine} from '../components/RefreshLine.js';
+import {RefreshLine} from '../app/RefreshLine.js';
 import {Spinner} from '../components/Spinner.js';
 import {truncate} from '../text/cells.js';
 import {formatBar, formatNumber, formatSeconds} from '../text/formats.js';
@@ -79,7 +79,7 @@ export default function LiveVehiclesScreen(props: LiveVehiclesScreenProps) {
 	const rows = snapshot?.rows ?? [];
 	const changed = useMemo(
 		() => changedKeys(state.previous?.rows, rows, row => row.id, fingerprint),
-		// eslint-disable-next-line react-hooks/exhaustive-deps
+		// eslint-disable-next-line react-hooks/exhaustive-deps -- the generation changes exactly when rows and previous do
 		[state.generation],
 	);
 	// Ages come from the server's clock (snapshot.at), carried forward by the local one between refreshes.
@@ -135,7 +135,7 @@ export default function LiveVehiclesScreen(props: LiveVehiclesScreenProps) {
 				{truncate(countsTop, width)}
 			</Text>
 			<Text wrap="truncate">{truncate(countsBottom, width)}</Text>
-			<RefreshLine state={state} now={now} width={width} note={filters || undefined}/>
+			<RefreshLine state={state} now={now} width={width} replicaLagMs={state.data?.replicaLagMs} note={filters || undefined}/>
 			{state.loading && !snapshot ? (
 				<Box height={tableHeight}>
 					<Spinner label="loading live vehicles"/>

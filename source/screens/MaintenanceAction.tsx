@@ -192,7 +192,7 @@ export function MaintenanceAction({data, request, yes = false, width, height, is
 			waitForSecondInterrupt();
 		};
 		// One request per mount.
-		// eslint-disable-next-line react-hooks/exhaustive-deps
+		// eslint-disable-next-line react-hooks/exhaustive-deps -- one request per mount
 	}, []);
 
 	useEffect(() => {
@@ -206,7 +206,7 @@ export function MaintenanceAction({data, request, yes = false, width, height, is
 		if (state.kind === 'error') finish({exitCode: state.exitCode, lines: [state.message, ...(state.hint ? [state.hint] : [])], outcome: 'error'});
 		if (state.kind === 'nothing') finish({exitCode: 0, lines: [`nothing to do: ${state.plan.nothingToDo}`], outcome: 'nothing'});
 		if (state.kind === 'result') finish({exitCode: resultExitCode(state.result), lines: state.lines, outcome: state.result.outcome});
-		// eslint-disable-next-line react-hooks/exhaustive-deps
+		// eslint-disable-next-line react-hooks/exhaustive-deps -- finish once per terminal state, not on every render of its callbacks
 	}, [state.kind]);
 
 	useInput(

@@ -184,7 +184,6 @@ export function MaintenanceScreen({data, width, height, isActive, arg, reportErr
 	const messageLines = message ? Math.min(message.lines.length, 3) : 0;
 	const tableHeight = Math.max(3, height - 2 - messageLines - (tab === 'overview' ? (issues.length > 0 ? issueLines + 1 : 1) : 0));
 	const nav = useListNavigation({count: rows.length, visibleRows: Math.max(1, tableHeight - 1)});
-	const selected = rows[nav.selected];
 
 	const start = useCallback((request: MaintenanceRequest) => {
 		setMessage(null);

@@ -6,7 +6,7 @@ import {Text} from '../components/Styled.js';
 import {useKeyBindings, type KeyBinding} from '../app/keys.js';
 import {changedKeys, type Clock} from '../app/refresh.js';
 import {DataTable, useListNavigation, type Column} from '../components/DataTable.js';
-import {RefreshLine} from '../components/RefreshLine.js';
+import {RefreshLine} from '../app/RefreshLine.js';
 import {Spinner} from '../components/Spinner.js';
 import {truncate} from '../text/cells.js';
 import {formatBar, formatNumber, formatSeconds} from '../text/formats.js';
@@ -69,7 +69,7 @@ export default function RoutesScreen(props: RoutesScreenProps) {
 	const rows = snapshot?.rows ?? [];
 	const changed = useMemo(
 		() => changedKeys(state.previous?.rows, rows, row => row.assignmentId, fingerprint),
-		// eslint-disable-next-line react-hooks/exhaustive-deps
+		// eslint-disable-next-line react-hooks/exhaustive-deps -- the generation changes exactly when rows and previous do
 		[state.generation],
 	);
 	const tableHeight = Math.max(2, height - 2);
@@ -102,7 +102,7 @@ export default function RoutesScreen(props: RoutesScreenProps) {
 			<Text wrap="truncate" bold color={color ? 'cyan' : undefined}>
 				{truncate(snapshot ? summaryLine(snapshot) : 'Routes', width)}
 			</Text>
-			<RefreshLine state={state} now={now} width={width}/>
+			<RefreshLine state={state} now={now} width={width} replicaLagMs={state.data?.replicaLagMs}/>
 			{state.loading && !snapshot ? (
 				<Box height={tableHeight}>
 					<Spinner label="loading routes"/>

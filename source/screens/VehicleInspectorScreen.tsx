@@ -3,7 +3,6 @@
 import React, {useEffect, useState} from 'react';
 import {Box} from 'ink';
 import {Text} from '../components/Styled.js';
-import type {Page} from '../model/page.js';
 import {useKeyBindings, type KeyBinding} from '../app/keys.js';
 import {describeRows, errorMessage, usePagedList} from '../app/use-paged-list.js';
 import {Banner} from '../components/Banner.js';
@@ -81,7 +80,7 @@ function useSection<T>(load: () => Promise<T>, deps: readonly unknown[], reportE
 		return () => {
 			live = false;
 		};
-		// eslint-disable-next-line react-hooks/exhaustive-deps
+		// eslint-disable-next-line react-hooks/exhaustive-deps -- deps are the caller's (an array passed in): load is read once per change of them
 	}, deps);
 	return state;
 }
@@ -147,12 +146,7 @@ function Inspector({data, vehicle: v, width, height, isActive, reportError, onRe
 	const pageSize = Math.max(50, visibleRows);
 	const landing = React.useRef<'first' | 'last' | undefined>(undefined);
 	const history = usePagedList<TelematicsPoint>({
-		load: async request => {
-			const before = request.after ? new Date(request.after) : jumpTo;
-			const rows = await data.telematics(v.id, {before, limit: request.limit});
-			const last = rows[rows.length - 1];
-			return {rows, next: rows.length === request.limit && last ? last.recordedAt.toISOString() : null, total: null} satisfies Page<TelematicsPoint>;
-		},
+		load: request => data.telematics(v.id, request.after ? {after: request.after, limit: request.limit} : {before: jumpTo, limit: request.limit}),
 		pageSize,
 		deps: [v.id, jumpTo?.getTime()],
 		reportError,
@@ -172,7 +166,7 @@ function Inspector({data, vehicle: v, width, height, isActive, reportError, onRe
 		if (!landing.current) return;
 		nav.select(landing.current === 'last' ? rows.length - 1 : 0);
 		landing.current = undefined;
-		// eslint-disable-next-line react-hooks/exhaustive-deps
+		// eslint-disable-next-line react-hooks/exhaustive-deps -- only a new page moves the selection; nav is a new object every render
 	}, [history.rows]);
 
 	const bindings: KeyBinding[] = [

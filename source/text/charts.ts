@@ -1,5 +1,8 @@
 // Pure arithmetic behind the terminal charts: resampling to the columns we have, month labels under
 // the plotted columns, least-squares battery fade with its 80 % projection, percentiles.
+import type {Projection} from '../model/battery-data.js';
+
+export type {Projection};
 
 const msPerYear = 365.25 * 86_400_000;
 
@@ -199,11 +202,6 @@ export function fitFade(points: readonly SohPoint[]): FadeFit | undefined {
 	};
 }
 
-export type Projection =
-	| {kind: 'reached'; month: string}
-	| {kind: 'projected'; month: string}
-	| {kind: 'not-within'; years: number}
-	| {kind: 'not-enough-data'};
 
 /** The fitted SoH at a time. */
 export function fittedSoh(fit: Pick<FadeFit, 'interceptPct' | 'slopePctPerYear'>, at: Date): number {

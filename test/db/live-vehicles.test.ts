@@ -1,6 +1,6 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {liveVehicles} from '../../source/db/queries/live.js';
-import {scopeParameters} from '../../source/db/scope.js';
+import {scopedHandle, scopedRole} from '../../source/db/scope.js';
 import {createTestDatabase, type TestDatabase} from '../helpers/db.js';
 import {fleet, organization, report, vehicle} from './live-fixtures.js';
 
@@ -92,7 +92,7 @@ describe('liveVehicles', () => {
 	});
 
 	it('sees one organization only through row-level security (--org)', async () => {
-		const scoped = db.connect({max: 1, parameters: scopeParameters(orgB, {asReader: true})});
+		const scoped = scopedHandle(db.connect({max: 1}), {organizationId: orgB, role: scopedRole, readOnly: true});
 		const snapshot = await liveVehicles(scoped, {});
 		expect(plates(snapshot.rows)).toEqual(['OTHERORG']);
 		expect(snapshot.counts.vehicles).toBe(1);

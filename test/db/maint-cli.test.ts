@@ -1,5 +1,5 @@
 // The maint commands as scripts run them: stdin not a terminal, exit codes, --yes, --dry-run, status --check.
-import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {afterAll, beforeAll, describe, expect, it, vi} from 'vitest';
 import {addMonths, currentMonth} from '../../source/db/queries/maintenance.js';
 import {runCli, type CliResult} from '../helpers/cli.js';
 import {createTestDatabase, type TestDatabase} from '../helpers/db.js';
@@ -83,16 +83,45 @@ describe('evfleet maint status --check', () => {
 		expect(failing.stdout).toMatch(/vehicle_telematics.*no partition for/);
 		await db.sql`select create_monthly_partitions('vehicle_telematics'::regclass, 3)`;
 		const ok = await evfleet(['maint', 'status', '--check']);
-		expect(ok.stdout).toMatch(/ok: nothing needs action/);
+		expect(ok.stdout).toMatch(/ok: nothing needs attention/);
 		expect(ok.code).toBe(0);
 	});
 
-	it('--json carries partitions, views and needsAction', async () => {
+	it('exits 1 on a warning too: a backend waiting for a lock is listed and fails the check', async () => {
+		const holder = db.connect({max: 1, parameters: {application_name: 'psql'}});
+		const waiter = db.connect({max: 1, parameters: {application_name: 'psql'}});
+		const key = 917_201;
+		let release!: () => void;
+		const released = new Promise<void>(resolve => (release = resolve));
+		const holding = holder.begin(async tx => {
+			await tx`select pg_advisory_xact_lock(${key})`;
+			await released;
+		});
+		try {
+			await vi.waitFor(async () => expect(await db.sql`select 1 from pg_locks where locktype = 'advisory' and objid = ${key} and granted`).toHaveLength(1), {timeout: 10_000, interval: 25});
+			const [w] = await waiter<{pid: number}[]>`select pg_backend_pid() as pid`;
+			const waiting = waiter`select pg_advisory_lock(${key})`.execute();
+			await vi.waitFor(async () => expect(await db.sql`select 1 from pg_stat_activity where pid = ${w!.pid} and cardinality(pg_blocking_pids(pid)) > 0`).toHaveLength(1), {timeout: 10_000, interval: 25});
+			const run = await evfleet(['maint', 'status', '--check']);
+			expect(run.stdout).toMatch(new RegExp(`warn\tpid ${w!.pid}\twaiting \\d+ s for a lock held by pid`));
+			expect(run.code).toBe(1);
+			release();
+			await holding;
+			await waiting;
+		} finally {
+			release();
+			await holder.end({timeout: 1});
+			await waiter.end({timeout: 1});
+		}
+	});
+
+	it('--json carries partitions, views, needsAction and needsAttention', async () => {
 		const run = await evfleet(['maint', 'status', '--json']);
 		expect(run.code).toBe(0);
 		const health = JSON.parse(run.stdout);
 		expect(health.partitions.map((p: {table: string}) => p.table)).toEqual(['charging_session_metrics', 'energy_consumption_records', 'vehicle_telematics']);
 		expect(health.matviews.map((m: {view: string}) => m.view)).toEqual(['battery_health_trends', 'energy_efficiency_metrics']);
 		expect(typeof health.needsAction).toBe('boolean');
+		expect(health.needsAttention).toBe(health.issues.length > 0);
 	});
 });

@@ -3,6 +3,7 @@ import {Readable} from 'node:stream';
 import {pipeline} from 'node:stream/promises';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {createTestDatabase, type TestDatabase} from '../helpers/db.js';
+import {backendPid, barrier, waitUntilBlocked} from '../helpers/blocking.js';
 
 let db: TestDatabase;
 let org: string;
@@ -278,34 +279,45 @@ describe('live state under concurrent writers', () => {
 		const known = vehicles[0]!;
 		await insertTelematics([{vehicleId: known, recordedAt: minutesAgo(60), socPct: 1}]);
 		const [a, b] = [db.connect({max: 1}), db.connect({max: 1})];
+		const [aPid, bPid] = [await backendPid(a), await backendPid(b)];
 		try {
 			// Both transactions insert before either commits: the second waits on the first's live rows (or, for the
 			// vehicles without one yet, on its new rows), then must keep whichever report is newer.
+			const olderInserted = barrier();
+			const olderCommit = barrier();
 			const older = a.begin(async sql => {
 				await sql`
 					insert into vehicle_telematics (vehicle_id, organization_id, recorded_at, soc_pct)
 					select v, ${org}, now() - interval '5 minutes', 50 from unnest(${vehicles}::uuid[]) v`;
-				await new Promise(resolve => setTimeout(resolve, 300));
+				olderInserted.open();
+				await olderCommit.wait;
 			});
-			await new Promise(resolve => setTimeout(resolve, 100));
+			await olderInserted.wait;
 			const newer = b.begin(async sql => {
 				await sql`
 					insert into vehicle_telematics (vehicle_id, organization_id, recorded_at, soc_pct)
 					select v, ${org}, now() - interval '1 minute', 60 from unnest(${vehicles}::uuid[]) v`;
 			});
+			await waitUntilBlocked(db.sql, bPid, aPid);
+			olderCommit.open();
 			await Promise.all([older, newer]);
 			for (const v of vehicles) expect((await liveState(v))!.socPct).toBe(60);
 			// and the other way round: the newer report commits first, the older one after it changes nothing
+			const firstInserted = barrier();
+			const firstCommit = barrier();
 			const first = b.begin(async sql => {
 				await sql`insert into vehicle_telematics (vehicle_id, organization_id, recorded_at, soc_pct)
 					select v, ${org}, now() - interval '10 seconds', 70 from unnest(${vehicles}::uuid[]) v`;
-				await new Promise(resolve => setTimeout(resolve, 300));
+				firstInserted.open();
+				await firstCommit.wait;
 			});
-			await new Promise(resolve => setTimeout(resolve, 100));
+			await firstInserted.wait;
 			const late = a.begin(async sql => {
 				await sql`insert into vehicle_telematics (vehicle_id, organization_id, recorded_at, soc_pct)
 					select v, ${org}, now() - interval '30 seconds', 65 from unnest(${vehicles}::uuid[]) v`;
 			});
+			await waitUntilBlocked(db.sql, aPid, bPid);
+			firstCommit.open();
 			await Promise.all([first, late]);
 			for (const v of vehicles) expect((await liveState(v))!.socPct).toBe(70);
 		} finally {

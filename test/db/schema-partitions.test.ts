@@ -1,6 +1,7 @@
 // Monthly partitions: routing, the default partition, create_monthly_partitions (idempotent, concurrent-safe) and list_monthly_partitions.
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {createTestDatabase, type TestDatabase} from '../helpers/db.js';
+import {backendPid, waitUntilBlocked} from '../helpers/blocking.js';
 
 let db: TestDatabase;
 let org: string;
@@ -124,6 +125,7 @@ describe('create_monthly_partitions', () => {
 	it('makes a second caller wait for the first and then find nothing left to do', async () => {
 		const a = db.connect({max: 1});
 		const b = db.connect({max: 1});
+		const [aPid, bPid] = [await backendPid(a), await backendPid(b)];
 		let release!: () => void;
 		const held = new Promise<void>(resolve => (release = resolve));
 		let firstDone!: () => void;
@@ -140,7 +142,7 @@ describe('create_monthly_partitions', () => {
 			secondFinished = true;
 			return rows;
 		});
-		await new Promise(resolve => setTimeout(resolve, 300));
+		await waitUntilBlocked(db.sql, bPid, aPid);
 		expect(secondFinished).toBe(false);
 		release();
 		expect(await first).toHaveLength(2);

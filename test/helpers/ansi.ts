@@ -2,7 +2,6 @@
 
 /** The parameters of every SGR sequence, one array per sequence ("ESC[m" is [0]). */
 export function sgrSequences(output: string): number[][] {
-	// eslint-disable-next-line no-control-regex
 	return [...output.matchAll(/\u001B\[([\d;:]*)m/g)].map(match => (match[1] === '' ? [0] : match[1]!.split(/[;:]/).map(Number)));
 }
 

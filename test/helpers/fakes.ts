@@ -112,7 +112,11 @@ export function fakeConsoleData(options: FakeOptions = {}): FakeConsoleData {
 			},
 			async telematics(_id, request) {
 				calls.push({area: 'telematics', request});
-				return history.filter(p => !request.before || p.recordedAt < request.before).slice(0, request.limit);
+				// The fake's cursor is the index of the next row: exact, as the real one is.
+				const start = request.after ? Number(request.after) : history.findIndex(p => !request.before || p.recordedAt < request.before);
+				const rows = start < 0 ? [] : history.slice(start, start + request.limit);
+				const next = start >= 0 && start + request.limit < history.length ? String(start + request.limit) : null;
+				return {rows, next, total: null};
 			},
 			charging: async () => null,
 			route: async () => null,

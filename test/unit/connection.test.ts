@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {mapConnectionError, parseConnectionUrl, readPgpass, resolvePassword, resolveTarget} from '../../source/db/connection.js';
+import {createSql, isPooler, mapConnectionError, parseConnectionUrl, readPgpass, readTarget, resolvePassword, resolveTarget, sessionTarget} from '../../source/db/connection.js';
+import {setLocalStatements} from '../../source/db/scope.js';
 import {openProfileStore, type ProfileStore} from '../../source/db/profiles.js';
 import {ConnectionError, UsageError} from '../../source/model/errors.js';
 
@@ -114,5 +115,70 @@ describe('mapConnectionError', () => {
 		const mapped = mapConnectionError(Object.assign(new Error(String((raw as {message?: string}).message ?? '')), raw), target);
 		expect(mapped).toBeInstanceOf(ConnectionError);
 		expect((mapped as Error).message).toMatch(expected);
+	});
+});
+
+describe('pooler, replica, direct URL and connect timeout', () => {
+	it('takes a transaction pooler from the URL, from port 6432, and lets pooler=none override the port', () => {
+		expect(isPooler(parseConnectionUrl('postgres://u@h:5432/db?pooler=transaction', '--url', {}))).toBe(true);
+		expect(isPooler(parseConnectionUrl('postgres://u@h:6432/db', '--url', {}))).toBe(true);
+		expect(isPooler(parseConnectionUrl('postgres://u@h:6432/db?pooler=none', '--url', {}))).toBe(false);
+		expect(isPooler(parseConnectionUrl('postgres://u@h:5432/db', '--url', {}))).toBe(false);
+		expect(() => parseConnectionUrl('postgres://u@h/db?pooler=statement', '--url', {})).toThrow(UsageError);
+	});
+
+	it('reads connect_timeout from the URL before PGCONNECT_TIMEOUT, and refuses nonsense', () => {
+		expect(parseConnectionUrl('postgres://u@h/db?connect_timeout=3', '--url', {PGCONNECT_TIMEOUT: '7'}).connectTimeoutSeconds).toBe(3);
+		expect(parseConnectionUrl('postgres://u@h/db', '--url', {PGCONNECT_TIMEOUT: '7'}).connectTimeoutSeconds).toBe(7);
+		expect(parseConnectionUrl('postgres://u@h/db', '--url', {}).connectTimeoutSeconds).toBeUndefined();
+		expect(resolveTarget({}, {PGHOST: 'h', PGCONNECT_TIMEOUT: '4'}, storeWith()).connectTimeoutSeconds).toBe(4);
+		expect(() => parseConnectionUrl('postgres://u@h/db?connect_timeout=soon', '--url', {})).toThrow(UsageError);
+	});
+
+	it('attaches --read-url and --direct-url to any target; the primary connect timeout carries over', () => {
+		const target = resolveTarget({url: 'postgres://u@pool:6432/db?connect_timeout=4', readUrl: 'postgres://u@replica/db', directUrl: 'postgres://u@primary:5432/db'}, {}, storeWith());
+		expect(target.read).toMatchObject({host: 'replica', source: '--read-url', connectTimeoutSeconds: 4});
+		expect(target.direct).toMatchObject({host: 'primary', port: 5432, source: '--direct-url'});
+		expect(readTarget(target).host).toBe('replica');
+		expect(sessionTarget(target).host).toBe('primary');
+	});
+
+	it('takes readUrl, directUrl and pooler from a profile, saved without passwords', () => {
+		const store = tempStore();
+		store.save('pooled', {host: 'pool', port: 6432, database: 'fleet', user: 'ops', pooler: true, readUrl: 'postgres://ops:secret@replica/fleet', directUrl: 'postgres://ops:secret@primary/fleet'});
+		expect(JSON.stringify(store.get('pooled'))).not.toContain('secret');
+		const target = resolveTarget({profile: 'pooled'}, {}, () => store);
+		expect(target).toMatchObject({pooler: true, read: {host: 'replica'}, direct: {host: 'primary'}});
+	});
+
+	it('refuses session work through a pooler without a direct URL, saying what to give', () => {
+		const pooled = parseConnectionUrl('postgres://u@pool:6432/db', '--url', {});
+		expect(() => sessionTarget(pooled)).toThrow(expect.objectContaining({exitCode: 2, hint: expect.stringContaining('--direct-url')}));
+		expect(() => createSql(pooled, {parameters: {statement_timeout: '1s'}})).toThrow(/transaction pooler/);
+		const direct = parseConnectionUrl('postgres://u@db:5432/db', '--url', {});
+		expect(sessionTarget(direct)).toBe(direct);
+	});
+
+	it('explains PgBouncer refusing a startup parameter', () => {
+		const error = mapConnectionError(Object.assign(new Error('unsupported startup parameter: jit'), {code: '08P01'}), parseConnectionUrl('postgres://u@h:6000/db', '--url', {}));
+		expect(error).toMatchObject({hint: expect.stringContaining('pooler=transaction')});
+	});
+});
+
+describe('setLocalStatements', () => {
+	const org = '6f1c1f9e-1d7e-4c55-9a4e-2d3c4b5a6978';
+
+	it('sets the organization, settings and role transaction-locally, the role last', () => {
+		expect(setLocalStatements({organizationId: org, role: 'evfleet_reader', settings: {jit: 'off'}})).toBe(`set local citus.propagate_set_commands = 'local'; set local app.current_org_id = '${org}'; set local jit = 'off'; set local role "evfleet_reader"`);
+		expect(setLocalStatements({})).toBe('');
+	});
+
+	it('refuses an organization that is not a uuid and a setting name that is not an identifier', () => {
+		expect(() => setLocalStatements({organizationId: "x'; reset role; --"})).toThrow(/not a uuid/);
+		expect(() => setLocalStatements({settings: {'jit = on; reset role; set x': 'y'}})).toThrow(/invalid setting name/);
+	});
+
+	it('quotes setting values', () => {
+		expect(setLocalStatements({settings: {application_name: "it's"}})).toBe(`set local application_name = 'it''s'`);
 	});
 });

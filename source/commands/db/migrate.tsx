@@ -3,7 +3,7 @@ import zod from 'zod';
 import Task from '../../app/Task.js';
 import {connect, requirePostgis, resolveTarget, describeTarget} from '../../db/connection.js';
 import {migrate, defaultSqlDir} from '../../db/migrate.js';
-import {parseDuration} from '../../text/parse.js';
+import {parseTimeout} from '../../text/parse.js';
 import {connectionOptions} from '../../app/options.js';
 import {printJson} from '../../print/output.js';
 
@@ -24,7 +24,7 @@ export default function Migrate({options}: Props) {
 		<Task
 			debug={options.debug}
 			run={async () => {
-				const lockTimeoutMs = parseDuration(options.lockTimeout, '--lock-timeout');
+				const lockTimeoutMs = parseTimeout(options.lockTimeout, '--lock-timeout');
 				const target = resolveTarget(options);
 				const log = (line: string) => !options.json && process.stderr.write(`${line}\n`);
 				// One session: the advisory lock and every file's transaction share it.

@@ -73,7 +73,7 @@ function InstallConfirm({options}: Props) {
 			},
 			error => end(`evfleet: ${(error as Error).message}`, 1),
 		);
-		// eslint-disable-next-line react-hooks/exhaustive-deps
+		// eslint-disable-next-line react-hooks/exhaustive-deps -- loads once per command
 	}, []);
 	if (message) return <Text>{message}</Text>;
 	if (!info) return <Text dimColor>reading cron.job…</Text>;

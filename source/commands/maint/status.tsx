@@ -7,7 +7,7 @@ import {parseDuration} from '../../text/parse.js';
 export const description = 'Health: partitions ahead, view staleness, sizes and dead tuples, unused/duplicate indexes, long queries and lock waits';
 
 export const options = connectionOptions.merge(outputOptions).extend({
-	check: zod.boolean().default(false).describe('Exit 1 when something needs action (missing next-month partition, stale view): for cron and health checks'),
+	check: zod.boolean().default(false).describe('Exit 1 when anything needs attention (an action: missing partition, stale view; or a warning: lock waits, long queries, bloat): for cron and health checks'),
 	longRunning: zod.string().default('30s').describe('List queries running longer than this'),
 	batteryMaxAge: zod.string().default('26h').describe('battery_health_trends is stale after this'),
 	energyMaxAge: zod.string().default('2h').describe('energy_efficiency_metrics is stale after this'),

@@ -17,6 +17,9 @@ export const options = zod.object({
 	database: zod.string().optional().describe('Database name'),
 	user: zod.string().optional().describe('User name'),
 	sslmode: zod.enum(sslModes).optional().describe('TLS mode'),
+	pooler: zod.enum(['transaction', 'none']).optional().describe('transaction: host:port is PgBouncer in transaction pooling (default for port 6432); none: a direct connection'),
+	readUrl: zod.string().optional().describe('A streaming replica for browse, live and chart queries (the password is not saved)'),
+	directUrl: zod.string().optional().describe('A direct URL to the primary for maintenance that needs a session, when host:port is a pooler (the password is not saved)'),
 	use: zod.boolean().default(false).describe('Also make it the profile in use'),
 	debug: zod.boolean().default(false).describe('Show stack traces on errors'),
 });
@@ -39,11 +42,22 @@ export default function ProfileAdd({args: [name], options}: Props) {
 				const profile: Profile = {host, port, database, user};
 				const sslmode = options.sslmode ?? base?.sslmode;
 				if (sslmode) profile.sslmode = sslmode;
+				const pooler = options.pooler ? options.pooler === 'transaction' : base?.pooler;
+				if (pooler !== undefined) profile.pooler = pooler;
+				// A malformed URL is refused now (exit 2), not at the next connect; the store drops any password.
+				if (options.readUrl) {
+					parseConnectionUrl(options.readUrl, '--read-url', {});
+					profile.readUrl = options.readUrl;
+				}
+				if (options.directUrl) {
+					parseConnectionUrl(options.directUrl, '--direct-url', {});
+					profile.directUrl = options.directUrl;
+				}
 				const store = openProfileStore();
 				store.save(name, profile);
 				if (options.use) store.use(name);
 				process.stdout.write(`saved profile ${name}: ${user}@${host}:${port}/${database}${sslmode ? ` sslmode=${sslmode}` : ''}\n`);
-				if (base?.password) process.stderr.write('the password in --url was not saved: use PGPASSWORD or ~/.pgpass\n');
+				if (base?.password || [options.readUrl, options.directUrl].some(url => url && parseConnectionUrl(url, 'url', {}).password)) process.stderr.write('passwords in URLs were not saved: use PGPASSWORD or ~/.pgpass\n');
 			}}
 		/>
 	);

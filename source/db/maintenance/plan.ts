@@ -101,7 +101,7 @@ export async function planDetach(sql: Sql, request: DetachRequest): Promise<Acti
 	const month = await currentMonth(sql);
 	const monthStart = new Date(`${month}-01T00:00:00Z`);
 	let candidates: Array<{table: string; name: string; rangeFrom: Date; rangeTo: Date; rowEstimate: number | null; totalBytes: number | null}> = [];
-	let hasDefault = new Map<string, boolean>();
+	const hasDefault = new Map<string, boolean>();
 	let cutoffText: string;
 	if (request.partition) {
 		const rel = await findRelation(sql, request.partition, ['r', 'p'], 'partition');

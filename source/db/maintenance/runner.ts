@@ -6,7 +6,7 @@ import {createSql, mapConnectionError, type ConnectionTarget} from '../connectio
 import {LockTimeoutError} from '../../model/errors.js';
 import {formatDuration} from '../../text/formats.js';
 import {quoteIdent} from '../queries/maintenance.js';
-import {finishLog, recordOutcome, startLog, whoAmI, type Who} from './audit.js';
+import {auditLockTimeoutMs, finishLog, isAuditStuck, recordOutcome, startLog, whoAmI, type Who} from './audit.js';
 import type {ActionPlan, ActionProgress, ActionResult, ActionStep} from '../../model/maintenance.js';
 
 export type RunOptions = {
@@ -115,6 +115,16 @@ async function findLeftovers(sql: Sql, plan: ActionPlan): Promise<string[]> {
 	return leftovers;
 }
 
+/** Why an audit write failed, with who holds maintenance_log when it was a lock. */
+async function describeAuditFailure(sql: Sql, error: unknown, ourPid: number): Promise<string> {
+	const e = error as PgError;
+	if (e.code === '55P03') {
+		const holder = await findLockHolder(sql, 'maintenance_log', ourPid).catch(() => null);
+		return `maintenance_log is locked${holder ? ` by ${holder}` : ' by another session'} (gave up after ${formatDuration(auditLockTimeoutMs)})`;
+	}
+	return `writing maintenance_log failed: ${e.message ?? String(error)}`;
+}
+
 function durationSetting(ms: number): string {
 	return `${Math.max(0, Math.round(ms))}ms`;
 }
@@ -153,7 +163,17 @@ export async function runPlan(target: ConnectionTarget, plan: ActionPlan, option
 			}
 		}
 
-		const logId = await startLog(control, plan, who);
+		// The audit never holds up the action: a starting row that cannot be written in time (maintenance_log locked,
+		// perhaps by the very session being terminated) is written once the action ends; failing that, reported.
+		const startedAt = new Date();
+		let logId: number | null = null;
+		let auditStartFailure: string | null = null;
+		try {
+			logId = await startLog(control, plan, who);
+		} catch (auditError) {
+			if (!isAuditStuck(auditError)) throw auditError;
+			auditStartFailure = await describeAuditFailure(control, auditError, pid);
+		}
 		const completed: ActionStep[] = [];
 		let current: ActionStep | null = null;
 		let cancelled = false;
@@ -244,8 +264,18 @@ export async function runPlan(target: ConnectionTarget, plan: ActionPlan, option
 		}
 		const leftovers = outcome === 'done' ? [] : await findLeftovers(control, plan).catch(() => []);
 		const logged = [message, notRun.length > 0 && outcome !== 'done' ? `not run: ${notRun.map(s => s.object).join(', ')}` : null, ...leftovers].filter(Boolean).join('; ') || null;
-		await finishLog(control, logId, outcome, logged);
-		return {outcome, completed: plan.atomic && error ? [] : completed, interrupted, notRun: plan.atomic && error ? plan.steps.filter(s => s !== interrupted) : notRun, error: message, leftovers, durationMs: Date.now() - started, logId};
+		let auditError: string | null = null;
+		let auditNote: string | null = null;
+		try {
+			if (logId !== null) await finishLog(control, logId, outcome, logged);
+			else {
+				logId = await recordOutcome(control, plan, outcome, [logged, `audit written after the action: ${auditStartFailure}`].filter(Boolean).join('; '), who, startedAt);
+				auditNote = `the audit row was written after the action (${auditStartFailure})`;
+			}
+		} catch (finishError) {
+			auditError = `${logId === null ? 'no audit row was written' : `audit row ${logId} was left unfinished`}: ${await describeAuditFailure(control, finishError, pid)}`;
+		}
+		return {outcome, completed: plan.atomic && error ? [] : completed, interrupted, notRun: plan.atomic && error ? plan.steps.filter(s => s !== interrupted) : notRun, error: message, leftovers, durationMs: Date.now() - started, logId, auditError, auditNote};
 	} finally {
 		if (poller) clearInterval(poller);
 		if (onAbort) options.signal?.removeEventListener('abort', onAbort);

@@ -2,23 +2,13 @@
 import type {Sql} from 'postgres';
 import {PrivilegeError, UsageError} from '../../model/errors.js';
 import {createSql, type ConnectionTarget} from '../connection.js';
-import type {MatviewName} from '../queries/maintenance.js';
 import {recordOutcome, recordRefusalWithoutInsert, type Who} from './audit.js';
 import {planAnalyze, planCreatePartitions, planDetach, planDropDetached, planRefresh, planReindex, planVacuum} from './plan.js';
 import {checkPrivileges} from './privileges.js';
 import {planSignal} from './signal.js';
 import type {ActionPlan, Outcome} from '../../model/maintenance.js';
-
-export type MaintenanceRequest =
-	| {action: 'partitions.create'; ahead?: number; table?: string}
-	| {action: 'partitions.detach'; olderThanMonths?: number; table?: string; partition?: string; drop?: boolean}
-	| {action: 'partitions.drop'; tables: string[]}
-	| {action: 'refresh'; view?: MatviewName | 'all'}
-	| {action: 'vacuum'; table?: string; analyze?: boolean}
-	| {action: 'analyze'; table?: string}
-	| {action: 'reindex'; name: string}
-	| {action: 'cancel'; pid: number}
-	| {action: 'terminate'; pid: number};
+import {type MaintenanceRequest} from '../../model/maintenance.js';
+export {type MaintenanceRequest};
 
 export async function planAction(sql: Sql, request: MaintenanceRequest): Promise<ActionPlan> {
 	switch (request.action) {
@@ -38,7 +28,7 @@ export async function planAction(sql: Sql, request: MaintenanceRequest): Promise
 			return planReindex(sql, request);
 		case 'cancel':
 		case 'terminate':
-			return planSignal(sql, {pid: request.pid, verb: request.action});
+			return planSignal(sql, {pid: request.pid, verb: request.action, expect: request.expect});
 	}
 }
 

@@ -3,7 +3,7 @@
 import type {Sql} from 'postgres';
 import {NotFoundError, UsageError} from '../../model/errors.js';
 import {formatSeconds} from '../../text/formats.js';
-import type {ActionPlan, PrivilegeNeed} from '../../model/maintenance.js';
+import type {ActionPlan, PrivilegeNeed, SignalExpectation} from '../../model/maintenance.js';
 
 export type SignalVerb = 'cancel' | 'terminate';
 
@@ -122,11 +122,23 @@ function signalStep(verb: SignalVerb, b: BackendInfo): ActionPlan['steps'][numbe
 	};
 }
 
+/**
+ * What a screen showed of the backend (an Activity snapshot's backendStartText / queryStartText): the plan is
+ * refused when the pid is now another session, or (cancel) the session now runs another query.
+ */
+export type {SignalExpectation} from '../../model/maintenance.js';
+
 /** Cancel (y/N) or terminate (type the pid) one backend of this database; refuses our own sessions. */
-export async function planSignal(sql: Sql, {pid, verb}: {pid: number; verb: SignalVerb}): Promise<ActionPlan> {
+export async function planSignal(sql: Sql, {pid, verb, expect}: {pid: number; verb: SignalVerb; expect?: SignalExpectation}): Promise<ActionPlan> {
 	if (!Number.isSafeInteger(pid) || pid <= 0) throw new UsageError(`invalid pid "${pid}"`, 'a backend pid is a positive number (evfleet maint status lists the running queries)');
 	const b = await findBackend(sql, pid);
 	if (!b) throw new NotFoundError(`no backend with pid ${pid} on this server`, 'it may have finished already; evfleet maint status lists the running queries');
+	if (expect && b.backendStartText !== expect.backendStartText) {
+		throw new UsageError(`refusing to ${verb} pid ${pid}: it is now another session than the one shown (started ${b.backendStartText ?? '?'})`, 'refresh the list and choose again');
+	}
+	if (expect && verb === 'cancel' && expect.queryStartText !== undefined && b.queryStartText !== expect.queryStartText) {
+		throw new UsageError(`refusing to cancel pid ${pid}: it runs another query than the one shown`, 'refresh the list and choose again');
+	}
 	if (isOwnBackend(b)) throw new UsageError(`refusing to ${verb} pid ${pid}: it is a connection of this evfleet console`, 'quit the console instead');
 	if (b.backendType !== null && b.backendType !== 'client backend') throw new UsageError(`refusing to ${verb} pid ${pid}: it is a ${b.backendType}, not a client session`);
 	if (b.database !== null && b.database !== b.currentDatabase) {

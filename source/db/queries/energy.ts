@@ -2,6 +2,8 @@
 // consumption by ambient temperature (energy_consumption_records) and V2G energy and money per month.
 import type {Sql} from '../connection.js';
 import {isoDate, scopeFilter, vehicleScopeFilter, windowStart, type AnalyticsScope} from './battery.js';
+import {type TemperatureBucketRow, type V2gMonthRow} from '../../model/battery-data.js';
+export {type TemperatureBucketRow, type V2gMonthRow};
 
 export type EfficiencyWeekRow = {
 	week: Date;
@@ -54,16 +56,6 @@ export async function efficiencyByWeek(sql: Sql, scope: AnalyticsScope, {months,
 		order by w.week`;
 }
 
-export type TemperatureBucketRow = {
-	/** Lower bound of a 5 °C bucket (-10 means -10 ≤ t < -5). */
-	fromC: number;
-	toC: number;
-	records: number;
-	distanceKm: number;
-	whPerKm: number | null;
-	regenShare: number | null;
-};
-
 /** Consumption by ambient temperature, in 5 °C buckets, over the raw records of the window (records without a temperature are left out). */
 export async function consumptionByTemperature(sql: Sql, scope: AnalyticsScope, {months, now = new Date(), bucketC = 5}: {months: number; now?: Date; bucketC?: number}): Promise<TemperatureBucketRow[]> {
 	const from = windowStart(months, now);
@@ -79,18 +71,6 @@ export async function consumptionByTemperature(sql: Sql, scope: AnalyticsScope, 
 		group by 1, 2
 		order by 1`;
 }
-
-export type V2gMonthRow = {
-	month: Date;
-	currency: string;
-	exportedKwh: number;
-	importedKwh: number;
-	/** Paid for energy sent to the grid. */
-	revenue: number;
-	/** Paid for energy taken from the grid in V2G sessions. */
-	cost: number;
-	transactions: number;
-};
 
 /** V2G energy exported (to_grid) and imported (from_grid) per UTC month and currency, with the money each way. */
 export async function v2gByMonth(sql: Sql, scope: AnalyticsScope, {months, now = new Date()}: {months: number; now?: Date}): Promise<V2gMonthRow[]> {

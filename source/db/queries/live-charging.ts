@@ -1,75 +1,11 @@
 // Live charging: active sessions (with cost so far and V2G direction) and a station board (connectors by status,
 // 24 h utilisation, stale heartbeats), in ONE query per refresh. An area (--near/--radius) uses the GiST index.
 import type {Sql} from 'postgres';
-
-export const connectorStatuses = ['available', 'occupied', 'reserved', 'faulted', 'offline'] as const;
-export type ConnectorStatus = (typeof connectorStatuses)[number];
+import {connectorStatuses, type ConnectorStatus, type ChargingSessionRow, type StationBoardRow, type ChargingSummary, type ChargingSnapshot} from '../../model/live-data.js';
+export {connectorStatuses, type ConnectorStatus, type ChargingSessionRow, type StationBoardRow, type ChargingSummary, type ChargingSnapshot};
 
 /** A station whose last heartbeat is older than this is reported stale. */
 export const staleHeartbeatSeconds = 600;
-
-export type ChargingSessionRow = {
-	sessionId: string;
-	vehicleId: string;
-	vin: string;
-	plate: string | null;
-	stationId: string | null;
-	stationName: string | null;
-	connectorNumber: number | null;
-	connectorType: string | null;
-	startedAt: Date;
-	elapsedSeconds: number;
-	powerKw: number;
-	energyKwh: number;
-	/** 'to_grid' while a V2G session exports. */
-	direction: 'from_grid' | 'to_grid';
-	isV2g: boolean;
-	startSocPct: number | null;
-	socPct: number | null;
-	targetSocPct: number | null;
-	/** Energy × price per kWh + minutes × price per minute, at the connector's prices. */
-	costSoFar: number | null;
-	currency: string | null;
-	lastMeterAt: Date | null;
-};
-
-export type StationBoardRow = {
-	stationId: string;
-	name: string;
-	operatorName: string | null;
-	organizationId: string | null;
-	status: string;
-	connectors: number;
-	available: number;
-	occupied: number;
-	reserved: number;
-	faulted: number;
-	offline: number;
-	/** Share of connector time in use over the last 24 h, 0..1. */
-	utilisation24h: number;
-	lastHeartbeatAt: Date | null;
-	heartbeatStale: boolean;
-	/** Metres from the --near point (null without one). */
-	distanceM: number | null;
-	latitude: number;
-	longitude: number;
-};
-
-export type ChargingSummary = {
-	activeSessions: number;
-	/** Active sessions flagged V2G (they may import or export). */
-	v2gSessions: number;
-	stations: number;
-	staleStations: number;
-	connectors: Record<ConnectorStatus, number>;
-};
-
-export type ChargingSnapshot = {
-	at: Date;
-	summary: ChargingSummary;
-	sessions: ChargingSessionRow[];
-	stations: StationBoardRow[];
-};
 
 export type ChargingFilter = {
 	/** Only vehicles of this fleet (sessions). */

@@ -1,58 +1,11 @@
 // Live vehicles: counts by status and connectivity plus one page of vehicles sorted by what needs attention,
 // in ONE query from vehicles + vehicle_live_state (never telematics history).
 import type {PendingQuery, Row, Sql} from 'postgres';
-import {connectivityThresholdSeconds, type Connectivity, type VehicleStatus as AnyVehicleStatus} from './vehicles.js';
+import {connectivityThresholdSeconds, type Connectivity} from './vehicles.js';
+import {lowSocPct, hotPackC, type VehicleStatus, type Attention, type LiveVehicleRow, type LiveVehicleCounts, type LiveVehiclesSnapshot} from '../../model/live-data.js';
+export {lowSocPct, hotPackC, type VehicleStatus, type Attention, type LiveVehicleRow, type LiveVehicleCounts, type LiveVehiclesSnapshot};
 
 export type {Connectivity};
-/** The statuses of vehicles in service: the live views leave retired vehicles out. */
-export type VehicleStatus = Exclude<AnyVehicleStatus, 'retired'>;
-
-/** Below this state of charge a vehicle needs attention. */
-export const lowSocPct = 20;
-/** At or above this pack temperature a vehicle needs attention (a thermal fault in the making). */
-export const hotPackC = 55;
-
-/** Why a vehicle is near the top of the list, most urgent first; null when nothing is wrong. 'offline' and
- * 'stale' are for vehicles in service (active, charging, idle): silence of one in maintenance is expected. */
-export type Attention = 'offline' | 'stale' | 'low-soc' | 'hot-pack' | 'maintenance' | null;
-
-export type LiveVehicleRow = {
-	id: string;
-	vin: string;
-	plate: string | null;
-	make: string;
-	model: string;
-	fleetId: string;
-	fleetName: string;
-	organizationId: string;
-	status: string;
-	connectivity: Connectivity;
-	attention: Attention;
-	lastSeenAt: Date | null;
-	socPct: number | null;
-	speedKmh: number | null;
-	powerKw: number | null;
-	packTempC: number | null;
-	headingDeg: number | null;
-	latitude: number | null;
-	longitude: number | null;
-};
-
-export type LiveVehicleCounts = {
-	/** Vehicles in scope (org, fleet), not retired, before the status and connectivity filters. */
-	vehicles: number;
-	byStatus: Record<VehicleStatus, number>;
-	byConnectivity: Record<Connectivity, number>;
-	/** Vehicles matching every filter (the list shows the first `limit` of them). */
-	matching: number;
-};
-
-export type LiveVehiclesSnapshot = {
-	counts: LiveVehicleCounts;
-	rows: LiveVehicleRow[];
-	/** Server time of the snapshot: ages are computed from it. */
-	at: Date;
-};
 
 export type LiveVehiclesFilter = {
 	/**

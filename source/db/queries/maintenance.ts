@@ -1,109 +1,10 @@
 // Health of the evfleet database for `maint status` and the maintenance screen: partitions, materialized
 // views, table and index sizes, vacuum state, unused/duplicate indexes, long-running queries and lock waits.
 import type {Sql} from 'postgres';
-
-export type PartitionRow = {
-	name: string;
-	rangeFrom: Date | null;
-	rangeTo: Date | null;
-	isDefault: boolean;
-	rowEstimate: number | null;
-	/** Null while another session holds an ACCESS EXCLUSIVE lock on it (measuring would wait for that lock). */
-	totalBytes: number | null;
-	hasRows: boolean | null;
-};
-
-export type PartitionHealth = {
-	table: string;
-	partitions: PartitionRow[];
-	/** 'YYYY-MM' of the first and last monthly partition. */
-	firstMonth: string | null;
-	lastMonth: string | null;
-	/** Consecutive months after the current one that have a partition. */
-	monthsAhead: number;
-	currentMonthMissing: boolean;
-	nextMonthMissing: boolean;
-	defaultPartition: string | null;
-	/** Exact count in the default partition, capped at defaultRowsCap. */
-	defaultRows: number;
-	/** Partitions left half-detached by a cancelled DETACH … CONCURRENTLY. */
-	detachPending: string[];
-	totalBytes: number;
-};
-
-export type MatviewHealth = {
-	view: string;
-	exists: boolean;
-	populated: boolean;
-	refreshFunction: string | null;
-	lastRefreshAt: Date | null;
-	lastDurationMs: number | null;
-	lastConcurrent: boolean | null;
-	ageSeconds: number | null;
-	maxAgeSeconds: number;
-	stale: boolean;
-	totalBytes: number | null;
-	rowEstimate: number | null;
-};
-
-export type TableHealth = {
-	table: string;
-	kind: 'table' | 'partition' | 'matview';
-	/** Sizes are null while the table is locked ACCESS EXCLUSIVE by another session. */
-	totalBytes: number | null;
-	tableBytes: number | null;
-	indexBytes: number | null;
-	liveTuples: number;
-	deadTuples: number;
-	lastVacuum: Date | null;
-	lastAutovacuum: Date | null;
-	lastAnalyze: Date | null;
-	lastAutoanalyze: Date | null;
-};
-
-export type IndexHealth = {
-	index: string;
-	table: string;
-	bytes: number | null;
-	scans: number;
-	problem: 'unused' | 'duplicate' | 'invalid';
-	/** For duplicates: the index it repeats. */
-	duplicateOf: string | null;
-};
-
-export type ActivityRow = {
-	pid: number;
-	user: string | null;
-	application: string | null;
-	clientAddr: string | null;
-	state: string | null;
-	seconds: number;
-	waitEventType: string | null;
-	waitEvent: string | null;
-	blockedBy: number[];
-	relations: string[];
-	query: string;
-};
-
-export type HealthIssue = {
-	/** 'action': `maint status --check` exits 1; 'warn': worth a look. */
-	severity: 'action' | 'warn';
-	subject: string;
-	message: string;
-	/** The evfleet command (or SQL) that fixes it. */
-	fix: string | null;
-};
-
-export type MaintenanceHealth = {
-	checkedAt: Date;
-	currentMonth: string;
-	partitions: PartitionHealth[];
-	matviews: MatviewHealth[];
-	tables: TableHealth[];
-	indexes: IndexHealth[];
-	activity: ActivityRow[];
-	issues: HealthIssue[];
-};
+import {matviewNames, type PartitionHealth, type MatviewHealth, type TableHealth, type IndexHealth, type ActivityRow, type HealthIssue, type MaintenanceHealth, type MatviewName} from '../../model/maintenance.js';
+import {type PartitionRow} from '../../model/maintenance.js';
+export {type PartitionRow};
+export {matviewNames, type PartitionHealth, type MatviewHealth, type TableHealth, type IndexHealth, type ActivityRow, type HealthIssue, type MaintenanceHealth, type MatviewName};
 
 export type HealthOptions = {
 	/** A query running longer than this is listed under activity. Default 30 s. */
@@ -111,9 +12,6 @@ export type HealthOptions = {
 	/** Staleness thresholds per materialized view, seconds. */
 	maxAgeSeconds?: Partial<Record<MatviewName, number>>;
 };
-
-export const matviewNames = ['battery_health_trends', 'energy_efficiency_metrics'] as const;
-export type MatviewName = (typeof matviewNames)[number];
 
 /** Battery trends are refreshed daily, energy metrics hourly: stale after a missed run plus slack. */
 export const defaultMaxAgeSeconds: Record<MatviewName, number> = {

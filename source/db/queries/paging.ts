@@ -85,7 +85,9 @@ export function keyset(sql: Sql, spec: KeysetSpec, cursor: Cursor | null | undef
 		if (cursor.key === null) {
 			after = spec.nullable ? sql`(${key} is null and ${id} ${comparison} ${cursor.id})` : sql`true`;
 		} else {
-			const value = sql`${String(cursor.key)}::${cast}`;
+			// Sent as text and cast by the server: a parameter the server types as timestamptz would go through
+			// postgres.js's Date serializer, which keeps milliseconds only (rows in the same millisecond skipped).
+			const value = sql`${String(cursor.key)}::text::${cast}`;
 			const rowComparison = sql`(${key}, ${id}) ${comparison} (${value}, ${cursor.id})`;
 			after = spec.nullable ? sql`(${rowComparison} or ${key} is null)` : rowComparison;
 		}

@@ -2,55 +2,13 @@
 // distance to the next waypoint, and whether the charge left covers the rest of the route. ONE query per refresh.
 // Distances are on the sphere (st_distance(..., false)): close enough for an estimate, and much cheaper.
 import type {Sql} from 'postgres';
+import {type RouteRow, type RoutesSummary, type RoutesSnapshot} from '../../model/live-data.js';
+export {type RouteRow, type RoutesSummary, type RoutesSnapshot};
 
 /** Energy use assumed when a route has no planned energy: kWh per straight-line km (roads are ~1.3× longer). */
 export const fallbackKwhPerLineKm = 0.25;
 /** Charge kept in reserve: an assignment "cannot finish" when it needs more than the usable energy above this. */
 export const reserveSocPct = 5;
-
-export type RouteRow = {
-	assignmentId: string;
-	routeId: string;
-	routeName: string;
-	vehicleId: string;
-	vin: string;
-	plate: string | null;
-	driverId: string | null;
-	driverName: string | null;
-	actualStartAt: Date | null;
-	plannedEndAt: Date | null;
-	waypointsDone: number;
-	waypointsTotal: number;
-	nextWaypointSequence: number | null;
-	nextWaypointName: string | null;
-	nextPlannedArrivalAt: Date | null;
-	/** Straight-line metres from the vehicle's live position to the next waypoint (null without a position). */
-	nextDistanceM: number | null;
-	/** Positive: late by that many seconds; negative: early. */
-	etaDriftSeconds: number | null;
-	socPct: number | null;
-	lastSeenAt: Date | null;
-	/** Energy above the reserve, from live SoC and usable capacity. */
-	availableKwh: number | null;
-	/** Energy still needed to the next planned charging stop, or to the end when none is planned. */
-	neededKwh: number | null;
-	/** The next planned charging stop's waypoint sequence (null: none left on the route). */
-	nextChargeStopSequence: number | null;
-	/** Needs more than it has: it cannot reach the next planned charge (or the end) without an unplanned charge. */
-	cannotFinish: boolean;
-};
-
-export type RoutesSummary = {
-	inProgress: number;
-	late: number;
-	cannotFinish: number;
-};
-
-export type RoutesSnapshot = {
-	at: Date;
-	summary: RoutesSummary;
-	rows: RouteRow[];
-};
 
 export type RoutesFilter = {
 	fleetId?: string | null;

@@ -59,7 +59,7 @@ export async function listTelematics(sql: Sql, request: TelematicsRequest): Prom
 			       st_y(t.location::geometry) as latitude, st_x(t.location::geometry) as longitude, t.odometer_km,
 			       t.pack_voltage_v, t.pack_current_a, t.pack_temp_c, t.power_kw
 			${window}
-			  and ${cursorKey ? sql`t.recorded_at < ${cursorKey}::timestamptz` : sql`true`}
+			  and ${cursorKey ? sql`t.recorded_at < ${cursorKey}::text::timestamptz` : sql`true`}
 			  and ${request.before ? sql`t.recorded_at < ${request.before}` : sql`true`}
 			order by t.recorded_at desc
 			limit ${limit + 1}

@@ -5,12 +5,8 @@ import {nearestAvailableConnectors, type NearestConnectorRow} from './charging.j
 import {escapeLike, isUuid} from './organizations.js';
 import {clampLimit, countOrEstimate, keyset, toPage, type Fragment, type Page, type PageRequest} from './paging.js';
 import type {TelematicsReading} from './telematics.js';
-
-export const vehicleStatuses = ['active', 'charging', 'idle', 'maintenance', 'offline', 'retired'] as const;
-export type VehicleStatus = (typeof vehicleStatuses)[number];
-/** From connectivity_status() in the schema (age of the last report: online ≤ 5 min, stale ≤ 1 h, else offline). */
-export const connectivities = ['online', 'stale', 'offline'] as const;
-export type Connectivity = (typeof connectivities)[number];
+import {vehicleStatuses, connectivities, connectivityThresholdSeconds, type VehicleStatus, type Connectivity} from '../../model/vehicles.js';
+export {vehicleStatuses, connectivities, connectivityThresholdSeconds, type VehicleStatus, type Connectivity};
 
 export type VehicleRow = {
 	id: string;
@@ -60,12 +56,6 @@ const sortKeys: Record<VehicleSort, {key: string; cast: string; nullable: boolea
 };
 
 const vinCharacters = /^[A-HJ-NPR-Z0-9]+$/;
-
-/**
- * connectivity_status() (sql/schema.sql) as ranges on the last report time, which the planner can estimate and
- * an index could serve; the same thresholds (5 min, 1 h), checked against the function by the browse tests.
- */
-export const connectivityThresholdSeconds = {online: 300, stale: 3600} as const;
 
 function connectivityCondition(sql: Sql, connectivity: Connectivity) {
 	const {online, stale} = connectivityThresholdSeconds;

@@ -2,8 +2,8 @@
 // "connection lost — retrying in 4 s" banner. Generic: it knows the refresh state, not what is refreshed.
 import React from 'react';
 import {Box} from 'ink';
-import {Text} from './Styled.js';
-import {describeRefresh, type RefreshState} from '../app/refresh.js';
+import {Text} from '../components/Styled.js';
+import {describeRefresh, formatMs, type RefreshState} from './refresh.js';
 import {colorEnabled} from '../text/terminal.js';
 import {truncate} from '../text/cells.js';
 
@@ -13,15 +13,24 @@ export type RefreshLineProps = {
 	readonly width: number;
 	/** Words after the status, e.g. the active filters. */
 	readonly note?: string;
+	/** The data came from a replica this far behind its primary (ms; null: unknown), shown beside its age. */
+	readonly replicaLagMs?: number | null;
 };
 
 const toneColor = {normal: undefined, warning: 'yellow', error: 'red'} as const;
 
-export function RefreshLine({state, now, width, note}: RefreshLineProps) {
+/** "replica 1.2 s behind", "replica caught up", "replica lag unknown". */
+export function describeReplicaLag(lagMs: number | null): string {
+	if (lagMs === null) return 'replica lag unknown';
+	return lagMs <= 0 ? 'replica caught up' : `replica ${formatMs(lagMs)} behind`;
+}
+
+export function RefreshLine({state, now, width, note, replicaLagMs}: RefreshLineProps) {
 	const color = colorEnabled();
 	const {text, tone} = describeRefresh(state, now);
 	const prefix = tone === 'error' ? '✖ ' : tone === 'warning' && state.slow ? '⚠ ' : '';
-	const line = [prefix + text, note].filter(Boolean).join('  ·  ');
+	const lag = replicaLagMs === undefined || state.error ? undefined : describeReplicaLag(replicaLagMs);
+	const line = [prefix + text, lag, note].filter(Boolean).join('  ·  ');
 	return (
 		<Box width={width} height={1}>
 			<Text wrap="truncate" color={color ? toneColor[tone] : undefined} bold={tone === 'error'} dimColor={tone === 'normal'}>

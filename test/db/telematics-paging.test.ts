@@ -1,0 +1,48 @@
+// The inspector's history pages through the console's data source with the server's microsecond cursor.
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {createConsoleData} from '../../source/app/console-data.js';
+import {createTestDatabase, type TestDatabase} from '../helpers/db.js';
+import {fleet, organization, vehicle, type VehicleFixture} from './browse-fixtures.js';
+
+let db: TestDatabase;
+let v: VehicleFixture;
+
+beforeAll(async () => {
+	db = await createTestDatabase();
+	const org = await organization(db.sql);
+	const f = await fleet(db.sql, org.id);
+	v = await vehicle(db.sql, {organizationId: org.id, fleetId: f.id});
+	// Three reports, two of them in the same millisecond (microseconds apart), as a fast device sends them.
+	await db.sql`
+		insert into vehicle_telematics (vehicle_id, organization_id, recorded_at, soc_pct)
+		select ${v.id}::uuid, ${org.id}::uuid, at::timestamptz, soc
+		from (values ('2026-11-20 14:05:00.123900+00', 60), ('2026-11-20 14:05:00.123400+00', 59), ('2026-11-20 14:04:00+00', 58)) as r(at, soc)`;
+}, 60_000);
+
+afterAll(async () => {
+	await db?.close();
+});
+
+describe('telematics paging in the console', () => {
+	it('pages one row at a time through two rows in the same millisecond, skipping and repeating none', async () => {
+		const data = createConsoleData(db.sql).vehicle;
+		const socs: Array<number | null> = [];
+		let after: string | undefined;
+		for (let pages = 0; pages < 10; pages++) {
+			const page = await data.telematics(v.id, {after, limit: 1});
+			socs.push(...page.rows.map(row => row.soc));
+			if (!page.next) break;
+			after = page.next;
+		}
+		expect(socs).toEqual([60, 59, 58]);
+	});
+
+	it('starts a jump strictly before the given time, then pages on by cursor', async () => {
+		const data = createConsoleData(db.sql).vehicle;
+		const first = await data.telematics(v.id, {before: new Date('2026-11-20T14:05:00.124Z'), limit: 1});
+		expect(first.rows.map(row => row.soc)).toEqual([60]);
+		const second = await data.telematics(v.id, {after: first.next!, limit: 5});
+		expect(second.rows.map(row => row.soc)).toEqual([59, 58]);
+		expect(second.next).toBeNull();
+	});
+});
