@@ -29,7 +29,7 @@ async function script(file: string, args: string[], env: NodeJS.ProcessEnv = {})
 		return stdout;
 	} catch (error) {
 		const e = error as Error & {stderr?: string};
-		throw new Error(`${path.basename(file)} ${args.join(' ')} failed: ${(e.stderr ?? e.message).trim().split('\n').slice(-8).join('\n')}`);
+		throw new Error(`${path.basename(file)} ${args.join(' ')} failed: ${(e.stderr ?? e.message).trim().split('\n').slice(-8).join('\n')}`, {cause: error});
 	}
 }
 

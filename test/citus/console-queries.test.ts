@@ -1,5 +1,6 @@
 // The console's main screens on Citus: the same rows as on one server, tenants isolated by row-level security on
-// the workers (SET LOCAL in a transaction), and a tenant's live page routed to the one shard that holds it.
+// the workers (the console's SET LOCALs in each transaction, db/scope.ts), and a tenant's live page routed to the one
+// shard that holds it.
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {Sql} from '../../source/db/connection.js';
 import {nearestAvailableConnectors} from '../../source/db/queries/charging.js';
@@ -9,7 +10,8 @@ import {liveVehicles} from '../../source/db/queries/live.js';
 import {listOrganizations} from '../../source/db/queries/organizations.js';
 import {listTelematics} from '../../source/db/queries/telematics.js';
 import {listVehicles} from '../../source/db/queries/vehicles.js';
-import {asTenant, connectTo, recording, type Server} from './helpers.js';
+import {createConsoleData} from '../../source/app/console-data.js';
+import {asTenant, connectTo, consoleHandle, recordingTransactions, type SentStatement, type Server} from './helpers.js';
 
 // A console login that row-level security restricts (not a superuser, not evfleet_admin).
 const tenantLogin = 'evfleet_citus_tenant';
@@ -145,6 +147,26 @@ describe('row-level security on Citus', () => {
 		expect({vehicles, telematics}).toEqual({vehicles: 0, telematics: 0});
 	});
 
+	it('carries the console\'s organization to the workers by its own SET LOCAL, whatever the session\'s propagate setting', async () => {
+		const org = organizations[0]!.id;
+		const pool = connectTo('citus', {user: tenantLogin});
+		try {
+			// citus.sql sets 'local' for the database; a session (or a pooler's server connection) may say otherwise.
+			await pool.unsafe(`set citus.propagate_set_commands = 'none'`);
+			const [{unscoped}] = await pool.begin(async tx => {
+				await tx.unsafe(`set local app.current_org_id = '${org}'`);
+				return tx<[{unscoped: number}]>`select count(*)::int as unscoped from vehicles`;
+			});
+			expect(unscoped).toBe(0);
+			const [{n}] = await asTenant(pool, org, sql => sql<[{n: number}]>`select count(*)::int as n from vehicles`);
+			const [{truth}] = await admin.citus!<[{truth: number}]>`select count(*)::int as truth from vehicles where organization_id = ${org}::uuid`;
+			expect(n).toBe(truth);
+			expect(n).toBeGreaterThan(0);
+		} finally {
+			await pool.end({timeout: 5});
+		}
+	});
+
 	it('does not carry a session-level set_config to the workers (only SET LOCAL reaches them)', async () => {
 		const org = organizations[0]!.id;
 		const [{n}] = await tenant.citus!.begin(async tx => {
@@ -161,37 +183,38 @@ describe('row-level security on Citus', () => {
 		const [otherVehicle] = await admin.citus!<Array<{id: string}>>`select id from vehicles where organization_id = ${other.id}::uuid limit 1`;
 		await expect(asTenant(tenant.citus!, mine.id, sql => sql`
 			insert into vehicle_telematics (vehicle_id, organization_id, recorded_at, soc_pct)
-			values (${otherVehicle!.id}::uuid, ${other.id}::uuid, now(), 50)`)).rejects.toThrow(/row-level security/);
+			values (${otherVehicle!.id}::uuid, ${other.id}::uuid, now(), 50)`, {})).rejects.toThrow(/row-level security/);
 	});
 });
 
 describe('routing on Citus', () => {
-	it('sends every statement of a tenant\'s live page to one shard (EXPLAIN: one task)', async () => {
+	/** The statements the console's live vehicles page sent, through its own handle on org (one per snapshot). */
+	async function consoleLivePage(org: string): Promise<{handle: Sql; page: SentStatement[]}> {
+		const recorder = recordingTransactions(tenant.citus!);
+		const handle = await consoleHandle(recorder.sql, org);
+		const snapshot = await createConsoleData(handle, undefined, {organizationId: org}).live!.snapshot({limit: 50});
+		expect(snapshot.rows.length).toBeGreaterThan(0);
+		return {handle, page: recorder.sent().filter(statement => /^\s*with since/i.test(statement.text))};
+	}
+
+	const taskCounts = (plans: unknown) => [...JSON.stringify(plans).matchAll(/"Task Count":\s*(\d+)/g)].map(m => Number(m[1]));
+
+	it('sends the console\'s live vehicles page of a tenant to one shard (EXPLAIN: one task)', async () => {
 		const org = organizations[0]!.id;
-		const sent = await asTenant(tenant.citus!, org, async tx => {
-			const recorded = recording(tx);
-			await liveVehicles(recorded.sql, {organizationId: org});
-			return recorded.sent().filter(statement => /^\s*with since/i.test(statement.text));
-		});
-		expect(sent).toHaveLength(1);
-		const plans = await asTenant(tenant.citus!, org, tx =>
-			tx.unsafe(`explain (format json) ${sent[0]!.text}`, sent[0]!.parameters as never[]));
-		const plan = JSON.stringify(plans);
-		const taskCounts = [...plan.matchAll(/"Task Count":\s*(\d+)/g)].map(m => Number(m[1]));
-		expect(taskCounts.length).toBeGreaterThan(0);
-		expect(taskCounts).toEqual(taskCounts.map(() => 1));
+		const {handle, page} = await consoleLivePage(org);
+		expect(page).toHaveLength(1);
+		const counts = taskCounts(await handle.unsafe(`explain (format json) ${page[0]!.text}`, page[0]!.parameters as never[]));
+		expect(counts.length).toBeGreaterThan(0);
+		expect(counts).toEqual(counts.map(() => 1));
 	});
 
 	it('asks every shard for a live page without the organization in its filters (what routing saves)', async () => {
 		const org = organizations[0]!.id;
-		const sent = await asTenant(tenant.citus!, org, async tx => {
-			const recorded = recording(tx);
-			await liveVehicles(recorded.sql, {});
-			return recorded.sent().filter(statement => /^\s*with since/i.test(statement.text));
-		});
-		expect(sent).toHaveLength(1);
-		const plans = await asTenant(tenant.citus!, org, tx => tx.unsafe(`explain (format json) ${sent[0]!.text}`, sent[0]!.parameters as never[]));
-		const taskCounts = [...JSON.stringify(plans).matchAll(/"Task Count":\s*(\d+)/g)].map(m => Number(m[1]));
-		expect(Math.max(...taskCounts)).toBeGreaterThan(1);
+		const recorder = recordingTransactions(tenant.citus!);
+		const handle = await consoleHandle(recorder.sql, org);
+		await liveVehicles(handle, {});
+		const [page] = recorder.sent().filter(statement => /^\s*with since/i.test(statement.text));
+		const counts = taskCounts(await handle.unsafe(`explain (format json) ${page!.text}`, page!.parameters as never[]));
+		expect(Math.max(...counts)).toBeGreaterThan(1);
 	});
 });

@@ -109,7 +109,7 @@ export default async function setup(project: TestProject) {
 		project.provide('seedAnchor', anchor.toISOString());
 	} catch (error) {
 		await stop();
-		throw new Error(`the Citus tests need a Citus cluster and none could be prepared: ${(error as Error).message}`);
+		throw new Error(`the Citus tests need a Citus cluster and none could be prepared: ${(error as Error).message}`, {cause: error});
 	}
 	return stop;
 }

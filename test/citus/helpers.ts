@@ -1,7 +1,8 @@
 // Connections to the Citus coordinator and to the single server of test/citus/global-setup.ts, and tenant scoping
-// the way Citus carries it to its workers: SET LOCAL inside a transaction.
+// the way the console sets it (db/scope.ts), which is the way Citus carries it to its workers: SET LOCAL inside a transaction.
 import {inject} from 'vitest';
 import {createSql, parseConnectionUrl, type ConnectOptions, type Sql} from '../../source/db/connection.js';
+import {browseScope, organizationScope, scopedHandle, type TransactionScope} from '../../source/db/scope.js';
 
 export type Server = 'citus' | 'single';
 
@@ -15,12 +16,19 @@ export function connectTo(server: Server, options: ConnectOptions & {user?: stri
 	return createSql(parseConnectionUrl(serverUrl(server, options.user), `${server} test`), {max: 1, ...options});
 }
 
-/** Runs work in a transaction that sees only organizationId: SET LOCAL, which Citus propagates to the workers. */
-export async function asTenant<T>(sql: Sql, organizationId: string, work: (sql: Sql) => Promise<T>): Promise<T> {
-	return (await sql.begin(async tx => {
-		await tx.unsafe(`set local app.current_org_id = '${organizationId.replace(/[^0-9a-f-]/gi, '')}'`);
-		return work(tx as unknown as Sql);
-	})) as T;
+/**
+ * The console's handle on organizationId (db/scope.ts, as `evfleet console --org` opens it): every query its own
+ * transaction that starts with SET LOCAL citus.propagate_set_commands = 'local'; SET LOCAL app.current_org_id = ...
+ * `base`: the console's browse scope (read-only, jit off) unless a test writes.
+ */
+export async function consoleHandle(pool: Sql, organizationId: string, base: TransactionScope = browseScope): Promise<Sql> {
+	return scopedHandle(pool, await organizationScope(scopedHandle(pool, base), organizationId, base));
+}
+
+/** Runs work in one transaction of the console's handle on organizationId (the organization set as the console sets it). */
+export async function asTenant<T>(sql: Sql, organizationId: string, work: (sql: Sql) => Promise<T>, base: TransactionScope = browseScope): Promise<T> {
+	const handle = await consoleHandle(sql, organizationId, base);
+	return (await handle.begin(tx => work(tx as unknown as Sql))) as T;
 }
 
 /** A statement postgres.js ran: its text and parameters, as sent. */
@@ -43,4 +51,27 @@ export function recording(sql: Sql): {sql: Sql; sent: () => SentStatement[]} {
 		sql: proxy,
 		sent: () => queries.filter(q => typeof q.string === 'string').map(q => ({text: q.string!, parameters: q.parameters ?? []})),
 	};
+}
+
+/**
+ * pool, recording every statement run in its transactions: what a scoped handle (db/scope.ts, each query its own
+ * transaction) actually sent, for EXPLAIN.
+ */
+export function recordingTransactions(pool: Sql): {sql: Sql; sent: () => SentStatement[]} {
+	const recorded: Array<() => SentStatement[]> = [];
+	const proxy = new Proxy(pool, {
+		get(target, property, receiver) {
+			if (property !== 'begin') return Reflect.get(target, property, receiver);
+			return (...args: unknown[]) => {
+				const work = args.at(-1) as (tx: Sql) => unknown;
+				const wrapped = (tx: Sql) => {
+					const recorder = recording(tx);
+					recorded.push(recorder.sent);
+					return work(recorder.sql);
+				};
+				return (target.begin as unknown as (...a: unknown[]) => unknown)(...args.slice(0, -1), wrapped);
+			};
+		},
+	});
+	return {sql: proxy, sent: () => recorded.flatMap(sent => sent())};
 }
