@@ -27,6 +27,16 @@ $$;
 set citus.enable_unsafe_triggers = on;
 set citus.propagate_set_commands = 'local';
 
+-- The tenant policies call evfleet_current_org(), which reads organization_logins (a reference table). On a worker
+-- that read happens inside a query on a shard, which Citus refuses as nested distributed execution unless allowed:
+-- allowed for this one function only (a read of the local copy of a reference table).
+do $$
+begin
+  alter function evfleet_current_org() set citus.allow_nested_distributed_execution = on;
+  perform run_command_on_workers('alter function public.evfleet_current_org() set citus.allow_nested_distributed_execution = on');
+end
+$$;
+
 -- The tables this file distributes and the ones it replicates, in one place
 create or replace function evfleet_citus_reference_tables() returns text[]
 language sql immutable as $$

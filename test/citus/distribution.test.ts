@@ -4,7 +4,8 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {Sql} from '../../source/db/connection.js';
 import {connectTo} from './helpers.js';
 
-const referenceTables = ['organizations', 'roles', 'permissions', 'role_permissions', 'charging_stations', 'charging_connectors'];
+// organization_logins binds logins to organizations: read by every tenant policy on every node.
+const referenceTables = ['organizations', 'roles', 'permissions', 'role_permissions', 'charging_stations', 'charging_connectors', 'organization_logins'];
 
 let citus: Sql;
 let single: Sql;
@@ -46,7 +47,7 @@ describe('citus.sql', () => {
 		expect(new Set(distributed.map(t => dist.get(t)!.colocation)).size).toBe(1);
 	});
 
-	it('makes organizations, the role catalog, charging stations and connectors reference tables', async () => {
+	it('makes organizations, the role catalog, the login bindings, charging stations and connectors reference tables', async () => {
 		const dist = await distribution();
 		for (const table of referenceTables) expect(dist.get(table)?.method, table).toBe('n');
 	});
