@@ -197,8 +197,8 @@ export async function liveVehicles(sql: Sql, filter: LiveVehiclesFilter = {}): P
 				       s.recorded_at as last_seen_at, s.soc_pct, s.speed_kmh, s.power_kw, s.pack_temp_c, s.heading_deg,
 				       st_y(s.location::geometry) as latitude, st_x(s.location::geometry) as longitude
 				from vehicles v
-				join fleets f on f.id = v.fleet_id ${inOrg('f')}
-				left join vehicle_live_state s on s.vehicle_id = v.id ${inOrg('s')}
+				join fleets f on f.id = v.fleet_id and f.organization_id = v.organization_id ${inOrg('f')}
+				left join vehicle_live_state s on s.vehicle_id = v.id and s.organization_id = v.organization_id ${inOrg('s')}
 				where v.id = page.id ${inOrg('v')}
 				offset 0
 			) d
