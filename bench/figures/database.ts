@@ -59,9 +59,13 @@ function telematicsBatch(vehicles: VehicleRef[], rows: number, start: Date, run:
 		const vehicle = vehicles[index % vehicles.length]!;
 		const step = Math.floor(index / vehicles.length) + run * perVehicle;
 		const time = new Date(start.getTime() + step * 1000);
-		const lon = 31.2 + ((index * 7919) % 1000) / 10_000;
-		const lat = 30.0 + ((index * 104_729) % 1000) / 10_000;
-		const line = `${vehicle.id}\t${vehicle.organizationId}\t${time.toISOString()}\t${(40 + (index % 50)).toFixed(1)}\t97.5\t${index % 90}\t${index % 360}\tSRID=4326;POINT(${lon.toFixed(6)} ${lat.toFixed(6)})\t${(10_000 + index / 10).toFixed(1)}\t395.5\t-42.5\t31.5\t${(index % 60) - 10}`;
+		// Every vehicle drives north at 36 km/h from a place of its own: location and odometer change on every report,
+		// in every run, so the live state's updates pay their index maintenance (GiST, keys) as a moving fleet's do.
+		const v = index % vehicles.length;
+		const lon = 31.2 + ((v * 7919) % 1000) / 10_000;
+		const lat = 30.0 + ((v * 104_729) % 1000) / 10_000 + (step * 0.01) / 111.32;
+		const odometer = 10_000 + v + step * 0.01;
+		const line = `${vehicle.id}\t${vehicle.organizationId}\t${time.toISOString()}\t${(40 + (index % 50)).toFixed(1)}\t97.5\t36\t0\tSRID=4326;POINT(${lon.toFixed(6)} ${lat.toFixed(6)})\t${odometer.toFixed(3)}\t395.5\t-42.5\t31.5\t${(index % 60) - 10}`;
 		const month = new Date(Date.UTC(time.getUTCFullYear(), time.getUTCMonth(), 1)).toISOString();
 		let group = monthLines.get(month);
 		if (!group) monthLines.set(month, group = []);

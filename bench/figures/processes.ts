@@ -236,7 +236,7 @@ export async function consoleRssLive(context: BenchContext): Promise<Figure> {
 			try {
 				while (feeding) {
 					const at = new Date().toISOString();
-					const lines = vehicles.map((v, index) => `${v.id}\t${v.organizationId}\t${at}\t${(30 + ((index + rowsWritten) % 60)).toFixed(1)}\t${index % 100}\tSRID=4326;POINT(${(31.2 + (index % 1000) / 1e4).toFixed(5)} 30.05)`);
+					const lines = vehicles.map((v, index) => `${v.id}\t${v.organizationId}\t${at}\t${(30 + ((index + rowsWritten) % 60)).toFixed(1)}\t${index % 100}\tSRID=4326;POINT(${(31.2 + (index % 1000) / 1e4).toFixed(5)} ${(30.05 + rowsWritten / 1e9).toFixed(6)})`);
 					const writable = await writer`copy vehicle_telematics (vehicle_id, organization_id, recorded_at, soc_pct, speed_kmh, location) from stdin`.writable();
 					await pipeline(Readable.from([lines.join('\n') + '\n']), writable);
 					rowsWritten += lines.length;

@@ -12,7 +12,9 @@ import {exitCodeFor, formatError} from '../model/errors.js';
 import {shortServerVersion} from '../text/formats.js';
 import {leaveAlternateScreen, useAlternateScreen} from './alternate-screen.js';
 import {markInterrupted, useInterrupt} from './interrupt.js';
-import {Shell, type SessionInfo} from './Shell.js';
+import {consoleKeyUses, Shell, type SessionInfo} from './Shell.js';
+import {parseKeymap} from './keymap.js';
+import {openProfileStore} from '../db/profiles.js';
 import {findView, type ConsoleData, type ViewDefinition} from './views.js';
 
 export type ConsoleProps = {
@@ -26,6 +28,10 @@ export type ConsoleProps = {
 	readonly readOnly?: boolean;
 	/** Views to use instead of the default registry (e.g. `evfleet watch` opens a live view with its options). */
 	readonly registry?: readonly ViewDefinition[];
+	/** A line shown in the console's message line at start (the demo's URL with --print-url). */
+	readonly notice?: string;
+	/** The config file's keymap (default: read from the config file). */
+	readonly keymapConfig?: unknown;
 };
 
 type Connected = {sql: Sql; data: ConsoleData; org?: string; close(): Promise<void>};
@@ -55,8 +61,18 @@ function sessionLocation(target: ConnectionTarget): string {
 	return target.read ? `${primary} · reads ${describeAddress(target.read)}` : primary;
 }
 
-export default function Console({target, org, initialView, debug = false, readOnly = false, registry}: ConsoleProps) {
+export default function Console({target, org, initialView, debug = false, readOnly: readOnlyOption = false, registry, keymapConfig, notice}: ConsoleProps) {
 	const {exit} = useApp();
+	// A profile saved with --readonly turns actions off as the option does.
+	const readOnly = readOnlyOption || target.readonly === true;
+	// The keymap is checked before anything connects: a conflict is a usage error (exit 2) naming both keys.
+	const [keymap] = useState(() => {
+		try {
+			return parseKeymap(keymapConfig === undefined ? openProfileStore().keymap() : keymapConfig, consoleKeyUses(registry), 'keymap in the config file');
+		} catch (error) {
+			return error as Error;
+		}
+	});
 	useAlternateScreen(true, process.stdout, () => exit());
 	const [connected, setConnected] = useState<Connected | undefined>(undefined);
 	const [version, setVersion] = useState<string | undefined>(undefined);
@@ -76,6 +92,7 @@ export default function Console({target, org, initialView, debug = false, readOn
 	};
 
 	useEffect(() => {
+		if (keymap instanceof Error) return fail(keymap);
 		let cancelled = false;
 		open(target, org, readOnly).then(
 			async opened => {
@@ -96,6 +113,7 @@ export default function Console({target, org, initialView, debug = false, readOn
 		// eslint-disable-next-line react-hooks/exhaustive-deps -- one connection per console: opened once on mount
 	}, []);
 
+	if (keymap instanceof Error) return null;
 	if (!connected) return <Text dimColor>connecting to {describeTarget(target)} …</Text>;
 
 	const [viewName = org ? 'fleets' : 'orgs', ...rest] = (initialView ?? '').trim().split(/\s+/).filter(Boolean);
@@ -107,6 +125,8 @@ export default function Console({target, org, initialView, debug = false, readOn
 			org={connected.org}
 			initialView={findView(viewName, registry) ? viewName : 'orgs'}
 			registry={registry}
+			keymap={keymap}
+			notice={notice}
 			initialArg={rest.join(' ') || undefined}
 			onOrgChange={async next => {
 				const opened = await open(target, next, readOnly);

@@ -11,7 +11,8 @@ import {KeyHints} from '../components/KeyHints.js';
 import {errorMessage} from './use-paged-list.js';
 import {createNavigationReducer, current as currentCrumb, initialNavigation, type ViewLookup} from './navigation.js';
 import {useConnectionHealth} from './use-connection-health.js';
-import {findBinding, KeyRegistryProvider, useKeypress, matchesKey, workingBindings, type KeyBinding, type ScreenKeysState} from './keys.js';
+import {emptyKeymap, keyLabel, keyNamesOf, keyUses, remapLabel, type Keymap, type KeyUse} from './keymap.js';
+import {applyKeymap, findBinding, KeyRegistryProvider, ViewVisibility, useKeypress, matchesKey, workingBindings, type KeyBinding, type ScreenKeysState} from './keys.js';
 import {findView, views as defaultViews, type ConsoleData, type ViewContext, type ViewDefinition} from './views.js';
 import HelpScreen, {type HelpSection} from '../screens/HelpScreen.js';
 
@@ -37,7 +38,26 @@ export type ShellProps = {
 	readonly healthIntervalMs?: number;
 	/** First reconnect delay; doubles up to 30 s. */
 	readonly retryBaseMs?: number;
+	/** The user's key remapping (checked at start with parseKeymap). */
+	readonly keymap?: Keymap;
+	/** Shown in the message line at start, until the first move (the demo's URL). */
+	readonly notice?: string;
 };
+
+/** The shell's keys and the list keys every view shares, for help and for checking the keymap. */
+export const everywhereKeys: ReadonlyArray<{key: string; label: string; match?: readonly string[]}> = [
+	{key: '↑↓ j/k', label: 'move'}, {key: 'g/G', label: 'top / bottom'}, {key: 'PgUp/PgDn', label: 'page'}, {key: 'enter', label: 'open'},
+	{key: 'esc', label: 'back (breadcrumb)'}, {key: '/', label: 'filter the list'}, {key: 's', label: 'cycle sort'}, {key: 'r', label: 'refresh'},
+	{key: ':', label: 'command line (tab completes)'}, {key: '?', label: 'this help'}, {key: 'q', label: 'quit'},
+];
+
+/** The keys in use, by place (the shell's own everywhere, each view's), to check a keymap against. */
+export function consoleKeyUses(registry: readonly ViewDefinition[] = defaultViews): KeyUse[] {
+	const shell = [{key: ':', label: 'command line'}, {key: '?', label: 'help'}, {key: 'q', label: 'quit'}, {key: 'esc', label: 'back'}];
+	return keyUses([{where: 'everywhere', keys: shell}, ...registry.map(view => ({where: `:${view.name}`, keys: view.keys ?? []}))]);
+}
+
+const noWords: readonly string[] = [];
 
 /** Commands that are not views. */
 const shellCommands: Array<{word: string; hint?: string; description: string}> = [
@@ -62,7 +82,7 @@ export function useTerminalSize(fixed?: {width?: number; height?: number}): {wid
 }
 
 export function Shell(props: ShellProps) {
-	const {data, session, org, initialView = 'orgs', initialArg, registry = defaultViews, onOrgChange, orgSlugs = [], onQuit, healthIntervalMs = 15_000, retryBaseMs = 1000} = props;
+	const {data, session, org, initialView = 'orgs', initialArg, registry = defaultViews, onOrgChange, orgSlugs = noWords, onQuit, healthIntervalMs = 15_000, retryBaseMs = 1000, keymap = emptyKeymap} = props;
 	const terminal = useTerminalSize({width: props.width, height: props.height});
 	// One line short of the terminal: Ink redraws the whole screen on every frame that fills it (flicker).
 	const width = Math.max(20, terminal.width);
@@ -70,7 +90,10 @@ export function Shell(props: ShellProps) {
 
 	const lookup: ViewLookup = useCallback((word: string) => findView(word, registry), [registry]);
 	const reducer = useMemo(() => createNavigationReducer(lookup), [lookup]);
-	const [nav, dispatch] = useReducer(reducer, undefined, () => initialNavigation(lookup, initialView, initialArg));
+	const [nav, dispatch] = useReducer(reducer, undefined, () => ({
+		...initialNavigation(lookup, initialView, initialArg),
+		...(props.notice ? {message: {kind: 'info' as const, text: props.notice}} : {}),
+	}));
 	const {stack, mode, message, commandInitial, epoch} = nav;
 	const setMode = (next: typeof mode, initial?: string) => dispatch({type: 'mode', mode: next, commandInitial: initial});
 	const setMessage = (next: typeof message) => dispatch({type: 'message', message: next});
@@ -86,7 +109,9 @@ export function Shell(props: ShellProps) {
 				if (state) states.set(id, state);
 				else states.delete(id);
 				const all = [...states.values()];
-				setScreenKeys({bindings: all.flatMap(s => s.bindings), capturing: all.some(s => s.capturing)});
+				const capturing = all.filter(s => s.capturing);
+				const told = capturing.some(s => s.captureHints !== undefined);
+				setScreenKeys({bindings: all.flatMap(s => s.bindings), capturing: capturing.length > 0, ...(told ? {captureHints: capturing.flatMap(s => s.captureHints ?? [])} : {})});
 			},
 		};
 	}, []);
@@ -144,12 +169,13 @@ export function Shell(props: ShellProps) {
 		onQuit();
 	};
 
-	const globalKeys: KeyBinding[] = [
+	const globalKeys: KeyBinding[] = applyKeymap([
 		...(stack.length > 1 ? [{key: 'esc', label: 'back', match: ['escape'], handler: back}] : []),
 		{key: ':', label: 'command', handler: () => setMode('command')},
 		{key: '?', label: 'help', handler: () => setMode('help')},
 		{key: 'q', label: 'quit', handler: () => quit()},
-	];
+	], keymap);
+	const quitKey = keymap.get('q') ?? 'q';
 
 	// A running action keeps the keyboard (esc cancels it) but types no text, so q still asks whether to quit.
 	const quitWhileRunning = screenKeys.capturing && busy;
@@ -157,7 +183,7 @@ export function Shell(props: ShellProps) {
 	useKeypress(
 		(input, key) => {
 			if (screenKeys.capturing) {
-				if (matchesKey('q', input, key)) quit();
+				if (matchesKey(quitKey, input, key)) quit();
 				return;
 			}
 			// The screen's own keys win (e.g. esc clears its filter before it goes back).
@@ -186,14 +212,23 @@ export function Shell(props: ShellProps) {
 	);
 
 	const hint = (key: string, label: string): KeyBinding => ({key, label, handler: () => {}});
-	const footerBindings = quitWhileRunning ? [hint('esc', 'cancel the action')] : screenKeys.capturing ? [hint('enter', 'apply'), hint('esc', 'cancel')] : screenKeys.bindings;
-	const footerPinned = quitWhileRunning ? [hint('q', 'quit')] : screenKeys.capturing ? [] : globalKeys;
+	// While a screen has the keyboard, the footer says what its keys do (a y/N question: enter answers no).
+	const captured = screenKeys.captureHints?.map(h => hint(h.key, h.label)) ?? [hint('enter', 'apply'), hint('esc', 'cancel')];
+	const footerBindings = quitWhileRunning && !screenKeys.captureHints ? [hint('esc', 'cancel the action')] : screenKeys.capturing ? captured : screenKeys.bindings;
+	const footerPinned = quitWhileRunning ? [hint(keyLabel(quitKey), 'quit')] : screenKeys.capturing ? [] : globalKeys;
 
 	const completions: Completion[] = [
 		...registry.map(view => ({word: view.name, hint: view.argument?.name})),
 		...shellCommands.map(c => ({word: c.word, hint: c.hint})),
 	];
-	const argumentWords = (command: string) => (command === 'org' ? orgSlugs : []);
+	const completeArgument = useCallback(
+		(command: string, partial: string): readonly string[] | Promise<readonly string[]> => {
+			const kind = command === 'org' ? 'organization' : findView(command, registry)?.argument?.complete;
+			if (kind && data.completion) return data.completion.complete(kind, partial, 20);
+			return command === 'org' ? orgSlugs : [];
+		},
+		[data, registry, orgSlugs],
+	);
 
 	const badges = [session.readOnly ? 'READ-ONLY' : 'READ-WRITE', ...(session.actionsOff ? ['NO ACTIONS'] : []), org ? `org ${org}` : 'all orgs'];
 	const bannerText = reconnecting
@@ -216,9 +251,11 @@ export function Shell(props: ShellProps) {
 		setBusy,
 	};
 
+	const remapped = (entries: ReadonlyArray<{key: string; label: string; match?: readonly string[]}>) => entries.map(k => ({key: remapLabel(k.key, keyNamesOf(k), keymap), label: k.label}));
 	const helpSections: HelpSection[] = [
-		{title: 'Keys everywhere', keys: [{key: '↑↓ j/k', label: 'move'}, {key: 'g/G', label: 'top / bottom'}, {key: 'PgUp/PgDn', label: 'page'}, {key: 'enter', label: 'open'}, {key: 'esc', label: 'back (breadcrumb)'}, {key: '/', label: 'filter the list'}, {key: 's', label: 'cycle sort'}, {key: 'r', label: 'refresh'}, {key: ':', label: 'command line (tab completes)'}, {key: '?', label: 'this help'}, {key: 'q', label: 'quit'}]},
-		{title: `Keys on ${definition?.title ?? current.view}`, keys: workingBindings(definition?.keys ?? [], Boolean(session.actionsOff)).map(k => ({key: k.key, label: k.label}))},
+		...(keymap.size > 0 ? [{title: 'Your keymap (config file)', keys: [...keymap].map(([from, to]) => ({key: keyLabel(to), label: `does what ${keyLabel(from)} does (${keyLabel(from)} itself does nothing now)`}))}] : []),
+		{title: 'Keys everywhere', keys: remapped(everywhereKeys)},
+		{title: `Keys on ${definition?.title ?? current.view}`, keys: remapped(workingBindings(definition?.keys ?? [], Boolean(session.actionsOff)))},
 		{
 			title: 'Commands',
 			keys: [
@@ -229,19 +266,27 @@ export function Shell(props: ShellProps) {
 	];
 
 	return (
-		<KeyRegistryProvider registry={registryApi} actionsOff={Boolean(session.actionsOff)}>
+		<KeyRegistryProvider registry={registryApi} actionsOff={Boolean(session.actionsOff)} keymap={keymap}>
 			<Box flexDirection="column" width={width} height={height}>
 				<Header width={width} title="evfleet" location={session.location} user={session.user} version={session.version} badges={badges} status={reconnecting ? 'reconnecting' : 'connected'}/>
 				<Breadcrumbs width={width} crumbs={stack.map(c => c.label)}/>
 				{bannerText ? <Banner kind="error" width={width}>{bannerText}</Banner> : null}
 				<Box height={mainHeight} width={width} flexDirection="column" overflow="hidden">
-					{mode === 'help' ? (
-						<HelpScreen sections={helpSections} width={width} height={mainHeight} onClose={() => setMode('normal')}/>
-					) : definition ? (
-						<React.Fragment key={`${current.id}-${epoch}`}>{definition.render(ctx)}</React.Fragment>
-					) : (
-						<Text>unknown view {current.view}</Text>
-					)}
+					{mode === 'help' ? <HelpScreen sections={helpSections} width={width} height={mainHeight} onClose={() => setMode('normal')}/> : null}
+					{/* Every place in the history stays mounted, hidden under the one on screen, so esc returns to it
+					    exactly as it was left: selection, scroll, filter, sort, tab, refresh interval. Hidden views
+					    handle no keys and do not refresh (ViewVisibility). */}
+					{stack.map((place, index) => {
+						const onScreen = index === stack.length - 1 && mode !== 'help';
+						const view = findView(place.view, registry);
+						return (
+							<Box key={`${place.id}-${epoch}`} display={onScreen ? 'flex' : 'none'} flexDirection="column" width={width} height={mainHeight}>
+								<ViewVisibility visible={onScreen}>
+									{view ? view.render({...ctx, arg: place.arg, isActive: onScreen && mode === 'normal'}) : <Text>unknown view {place.view}</Text>}
+								</ViewVisibility>
+							</Box>
+						);
+					})}
 				</Box>
 				{mode === 'quit' ? (
 					<Banner kind="warning" width={width}>an action is still running — quit anyway? y/n</Banner>
@@ -249,7 +294,7 @@ export function Shell(props: ShellProps) {
 					<Banner kind={message.kind} width={width}>{message.text}</Banner>
 				) : null}
 				{mode === 'command' ? (
-					<CommandLine width={width} initial={commandInitial} words={completions} argumentWords={argumentWords} onSubmit={runCommand} onCancel={() => setMode('normal')}/>
+					<CommandLine width={width} initial={commandInitial} words={completions} completeArgument={completeArgument} onSubmit={runCommand} onCancel={() => setMode('normal')}/>
 				) : mode === 'help' ? (
 					<KeyHints width={width} bindings={[{key: 'esc', label: 'close help', handler: () => {}}, {key: '↑↓', label: 'scroll', handler: () => {}}]}/>
 				) : (

@@ -4,7 +4,9 @@ import type {Sql} from 'postgres';
 import type {Cursor as ScreenCursor, Page as ScreenPage, PageRequest as ScreenPageRequest} from '../model/page.js';
 import type {ConnectionHealth, ConsoleData} from './views.js';
 import type {VehicleDetail as ScreenVehicleDetail} from '../model/data-sources.js';
-import {listFleets, type FleetSort} from '../db/queries/fleets.js';
+import {findFleet, listFleets, type FleetSort} from '../db/queries/fleets.js';
+import {NotFoundError, UsageError} from '../model/errors.js';
+import {completionSource} from '../db/queries/completion.js';
 import {createBatteryData} from '../db/sources/battery.js';
 import type {ConnectionTarget} from '../db/connection.js';
 import {createMaintenanceData} from '../db/maintenance/data.js';
@@ -70,6 +72,14 @@ export function createConnectionHealth(sql: Sql): ConnectionHealth {
 	};
 }
 
+/** `:vehicles <fleet name>`: the one fleet of that name in scope, or a message saying why not. */
+async function fleetIdByName(sql: Sql, name: string): Promise<string> {
+	const found = await findFleet(sql, name);
+	if (found.length === 0) throw new NotFoundError(`no fleet named "${name}"`);
+	if (found.length > 1) throw new UsageError(`"${name}" names ${found.length} fleets — scope with :org <slug> first`);
+	return found[0]!.id;
+}
+
 const orgSorts: readonly OrganizationSort[] = ['name', 'slug', 'plan', 'created'];
 const fleetSortKeys: readonly FleetSort[] = ['name', 'organization', 'created'];
 const userSortKeys: readonly UserSort[] = ['name', 'email', 'status', 'lastLogin'];
@@ -85,6 +95,7 @@ export function createConsoleData(sql: Sql, target?: ConnectionTarget, options: 
 		// `primary`: with a replica serving `sql`, maintenance reads the server it acts on.
 		...(target ? {maintenance: createMaintenanceData(target, options.primary ?? sql, {readOnly: options.readOnly})} : {}),
 		battery: createBatteryData(sql),
+		completion: completionSource(sql),
 		// The organization `sql` is scoped to (--org): the live page names it, so Citus sends it to one shard.
 		live: liveVehiclesSource(sql, {organizationId: options.organizationId ?? null}),
 		charging: chargingSource(sql),
@@ -114,18 +125,19 @@ export function createConsoleData(sql: Sql, target?: ConnectionTarget, options: 
 		users: {
 			async list(request) {
 				const page = await listUsers(sql, {...common(request), ...parseSort(request.sort, userSortKeys), organizationId: request.organizationId ?? null});
-				return toScreenPage(page, u => ({id: u.id, fullName: u.fullName, email: u.email, roles: u.roles, status: u.status, lastLoginAt: u.lastLoginAt}));
+				return toScreenPage(page, u => ({id: u.id, organizationName: u.organizationName, fullName: u.fullName, email: u.email, roles: u.roles, status: u.status, lastLoginAt: u.lastLoginAt}));
 			},
 		},
 		vehicles: {
 			statuses: vehicleStatuses,
 			connectivities,
 			async list(request) {
+				const fleetId = request.fleetName === undefined ? request.fleetId : await fleetIdByName(sql, request.fleetName);
 				const page = await listVehicles(sql, {
 					...common(request),
 					...parseSort(request.sort, vehicleSortKeys),
 					organizationId: request.organizationId ?? null,
-					fleetId: request.fleetId ?? null,
+					fleetId: fleetId ?? null,
 					status: (request.status as VehicleStatus | undefined) ?? null,
 					connectivity: (request.connectivity as Connectivity | undefined) ?? null,
 				});
@@ -206,7 +218,7 @@ export function createConsoleData(sql: Sql, target?: ConnectionTarget, options: 
 					connector: session.connectorType ? `#${session.connectorNumber ?? '?'} ${session.connectorType}` : null,
 					startedAt: session.startedAt,
 					energyKwh: session.energyKwh,
-					powerKw: session.maxPowerKw,
+					powerKw: session.powerKw,
 					socStart: session.startSocPct,
 				};
 			},

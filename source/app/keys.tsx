@@ -3,6 +3,7 @@ import React, {createContext, useContext, useEffect, useId, useRef} from 'react'
 import {useInput, type Key} from 'ink';
 import {type KeyBinding} from '../components/key-binding.js';
 export {type KeyBinding};
+import {emptyKeymap, remapLabel, remapNames, type Keymap} from './keymap.js';
 
 /** The bindings that work in this session: write keys go when actions are off (--readonly). */
 export function workingBindings<T extends {readonly writes?: boolean}>(bindings: readonly T[], actionsOff: boolean): T[] {
@@ -21,6 +22,7 @@ const namedKeys: Record<string, (key: Key) => boolean> = {
 	enter: key => key.return,
 	escape: key => key.escape,
 	tab: key => key.tab && !key.shift,
+	backtab: key => key.tab && key.shift,
 	backspace: key => key.backspace || key.delete,
 };
 
@@ -34,6 +36,15 @@ export function matchesKey(name: string, input: string, key: Key): boolean {
 
 export function bindingMatches(binding: KeyBinding, input: string, key: Key): boolean {
 	return (binding.match ?? [binding.key]).some(name => matchesKey(name, input, key));
+}
+
+/** Bindings as the user's keymap has them: they fire on the remapped keys and show those. */
+export function applyKeymap<T extends KeyBinding>(bindings: readonly T[], keymap: Keymap): T[] {
+	if (keymap.size === 0) return [...bindings];
+	return bindings.map(binding => {
+		const names = binding.match ?? [binding.key];
+		return {...binding, key: remapLabel(binding.key, names, keymap), match: remapNames(names, keymap)};
+	});
 }
 
 /** The first binding with a handler that matches, or undefined. */
@@ -84,21 +95,51 @@ export function useKeypress(handler: (input: string, key: Key) => void, options:
 	);
 }
 
-/** What the shell needs to know from the screen on view: its live keys, and whether it is typing text. */
-export type ScreenKeysState = {bindings: readonly KeyBinding[]; capturing: boolean};
+/**
+ * What the shell needs to know from the screen on view: its live keys, whether it has the keyboard to itself
+ * (typing text, a confirmation), and then what its keys do (`captureHints`, shown in the footer instead).
+ */
+export type ScreenKeysState = {bindings: readonly KeyBinding[]; capturing: boolean; captureHints?: readonly KeyHint[]};
+
+/** A key and what it does, for the footer only (nothing is bound by it). */
+export type KeyHint = {readonly key: string; readonly label: string};
 
 type Registry = {publish(id: string, state: ScreenKeysState | undefined): void};
 
 const KeyRegistryContext = createContext<Registry | null>(null);
 const ActionsOffContext = createContext(false);
+const KeymapContext = createContext<Keymap>(emptyKeymap);
+const ViewVisibleContext = createContext(true);
 
-/** `actionsOff` (--readonly): keys marked `writes` are neither handled nor shown anywhere below. */
-export function KeyRegistryProvider({registry, actionsOff = false, children}: {readonly registry: Registry; readonly actionsOff?: boolean; readonly children: React.ReactNode}) {
+/**
+ * A view kept in the history under the one on screen (so `esc` returns to it exactly as it was): its keys are
+ * neither handled nor in the footer, and its refresh loop waits until it is shown again.
+ */
+export function ViewVisibility({visible, children}: {readonly visible: boolean; readonly children: React.ReactNode}) {
+	return <ViewVisibleContext.Provider value={visible}>{children}</ViewVisibleContext.Provider>;
+}
+
+export function useViewVisible(): boolean {
+	return useContext(ViewVisibleContext);
+}
+
+/** `actionsOff` (--readonly): keys marked `writes` are neither handled nor shown anywhere below. `keymap`: the user's remapping. */
+export function KeyRegistryProvider({registry, actionsOff = false, keymap = emptyKeymap, children}: {readonly registry: Registry; readonly actionsOff?: boolean; readonly keymap?: Keymap; readonly children: React.ReactNode}) {
 	return (
 		<KeyRegistryContext.Provider value={registry}>
-			<ActionsOffContext.Provider value={actionsOff}>{children}</ActionsOffContext.Provider>
+			<ActionsOffContext.Provider value={actionsOff}>
+				<KeymapContext.Provider value={keymap}>{children}</KeymapContext.Provider>
+			</ActionsOffContext.Provider>
 		</KeyRegistryContext.Provider>
 	);
+}
+
+/**
+ * A part of a screen that has the keyboard to itself (a confirmation, a running action) says what its keys do:
+ * the footer shows exactly these while it is on screen. It binds nothing (the part handles its keys itself).
+ */
+export function useCaptureHints(hints: readonly KeyHint[] | undefined): void {
+	useKeyBindings([], {isActive: false, capturing: hints !== undefined, captureHints: hints});
 }
 
 /** Whether maintenance actions are off in this console (--readonly): screens word their hints accordingly. */
@@ -111,12 +152,16 @@ export function useActionsOff(): boolean {
  * now (the footer shows exactly those) and whether the screen is capturing text (a filter or time
  * prompt is open, so the shell's own keys `:` `?` `q` `esc` must not fire).
  */
-export function useKeyBindings(bindings: readonly KeyBinding[], options: {isActive?: boolean; capturing?: boolean} = {}): void {
-	const {isActive = true, capturing = false} = options;
+export function useKeyBindings(bindings: readonly KeyBinding[], options: {isActive?: boolean; capturing?: boolean; captureHints?: readonly KeyHint[]} = {}): void {
+	const visible = useContext(ViewVisibleContext);
+	const isActive = (options.isActive ?? true) && visible;
+	const capturing = (options.capturing ?? false) && visible;
+	const {captureHints} = options;
 	const registry = useContext(KeyRegistryContext);
 	const actionsOff = useContext(ActionsOffContext);
+	const keymap = useContext(KeymapContext);
 	const id = useId();
-	const working = workingBindings(bindings, actionsOff);
+	const working = applyKeymap(workingBindings(bindings, actionsOff), keymap);
 	const latest = useRef(working);
 	latest.current = working;
 	useKeypress(
@@ -127,9 +172,12 @@ export function useKeyBindings(bindings: readonly KeyBinding[], options: {isActi
 		{isActive, onChunk: input => registry !== null && input.startsWith(':')},
 	);
 	const signature = working.map(b => `${b.key}:${b.label}:${b.handler ? 1 : 0}:${b.hidden ? 1 : 0}:${b.footerPriority ?? 0}`).join('|');
+	const hintSignature = captureHints?.map(h => `${h.key}:${h.label}`).join('|');
+	const latestHints = useRef(captureHints);
+	latestHints.current = captureHints;
 	useEffect(() => {
-		registry?.publish(id, {bindings: latest.current, capturing});
-		// The signature stands for the table: republish only when what the footer shows changes.
-	}, [registry, id, signature, capturing]);
+		registry?.publish(id, visible ? {bindings: latest.current, capturing, captureHints: latestHints.current} : undefined);
+		// The signatures stand for the tables: republish only when what the footer shows changes.
+	}, [registry, id, signature, capturing, hintSignature, visible]);
 	useEffect(() => () => registry?.publish(id, undefined), [registry, id]);
 }

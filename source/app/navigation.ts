@@ -29,13 +29,16 @@ export type NavigationAction =
 	| {type: 'open'; view: string; arg?: string; label?: string}
 	/** esc: back one crumb (the first one stays). */
 	| {type: 'back'}
-	/** `:view arg`: a new trail, as in k9s (crumbs never pile up across views). */
+	/** `:view arg`: pushed on the history, as in k9s, so `esc` returns to where the jump was made from. */
 	| {type: 'jump'; view: string; arg?: string}
 	/** After `:org`: back to the first view of the trail, remounted. */
 	| {type: 'restart'}
 	| {type: 'reload'}
 	| {type: 'mode'; mode: ShellMode; commandInitial?: string}
 	| {type: 'message'; message?: ShellMessage};
+
+/** Places kept for `esc` (each one a view kept as it was left). */
+export const historyLimit = 20;
 
 export function initialNavigation(lookup: ViewLookup, view: string, arg?: string, fallback = 'orgs'): NavigationState {
 	const start = lookup(view) ? view : fallback;
@@ -74,9 +77,11 @@ export function createNavigationReducer(lookup: ViewLookup) {
 				const message = refusal(lookup, action.view, action.arg, `unknown command ":${action.view}" — :help lists them`);
 				if (message) return {...state, mode: 'normal', message};
 				const name = lookup(action.view)!.name;
-				const [only] = state.stack;
-				const same = state.stack.length === 1 && only!.view === name && only!.arg === action.arg;
-				return {...state, mode: 'normal', message: undefined, ...(same ? {} : {stack: [crumb(lookup, state.nextId, name, action.arg)], nextId: state.nextId + 1})};
+				const here = current(state);
+				const same = here.view === name && here.arg === action.arg;
+				// The history is bounded: the oldest places go first (each one kept is a mounted view).
+				const pushed = [...state.stack, crumb(lookup, state.nextId, name, action.arg)].slice(-historyLimit);
+				return {...state, mode: 'normal', message: undefined, ...(same ? {} : {stack: pushed, nextId: state.nextId + 1})};
 			}
 			case 'restart':
 				return {...state, stack: [crumb(lookup, state.nextId, state.stack[0]!.view)], nextId: state.nextId + 1, epoch: state.epoch + 1};

@@ -93,6 +93,9 @@ export class Refresher<T> {
 	private timer: unknown;
 	private started = false;
 	private stopped = false;
+	/** The view is kept for `esc` but not on screen: refreshes wait until it is shown again. */
+	private hidden = false;
+	private due = false;
 	private lastStart: number | undefined;
 	private current: RefreshState<T>;
 
@@ -137,6 +140,16 @@ export class Refresher<T> {
 		this.stopped = true;
 		this.cancelTimer();
 		this.listeners.clear();
+	}
+
+	/** Hidden views (kept under the one on screen) do not query; shown again, one that fell due refreshes at once. */
+	setHidden(hidden: boolean): void {
+		if (this.hidden === hidden) return;
+		this.hidden = hidden;
+		if (!hidden && this.due) {
+			this.due = false;
+			void this.run();
+		}
 	}
 
 	pause(): void {
@@ -184,6 +197,10 @@ export class Refresher<T> {
 
 	private async run(): Promise<void> {
 		if (this.current.inFlight || this.stopped) return;
+		if (this.hidden) {
+			this.due = true;
+			return;
+		}
 		const startedAt = this.clock.now();
 		this.lastStart = startedAt;
 		this.update({inFlight: true, retryAt: undefined});

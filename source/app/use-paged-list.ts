@@ -45,7 +45,8 @@ export function usePagedList<T>({load, pageSize, search, sort, deps = [], onPage
 	const fetchPage = useCallback(
 		(index: number, direction: 'first' | 'next' | 'previous' | 'same') => {
 			const id = ++request.current;
-			setState(previous => ({...previous, status: previous.page ? previous.status : 'loading'}));
+			// Loading while any query runs (the rows of the last page stay on screen meanwhile, marked as loading).
+			setState(previous => ({...previous, status: 'loading'}));
 			callbacks.current
 				.load({search: search || undefined, sort, after: cursors.current[index], limit: pageSize})
 				.then(

@@ -1,7 +1,7 @@
 // React side of the refresh engine: one Refresher per mounted view, its state as React state, and a clock that
 // ticks every second so ages ("updated 3s ago", last-seen) move between refreshes.
 import {useCallback, useEffect, useRef, useState, useSyncExternalStore} from 'react';
-import type {KeyBinding} from './keys.js';
+import {useViewVisible, type KeyBinding} from './keys.js';
 import {Refresher, type Clock, type RefreshState} from './refresh.js';
 
 export type RefreshControls = {
@@ -28,6 +28,8 @@ export function useRefresh<T>(load: () => Promise<T>, options: UseRefreshOptions
 		refresher.start();
 		return () => refresher.stop();
 	}, [refresher]);
+	const visible = useViewVisible();
+	useEffect(() => refresher.setHidden(!visible), [refresher, visible]);
 	const controls = useRef<RefreshControls>({
 		togglePause: () => refresher.togglePause(),
 		refreshNow: () => refresher.refreshNow(),
@@ -40,10 +42,12 @@ export function useRefresh<T>(load: () => Promise<T>, options: UseRefreshOptions
 /** The current time: re-renders every `everyMs` (default 1 s) while mounted, and reads the clock on every render. */
 export function useNow(everyMs = 1000, clock: Pick<Clock, 'now'> = Date): number {
 	const [, setTick] = useState(0);
+	const visible = useViewVisible();
 	useEffect(() => {
+		if (!visible) return; // a view kept hidden under another does not redraw every second
 		const timer = setInterval(() => setTick(tick => tick + 1), everyMs);
 		return () => clearInterval(timer);
-	}, [everyMs]);
+	}, [everyMs, visible]);
 	return clock.now();
 }
 

@@ -37,6 +37,7 @@ import BatteryScreen, {keys as batteryKeys} from '../screens/BatteryScreen.js';
 import type {BatteryData} from '../model/battery-data.js';
 import MaintenanceScreen, {keys as maintenanceKeys} from '../screens/MaintenanceScreen.js';
 import type {MaintenanceData} from '../model/maintenance-data.js';
+import type {CompletionData, CompletionKind} from '../model/completion.js';
 import OrganizationsScreen, {keys as organizationsKeys} from '../screens/OrganizationsScreen.js';
 import FleetsScreen, {keys as fleetsKeys} from '../screens/FleetsScreen.js';
 import UsersScreen, {keys as usersKeys} from '../screens/UsersScreen.js';
@@ -66,6 +67,8 @@ export type ConsoleData = {
 	routes?: RoutesData;
 	/** Maintenance (issue 9): health reads through the console pool; actions open their own read-write connection. */
 	maintenance?: MaintenanceData;
+	/** Values the `:` line completes arguments with (fleet names, VINs and plates, organization slugs). */
+	completion?: CompletionData;
 	// Other issues add theirs here, optional: live?: LiveData; charging?: ChargingData; routes?: RoutesData;
 	// battery?: BatteryData; maintenance?: MaintenanceData;
 };
@@ -96,8 +99,11 @@ export type ViewDefinition = {
 	readonly aliases: readonly string[];
 	readonly title: string;
 	readonly description: string;
-	/** Shown in help and completion, e.g. '<VIN|plate|id>'; `required` views refuse to open without it. */
-	readonly argument?: {readonly name: string; readonly required?: boolean};
+	/**
+	 * Shown in help and completion, e.g. '<VIN|plate|id>'; `required` views refuse to open without it;
+	 * `complete` says what Tab completes it with (from the database).
+	 */
+	readonly argument?: {readonly name: string; readonly required?: boolean; readonly complete?: CompletionKind};
 	/** The screen's key table, for the help overlay. */
 	readonly keys?: readonly KeyBinding[];
 	render(ctx: ViewContext): ReactElement;
@@ -134,7 +140,8 @@ export const views: ViewDefinition[] = [
 		name: 'vehicles',
 		aliases: ['vs'],
 		title: 'Vehicles',
-		description: 'vehicles: VIN, plate, model, status, SoC, last seen, fleet',
+		description: 'vehicles: VIN, plate, model, status, SoC, last seen, fleet (:vehicles <fleet> for one fleet)',
+		argument: {name: '<fleet>', complete: 'fleet'},
 		keys: vehiclesKeys,
 		render: ctx => <VehiclesScreen {...screenProps(ctx)} data={ctx.data.vehicles}/>,
 	},
@@ -143,7 +150,7 @@ export const views: ViewDefinition[] = [
 		aliases: ['v', 'inspect'],
 		title: 'Vehicle',
 		description: 'one vehicle: identity, latest state, telematics history, charging, battery',
-		argument: {name: '<VIN|plate|id>', required: true},
+		argument: {name: '<VIN|plate|id>', required: true, complete: 'vehicle'},
 		keys: inspectorKeys,
 		render: ctx => <VehicleInspectorScreen {...screenProps(ctx)} data={ctx.data.vehicle} reference={ctx.arg ?? ''}/>,
 	},

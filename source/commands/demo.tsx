@@ -17,6 +17,7 @@ export const options = zod.object({
 	keep: zod.boolean().default(false).describe('Keep the data directory on exit and print how to reopen it'),
 	dir: zod.string().optional().describe('Data directory to reuse or create (kept on exit): evfleet demo --dir PATH'),
 	seed: zod.string().default('1').describe('Random seed of the demo data set'),
+	scale: zod.enum(['tiny', 'small', 'medium', 'large']).default('small').describe('Size of the demo data set: tiny (24 vehicles, seconds to seed), small (200 vehicles, the demo), medium, large'),
 	tick: zod.string().default('2s').describe('Simulator tick: 500ms, 2s, 10s'),
 	debug: zod.boolean().default(false).describe('Show stack traces on errors'),
 });
@@ -34,6 +35,7 @@ function demoOptions(options: Props['options']): DemoOptions {
 		keep: options.keep,
 		directory: options.dir,
 		seed: parseCount(options.seed, '--seed', 2_147_483_647),
+		scale: options.scale,
 		tickMs: parseDuration(options.tick, '--tick', {min: 100, max: 3_600_000}),
 	};
 }
@@ -48,7 +50,7 @@ function onSignalOnce(handler: (signal: NodeJS.Signals) => void): () => void {
 }
 
 /** No console: progress on stderr, the URL on stdout, running until a signal. */
-function Headless({options}: Props) {
+function Headless({options, reason}: Props & {readonly reason?: string}) {
 	return (
 		<Task
 			debug={options.debug}
@@ -60,6 +62,7 @@ function Headless({options}: Props) {
 					signalled = resolve;
 				});
 				const removeSignals = onSignalOnce(() => signalled?.());
+				if (reason) log(reason);
 				try {
 					const {startDemo} = await import('../demo/seed/demo.js');
 					const demo = await startDemo({
@@ -166,6 +169,8 @@ function Interactive({options}: Props) {
 						void shutdown();
 						return;
 					}
+					// Printed before the console takes the alternate screen (so it is in the scrollback afterwards) and
+					// shown in the console's message line, where it can be read while the demo runs.
 					if (options.printUrl) write(`${started.url}\n`);
 					setTarget(started.target);
 				},
@@ -186,7 +191,7 @@ function Interactive({options}: Props) {
 	if (target) {
 		return (
 			<React.Suspense fallback={null}>
-				<LazyConsole target={target} debug={options.debug}/>
+				<LazyConsole target={target} debug={options.debug} notice={options.printUrl ? `demo URL: ${demo.current?.url ?? ''}` : undefined}/>
 			</React.Suspense>
 		);
 	}
@@ -217,6 +222,8 @@ function Interactive({options}: Props) {
 }
 
 export default function DemoCommand({options}: Props) {
-	if (options.headless || !isInteractive()) return <Headless options={options}/>;
+	if (options.headless) return <Headless options={options}/>;
+	// Say why no console opens: a person who piped it (or ran it from a script) expected one.
+	if (!isInteractive()) return <Headless options={options} reason={`no console: ${process.stdin.isTTY ? 'stdout' : 'stdin'} is not a terminal — running headless (the URL is on stdout; Ctrl-C or SIGTERM stops it)`}/>;
 	return <Interactive options={options}/>;
 }

@@ -2,6 +2,7 @@ import React from 'react';
 import zod from 'zod';
 import Task from '../app/Task.js';
 import {connect, describeTarget, requireSchema, resolveTarget} from '../db/connection.js';
+import {UsageError} from '../model/errors.js';
 import {formatDuration} from '../text/formats.js';
 import {connectionOptions} from '../app/options.js';
 import {parseCount, parseDuration} from '../text/parse.js';
@@ -14,6 +15,8 @@ export const options = connectionOptions.extend({
 	speed: zod.string().default('30').describe('Simulated seconds per real second'),
 	vehicles: zod.string().default('400').describe('At most this many vehicles move (those on routes first)'),
 	ticks: zod.string().optional().describe('Stop after this many ticks (default: run until Ctrl-C or SIGTERM)'),
+	heartbeat: zod.string().default('3min').describe('Simulated time between two heartbeats of a charging station'),
+	silentStations: zod.string().default('3').describe('Percent of active stations that stay silent on purpose (stale detection has something to show)'),
 	quiet: zod.boolean().default(false).describe('Print only errors, not one line per tick'),
 });
 
@@ -28,9 +31,12 @@ export default function Simulate({options}: Props) {
 				const seed = parseCount(options.seed, '--seed', 2_147_483_647);
 				const timeScale = parseCount(options.speed, '--speed', 10_000);
 				const maxVehicles = parseCount(options.vehicles, '--vehicles', 100_000);
+				const heartbeatSeconds = parseDuration(options.heartbeat, '--heartbeat') / 1000;
+				const silent = options.silentStations.trim();
+				if (!/^\d+(\.\d+)?$/.test(silent) || Number(silent) > 100) throw new UsageError(`invalid --silent-stations "${options.silentStations}"`, 'use a percentage from 0 to 100');
 				const maxTicks = options.ticks ? parseCount(options.ticks, '--ticks') : undefined;
 				const target = resolveTarget(options);
-				const {startSimulator} = await import('../demo/simulator.js');
+				const {startSimulator, SimulatorBusyError} = await import('../demo/simulator.js');
 				const sql = await connect(target, {max: 1});
 				let errors = 0;
 				try {
@@ -43,11 +49,14 @@ export default function Simulate({options}: Props) {
 					const onSignal = () => finish?.();
 					for (const signal of signals) process.on(signal, onSignal);
 					process.stderr.write(`simulating on ${describeTarget(target)} every ${formatDuration(tickMs)}; Ctrl-C stops\n`);
+					let fatal: unknown;
 					const simulator = startSimulator(sql, {
 						tickMs,
 						seed,
 						timeScale,
 						maxVehicles,
+						heartbeatSeconds,
+						silentStationShare: Number(silent) / 100,
 						onTick(tick) {
 							if (!options.quiet) {
 								const parts = [`tick ${tick.tick}`, `${tick.durationMs} ms`, `${tick.telematics} telematics`];
@@ -61,6 +70,11 @@ export default function Simulate({options}: Props) {
 							if (maxTicks && tick.tick >= maxTicks) finish?.();
 						},
 						onError(error) {
+							if (error instanceof SimulatorBusyError) {
+								fatal = error;
+								finish?.();
+								return;
+							}
 							errors++;
 							process.stderr.write(`tick failed (will retry): ${(error as Error).message ?? String(error)}\n`);
 						},
@@ -68,6 +82,7 @@ export default function Simulate({options}: Props) {
 					await finished;
 					for (const signal of signals) process.off(signal, onSignal);
 					await simulator.stop();
+					if (fatal) throw fatal;
 				} finally {
 					await sql.end({timeout: 5});
 				}

@@ -25,6 +25,14 @@ export function typedConfirms(typed: string, confirmText: string): boolean {
 	return typed.trim() === confirmText;
 }
 
+/** What the dialog's keys do, in the words the footer shows (the same rules as the handler below). */
+export function confirmKeyHints(destructive: boolean, action = 'Run'): Array<{key: string; label: string}> {
+	const verb = action.toLowerCase();
+	return destructive
+		? [{key: 'enter', label: `${verb} (once the name matches)`}, {key: 'esc', label: 'cancel'}]
+		: [{key: 'y', label: verb}, {key: 'n/enter/esc', label: `cancel (do not ${verb})`}];
+}
+
 export function ConfirmDialog({title, children, confirmText, action = 'Run', width, isActive = true, onConfirm, onCancel}: ConfirmDialogProps) {
 	const color = colorEnabled();
 	const [typed, setTyped] = useState('');

@@ -187,7 +187,7 @@ export function useListNavigation({count, visibleRows, onPastEnd, onBeforeStart,
 		offset: mirror.current.offset,
 		select: move,
 		current: at,
-		bindings: count > 0 || onPastEnd || onBeforeStart ? handlers : [],
+		bindings: count > 1 || onPastEnd || onBeforeStart ? handlers : [],
 	};
 }
 

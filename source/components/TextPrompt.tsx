@@ -16,8 +16,8 @@ export type TextPromptProps = {
 	onChange?(value: string): void;
 	onSubmit(value: string): void;
 	onCancel(): void;
-	/** Tab: return the completed text, or undefined to keep it. */
-	onTab?(value: string): string | undefined;
+	/** Tab (Shift-Tab: backwards): return the completed text, or undefined to keep it. */
+	onTab?(value: string, backwards: boolean): string | undefined;
 };
 
 export function TextPrompt({prompt, width, initial = '', isActive = true, suggestion, onChange, onSubmit, onCancel, onTab}: TextPromptProps) {
@@ -33,7 +33,7 @@ export function TextPrompt({prompt, width, initial = '', isActive = true, sugges
 			if (key.return) return onSubmit(latest.current);
 			if (key.escape) return onCancel();
 			if (key.tab) {
-				const completed = onTab?.(latest.current);
+				const completed = onTab?.(latest.current, key.shift);
 				if (completed !== undefined) update(completed);
 				return;
 			}

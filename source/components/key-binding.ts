@@ -4,7 +4,7 @@
  * One key a screen (or the shell) handles.
  * - `key` is what the footer and help show ('enter', '/', 's', '↑↓').
  * - `match` lists the key names it fires on (default [key]): a character ('j', 'G', '/'),
- *   or one of 'up' 'down' 'left' 'right' 'pageup' 'pagedown' 'home' 'end' 'enter' 'escape' 'tab' 'backspace'.
+ *   or one of 'up' 'down' 'left' 'right' 'pageup' 'pagedown' 'home' 'end' 'enter' 'escape' 'tab' 'backtab' (Shift-Tab) 'backspace'.
  * - A binding without a handler is documentation only (help overlay) and never shown in the footer.
  */
 export type KeyBinding = {

@@ -25,6 +25,8 @@ export type ConnectionTarget = {
 	read?: ConnectionTarget;
 	/** Which rule chose this target, for `db status` and error messages. */
 	source: string;
+	/** Chosen through a profile saved with --readonly: the console offers no maintenance actions. */
+	readonly?: boolean;
 };
 
 export type ConnectionRequest = {url?: string; profile?: string; readUrl?: string; directUrl?: string};

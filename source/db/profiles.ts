@@ -17,6 +17,8 @@ export type Profile = {
 	readUrl?: string;
 	/** A direct connection to the primary for maintenance that needs a session, when host:port is a pooler (no password). */
 	directUrl?: string;
+	/** The console opens with no maintenance actions (as --readonly) for this profile. */
+	readonly?: boolean;
 };
 
 /** A URL as a profile keeps it: without its password. */
@@ -30,7 +32,8 @@ export function withoutPassword(url: string): string {
 	}
 }
 
-type StoreShape = {profiles: Record<string, Profile>; current?: string};
+// keymap: the console's key remapping (a key name to the key that does its job instead), checked in app/keymap.ts.
+type StoreShape = {profiles: Record<string, Profile>; current?: string; keymap?: Record<string, string>};
 
 export type ProfileStore = {
 	list(): Array<{name: string; profile: Profile; current: boolean}>;
@@ -39,6 +42,8 @@ export type ProfileStore = {
 	save(name: string, profile: Profile): void;
 	remove(name: string): void;
 	use(name: string): void;
+	/** The `keymap` object of the config file ({} when there is none); validated by the console at start. */
+	keymap(): unknown;
 	readonly path: string;
 };
 
@@ -68,6 +73,7 @@ export function openProfileStore(directory = process.env['EVFLEET_CONFIG_DIR']):
 		},
 		get: name => profiles()[name],
 		current: () => conf.get('current'),
+		keymap: () => conf.get('keymap') ?? {},
 		save(name, profile) {
 			checkProfileName(name);
 			// Only the listed fields are written, so a password can never slip in.
@@ -76,6 +82,7 @@ export function openProfileStore(directory = process.env['EVFLEET_CONFIG_DIR']):
 			if (profile.pooler !== undefined) clean.pooler = profile.pooler;
 			if (profile.readUrl) clean.readUrl = withoutPassword(profile.readUrl);
 			if (profile.directUrl) clean.directUrl = withoutPassword(profile.directUrl);
+			if (profile.readonly) clean.readonly = true;
 			conf.set('profiles', {...profiles(), [name]: clean});
 		},
 		remove(name) {

@@ -121,6 +121,134 @@ function chownTree(target: string, runAs: RunAs): void {
 	}
 }
 
+/** Is a process with this pid alive? (EPERM: alive, owned by another user.) */
+function processAlive(pid: number): boolean {
+	if (!Number.isInteger(pid) || pid <= 0) return false;
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === 'EPERM';
+	}
+}
+
+/** The process's command name where /proc tells it (Linux); undefined elsewhere. */
+function processName(pid: number): string | undefined {
+	try {
+		return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+	} catch {
+		return undefined;
+	}
+}
+
+/** Does a PostgreSQL server accept connections on this Unix socket? */
+function socketAnswers(socketPath: string): Promise<boolean> {
+	return new Promise(resolve => {
+		const socket = net.connect({path: socketPath});
+		const done = (answer: boolean) => {
+			socket.destroy();
+			resolve(answer);
+		};
+		socket.setTimeout(2000, () => done(false));
+		socket.once('connect', () => done(true));
+		socket.once('error', () => done(false));
+	});
+}
+
+const ownerFile = 'evfleet-owner.pid';
+
+/** The evfleet process that started the server of this directory, while it runs (not us, not a reused pid). */
+function liveOwner(directory: string): number | undefined {
+	let pid: number;
+	try {
+		pid = Number(fs.readFileSync(path.join(directory, ownerFile), 'utf8').split('\n')[0]);
+	} catch {
+		return undefined;
+	}
+	if (pid === process.pid || !processAlive(pid)) return undefined;
+	const name = processName(pid);
+	return name === undefined || /node|evfleet/i.test(name) ? pid : undefined;
+}
+
+/** A postgres process: alive, and (where /proc tells) still a postgres, not a reused pid. */
+function postgresAlive(pid: number): boolean {
+	if (!processAlive(pid)) return false;
+	const name = processName(pid);
+	return name === undefined || /postgres/.test(name);
+}
+
+async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
+	const deadline = Date.now() + timeoutMs;
+	while (postgresAlive(pid)) {
+		if (Date.now() > deadline) return false;
+		await new Promise(resolve => setTimeout(resolve, 50));
+	}
+	return true;
+}
+
+/**
+ * A kept directory may hold the postmaster.pid of a server that died with a crash (kill -9, power loss): the pid
+ * is gone, or reused by another program, or the socket does not answer. Then the file is stale and removed, so
+ * that neither PostgreSQL nor our readiness check reads it. A live server of this directory whose evfleet is gone
+ * (an orphan: its evfleet was killed) is stopped; one whose evfleet still runs is refused.
+ */
+export async function clearStaleServer(directory: string, dataDir: string, progress: (message: string) => void): Promise<void> {
+	const pidFile = path.join(dataDir, 'postmaster.pid');
+	let lines: string[];
+	try {
+		lines = fs.readFileSync(pidFile, 'utf8').split('\n');
+	} catch {
+		return;
+	}
+	const pid = Number(lines[0]);
+	const alive = postgresAlive(pid);
+	const socketPath = path.join(lines[4]?.trim() || directory, `.s.PGSQL.${lines[3]?.trim()}`);
+	if (alive && (await socketAnswers(socketPath))) {
+		const owner = liveOwner(directory);
+		if (owner !== undefined) {
+			throw new ClusterError(`another evfleet (pid ${owner}) is running the server of ${directory} (server pid ${pid})`, 'use that demo, stop it first, or choose another --dir');
+		}
+		progress(`stopping the server a killed evfleet left running (pid ${pid})`);
+		try {
+			process.kill(pid, 'SIGINT'); // fast shutdown
+		} catch {}
+		if (!(await waitForExit(pid, 20_000))) {
+			try {
+				process.kill(pid, 'SIGQUIT');
+			} catch {}
+			if (!(await waitForExit(pid, 10_000))) throw new ClusterError(`the server left running in ${directory} (pid ${pid}) does not stop`, `stop it: kill ${pid}`);
+		}
+	} else if (alive) {
+		// A postgres that no longer answers: shutting down (its evfleet died). Wait for it rather than start beside it.
+		progress(`waiting for the previous server (pid ${pid}) to exit`);
+		if (!(await waitForExit(pid, 30_000))) throw new ClusterError(`a server of ${directory} (pid ${pid}) neither answers nor exits`, `stop it: kill ${pid}`);
+	}
+	if (fs.existsSync(pidFile)) {
+		fs.rmSync(pidFile, {force: true});
+		progress(`removed a stale postmaster.pid (server pid ${pid} is gone)`);
+	}
+}
+
+/**
+ * A watchdog that stops the server when evfleet dies without cleaning up (SIGKILL, a crash): a shell in its own
+ * process group reading a pipe from us. The pipe closes with our process, however it ends; then the shell stops
+ * the server (fast shutdown, then immediate) and removes a throw-away directory. stop() kills it first.
+ */
+function startWatchdog(serverPid: number, removeDirectory: string | undefined): ChildProcess {
+	const script = [
+		'while read -r _; do :; done',
+		'kill -INT "$1" 2>/dev/null',
+		'i=0',
+		'while kill -0 "$1" 2>/dev/null; do i=$((i+1)); if [ "$i" -eq 100 ]; then kill -QUIT "$1" 2>/dev/null; fi; sleep 0.1; done',
+		'if [ -n "$2" ]; then rm -rf "$2"; fi',
+	].join('\n');
+	const watchdog = spawn('/bin/sh', ['-c', script, 'evfleet-watchdog', String(serverPid), removeDirectory ?? ''], {stdio: ['pipe', 'ignore', 'ignore'], detached: true});
+	watchdog.on('error', () => {});
+	watchdog.unref();
+	(watchdog.stdin as unknown as {unref?: () => void} | null)?.unref?.();
+	return watchdog;
+}
+
 function readLogTail(logFile: string): string {
 	try {
 		return fs.readFileSync(logFile, 'utf8').trim().split('\n').slice(-5).join('\n');
@@ -180,6 +308,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
 		}
 	}
 
+	if (options.directory) await clearStaleServer(directory, dataDir, progress);
 	const port = await freePort();
 	const settings: Record<string, string> = {
 		listen_addresses: '127.0.0.1',
@@ -196,8 +325,13 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
 	progress('starting server');
 	const logFd = fs.openSync(logFile, 'a');
 	if (runAs) fs.fchownSync(logFd, runAs.uid, runAs.gid);
+	let watchdog: ChildProcess | undefined;
 	const child: ChildProcess = spawn(path.join(bindir, 'postgres'), args, {stdio: ['ignore', logFd, logFd], ...spawnOptions});
 	fs.closeSync(logFd);
+	if (child.pid) {
+		fs.writeFileSync(path.join(directory, ownerFile), `${process.pid}\n`);
+		watchdog = startWatchdog(child.pid, options.keep ? undefined : directory);
+	}
 	let exited = false;
 	const exitedPromise = new Promise<void>(resolve => child.once('exit', () => {
 		exited = true;
@@ -212,6 +346,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
 		// Synchronous last resort at process exit: immediate shutdown, then remove the folder.
 		if (stopped) return;
 		stopped = true;
+		watchdog?.kill('SIGKILL');
 		if (!exited) child.kill('SIGQUIT');
 		if (!options.keep) {
 			try {
@@ -226,6 +361,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
 		if (stopped) return;
 		stopped = true;
 		liveClusters.delete(stopNow);
+		watchdog?.kill('SIGKILL');
 		if (!exited) {
 			child.kill('SIGINT'); // fast shutdown: roll back, disconnect, exit
 			const timer = setTimeout(() => child.kill('SIGQUIT'), 5000);
@@ -243,12 +379,14 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
 			const tail = readLogTail(logFile);
 			stopped = true;
 			liveClusters.delete(stopNow);
+			watchdog?.kill('SIGKILL');
 			if (!options.directory) fs.rmSync(directory, {recursive: true, force: true});
 			throw new ClusterError(`the PostgreSQL server exited while starting${tail ? `:\n${tail}` : ''}`);
 		}
 		try {
+			// Our server's file (its pid on the first line), never one a crashed server left behind.
 			const lines = fs.readFileSync(pidFile, 'utf8').split('\n');
-			if (lines[7]?.trim() === 'ready') break;
+			if (lines[0]?.trim() === String(child.pid) && lines[7]?.trim() === 'ready') break;
 		} catch {}
 		if (Date.now() > deadline) {
 			await stop();

@@ -4,7 +4,9 @@
 // is one round trip and atomic. A failed tick changes nothing: the state advances only when its write committed.
 import {randomUUID} from 'node:crypto';
 import type {Sql} from 'postgres';
-import {cairoTemperatureC, chargePowerKw, consumptionKwhPerKm, evModels} from './seed/catalog.js';
+import {EvfleetError} from '../model/errors.js';
+import {cairoTemperatureC, chargePowerKw, consumptionKwhPerKm, distanceKm, driveToward, socGainPct} from '../model/vehicle-motion.js';
+import {evModels} from './seed/catalog.js';
 import {createRandom, type Random} from './seed/random.js';
 
 export type SimulatorTick = {
@@ -28,11 +30,27 @@ export type SimulatorOptions = {
 	timeScale?: number;
 	/** At most this many vehicles move (default 400): the ones on routes first. */
 	maxVehicles?: number;
+	/** Simulated seconds between two heartbeats of a station (default 180: every few simulated minutes). */
+	heartbeatSeconds?: number;
+	/** Share of active stations (0–1) that stay silent on purpose, so stale detection has something to show (default 0.03). */
+	silentStationShare?: number;
 	onTick?: (tick: SimulatorTick) => void;
+	/** Every failed tick; a SimulatorBusyError (another simulator holds the database) also stops the simulator. */
 	onError?: (error: unknown) => void;
 };
 
 export type Simulator = {stop(): Promise<void>};
+
+/** Another simulator runs against the same database: two would move the same vehicles two ways. */
+export class SimulatorBusyError extends EvfleetError {}
+
+/** The session-level advisory lock one simulator per database holds while it runs (key: hashtext of this text). */
+export const simulatorLockName = 'evfleet simulator';
+
+/** Stations that stay silent: a fixed set per database (by id), the given share of them. */
+export function sqlSilentStation(alias: string): string {
+	return `(abs(hashtext(${alias}.id::text || ':silent')) % 10000) < $2::float8 * 10000`;
+}
 
 type Mode = 'idle' | 'driving' | 'roaming' | 'charging';
 
@@ -53,18 +71,13 @@ type Connector = {
 	pricePerKwh: number; status: string; lon: number; lat: number; faultedUntil: number;
 };
 
-type World = {vehicles: Vehicle[]; connectors: Connector[]; routesByFleet: Map<string, Route[]>; stationIds: string[]};
+type World = {vehicles: Vehicle[]; connectors: Connector[]; routesByFleet: Map<string, Route[]>};
 
 const kwhPerKmOf = (model: string, usableKwh: number) =>
 	evModels.find(m => m.model === model)?.kwhPerKm ?? (usableKwh > 90 ? 0.3 : 0.17);
 const packVoltageOf = (model: string) => evModels.find(m => m.model === model)?.packVoltage ?? 400;
 
-/** Equirectangular distance in km: plenty for a city. */
-function km(a: {lon: number; lat: number}, b: {lon: number; lat: number}): number {
-	const x = (b.lon - a.lon) * Math.cos(((a.lat + b.lat) / 2) * (Math.PI / 180)) * 111.32;
-	const y = (b.lat - a.lat) * 111.32;
-	return Math.hypot(x, y);
-}
+const km = distanceKm;
 
 async function loadWorld(sql: Sql, maxVehicles: number): Promise<World> {
 	// Vehicles that report (the seed's silent ones stay silent), those on a route first.
@@ -117,7 +130,9 @@ async function loadWorld(sql: Sql, maxVehicles: number): Promise<World> {
 		             select 1 from fleets f where f.id = any(${fleetIds}::uuid[]) and st_dwithin(f.depot_location, s.location, 4000))))`;
 	const connectors: Connector[] = connectorRows.map(row => ({
 		id: row.id, stationId: row.stationId, stationOrganizationId: row.stationOrganizationId, type: row.connectorType, currentType: row.currentType,
-		maxKw: row.maxPowerKw, v2g: row.supportsV2g, pricePerKwh: row.pricePerKwh, status: row.status, lon: row.lon, lat: row.lat, faultedUntil: 0,
+		maxKw: row.maxPowerKw, v2g: row.supportsV2g, pricePerKwh: row.pricePerKwh, status: row.status, lon: row.lon, lat: row.lat,
+		// a connector found faulted is repaired after a while, like the ones the simulator faults itself
+		faultedUntil: row.status === 'faulted' ? 20 + (Number.parseInt(row.id.slice(0, 4), 16) % 80) : 0,
 	}));
 	const connectorById = new Map(connectors.map(c => [c.id, c]));
 
@@ -170,7 +185,7 @@ async function loadWorld(sql: Sql, maxVehicles: number): Promise<World> {
 		vehicle.assignment = {id: row.id, route, next};
 		vehicle.mode = 'driving';
 	}
-	return {vehicles, connectors, routesByFleet, stationIds: [...new Set(connectors.map(c => c.stationId))]};
+	return {vehicles, connectors, routesByFleet};
 }
 
 /** What one tick writes; every list is a jsonb_to_recordset in the tick statement. */
@@ -186,7 +201,6 @@ type Writes = {
 	replan: Array<{id: string; offsetSeconds: number}>;
 	vehicleStatus: Array<{id: string; status: string}>;
 	connectorStatus: Array<{id: string; status: string}>;
-	heartbeat: string[];
 };
 
 const tickStatement = `
@@ -266,8 +280,10 @@ connector_status as (
     and c.id not in (select connector_id from started) and c.id not in (select connector_id from ended)
   returning 1),
 heartbeat as (
+  -- every active station not on the silent list reports when its last heartbeat is older than the interval ($3 real seconds)
   update charging_stations s set last_heartbeat_at = now()
-  where s.id in (select (jsonb_array_elements_text(p.j->'heartbeat'))::uuid from p)
+  where s.status = 'active' and not ${sqlSilentStation('s')}
+    and (s.last_heartbeat_at is null or s.last_heartbeat_at < now() - make_interval(secs => $3::float8))
   returning 1)
 select coalesce((select json_agg(id) from started), '[]') as started,
        (select count(*) from tel)::int as telematics, (select count(*) from ended)::int as ended,
@@ -289,7 +305,7 @@ const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 
 
 /** Plans one tick: returns the writes and a commit function that applies the new state once they are stored. */
 function planTick(world: World, tick: number, random: Random, simSeconds: number, timeScale: number, now: Date): {writes: Writes; events: string[]; commit: (started: Set<string>) => void} {
-	const writes: Writes = {telematics: [], sessionsStart: [], sessionsEnd: [], metrics: [], v2g: [], progress: [], assignmentsDone: [], assignmentsNew: [], replan: [], vehicleStatus: [], connectorStatus: [], heartbeat: []};
+	const writes: Writes = {telematics: [], sessionsStart: [], sessionsEnd: [], metrics: [], v2g: [], progress: [], assignmentsDone: [], assignmentsNew: [], replan: [], vehicleStatus: [], connectorStatus: []};
 	const events: string[] = [];
 	const hours = simSeconds / 3600;
 	const temperature = cairoTemperatureC(now);
@@ -346,19 +362,19 @@ function planTick(world: World, tick: number, random: Random, simSeconds: number
 		if (moving) {
 			const target = mode === 'driving' && assignment ? assignment.route.waypoints[assignment.next]! : destination ?? {lon: vehicle.depotLon, lat: vehicle.depotLat};
 			const speed = Math.max(8, Math.min(80, (vehicle.speed || 30) + (random() - 0.5) * 16));
-			const left = km(vehicle, target);
-			const step = speed * hours;
-			const fraction = left <= step || left < 0.05 ? 1 : step / left;
-			const travelled = left * fraction;
-			next.lon = vehicle.lon + (target.lon - vehicle.lon) * fraction;
-			next.lat = vehicle.lat + (target.lat - vehicle.lat) * fraction;
-			next.heading = (((Math.atan2(target.lon - vehicle.lon, target.lat - vehicle.lat) * 180) / Math.PI) + 360) % 360;
-			next.speed = fraction === 1 ? 0 : speed;
+			// The model's driving rule: along the way at this speed, the odometer adds exactly the distance covered.
+			const step = driveToward(vehicle, target, speed, hours);
+			const travelled = step.travelledKm;
+			next.lon = step.position.lon;
+			next.lat = step.position.lat;
+			next.heading = step.headingDeg;
+			// the speed it reports is the speed it covered the distance at (less when it arrived within the tick)
+			next.speed = hours > 0 ? travelled / hours : 0;
 			const kwh = consumptionKwhPerKm(vehicle.kwhPerKm, speed, temperature) * travelled;
 			next.soc = Math.max(3, vehicle.soc - (kwh / vehicle.usableKwh) * 100);
 			next.odometerKm = vehicle.odometerKm + travelled;
 			next.power = hours > 0 ? kwh / hours : 0;
-			if (fraction === 1) {
+			if (step.arrived) {
 				if (mode === 'driving' && assignment) {
 					const waypoint = assignment.route.waypoints[assignment.next]!;
 					writes.progress.push({id: randomUUID(), organizationId: vehicle.organizationId, assignmentId: assignment.id, waypointId: waypoint.id, soc: round(next.soc, 1), note: null});
@@ -392,7 +408,7 @@ function planTick(world: World, tick: number, random: Random, simSeconds: number
 				next.power = kwh / Math.max(hours, 1e-9);
 			} else {
 				updated.energyKwh = session.energyKwh + kwh;
-				next.soc = Math.min(100, vehicle.soc + ((kwh * 0.92) / vehicle.usableKwh) * 100);
+				next.soc = Math.min(100, vehicle.soc + socGainPct(kwh, vehicle.usableKwh));
 				next.power = -power;
 			}
 			if (session.confirmed) {
@@ -435,7 +451,12 @@ function planTick(world: World, tick: number, random: Random, simSeconds: number
 				const connector = world.connectors
 					.filter(c => c.status === 'available' && !claimed.has(c.id) && vehicle.connectorTypes.includes(c.type) && km(vehicle, c) < 0.6)
 					.sort((a, b) => km(vehicle, a) - km(vehicle, b))[0];
-				if (connector) {
+				if (connector && km(vehicle, connector) > 0.02) {
+					// The model's charging rule: parked at the station. Drive the last metres first, plug in on arrival.
+					mode = 'roaming';
+					destination = {lon: connector.lon, lat: connector.lat};
+					status = 'active';
+				} else if (connector) {
 					claimed.add(connector.id);
 					const isV2g = vehicle.v2g && connector.v2g && vehicle.soc > 60;
 					const started: Session = {id: randomUUID(), connector, startSoc: vehicle.soc, targetSoc: isV2g ? 85 : 90, energyKwh: 0, toGridKwh: 0, isV2g, startedTick: tick, confirmed: false};
@@ -476,7 +497,7 @@ function planTick(world: World, tick: number, random: Random, simSeconds: number
 			const voltage = vehicle.packVoltage * (0.88 + (0.16 * next.soc) / 100);
 			writes.telematics.push({
 				vehicleId: vehicle.id, organizationId: vehicle.organizationId, socPct: round(next.soc, 1), sohPct: vehicle.soh, speedKmh: round(next.speed, 1),
-				headingDeg: round(next.heading, 1), lon: round(next.lon, 6), lat: round(next.lat, 6), odometerKm: round(next.odometerKm, 1),
+				headingDeg: round(next.heading, 1), lon: round(next.lon, 6), lat: round(next.lat, 6), odometerKm: round(next.odometerKm, 3),
 				packVoltageV: round(voltage, 1), packCurrentA: round(Math.max(-3000, Math.min(3000, (next.power * 1000) / voltage)), 1),
 				packTempC: round(temperature + (moving ? 6 : mode === 'charging' ? 5 : 1) + random(), 1), powerKw: round(next.power),
 			});
@@ -497,7 +518,6 @@ function planTick(world: World, tick: number, random: Random, simSeconds: number
 			vehicle.status = finalStatus;
 		});
 	}
-	if (tick % 15 === 0) writes.heartbeat = world.stationIds;
 
 	const commit = (started: Set<string>) => {
 		for (const apply of staged) apply();
@@ -513,10 +533,17 @@ function planTick(world: World, tick: number, random: Random, simSeconds: number
 	return {writes, events, commit};
 }
 
-/** Starts ticking at once; stop() waits for a running tick and ends cleanly. Errors never stop it. */
+/**
+ * Starts ticking at once; stop() waits for a running tick and ends cleanly. Errors never stop it, except another
+ * simulator holding the database (SimulatorBusyError). `sql` must be the simulator's own pool of ONE connection:
+ * the simulator lock is held by that session.
+ */
 export function startSimulator(sql: Sql, options: SimulatorOptions = {}): Simulator {
+	if (sql.options.max !== 1) throw new Error('startSimulator needs a connection pool of its own with max: 1 (the simulator lock is a session lock)');
 	const tickMs = options.tickMs ?? 2000;
 	const timeScale = options.timeScale ?? 30;
+	const heartbeatRealSeconds = Math.max(0, (options.heartbeatSeconds ?? 180) / timeScale);
+	const silentShare = Math.min(1, Math.max(0, options.silentStationShare ?? 0.03));
 	const random = createRandom(options.seed ?? 1, 'simulator');
 	let world: World | undefined;
 	let tick = 0;
@@ -524,14 +551,37 @@ export function startSimulator(sql: Sql, options: SimulatorOptions = {}): Simula
 	let stopped = false;
 	let timer: NodeJS.Timeout | undefined;
 	let running: Promise<void> | undefined;
+	const lockKey = sql`hashtext(${simulatorLockName})`;
+
+	/**
+	 * The simulator lock is a session lock on this simulator's one connection. Checked before every tick: held by our
+	 * session, or taken now (after a reconnect the new session takes it again, unless another simulator has it).
+	 */
+	const claim = async () => {
+		const [row] = await sql<{held: boolean}[]>`
+			select case when exists (select 1 from pg_locks l where l.locktype = 'advisory' and l.granted and l.pid = pg_backend_pid()
+			                           and l.objid = (${lockKey}::bigint & 4294967295)::oid and l.objsubid = 1)
+			            then true else pg_try_advisory_lock(${lockKey}) end as held`;
+		if (row?.held) return;
+		const [holder] = await sql<{pid: number; applicationName: string | null; clientAddr: string | null}[]>`
+			select a.pid, a.application_name, host(a.client_addr) as client_addr
+			from pg_locks l join pg_stat_activity a on a.pid = l.pid
+			where l.locktype = 'advisory' and l.granted and l.objid = (${lockKey}::bigint & 4294967295)::oid and l.objsubid = 1
+			limit 1`;
+		throw new SimulatorBusyError(
+			`another simulator is running against this database${holder ? ` (backend pid ${holder.pid}${holder.applicationName ? `, ${holder.applicationName}` : ''}${holder.clientAddr ? ` from ${holder.clientAddr}` : ''})` : ''}`,
+			'one simulator per database: stop the other one first (a demo runs its own)',
+		);
+	};
 
 	const runTick = async () => {
 		const started = Date.now();
 		try {
+			await claim();
 			world ??= await loadWorld(sql, options.maxVehicles ?? 400);
 			tick++;
 			const {writes, events, commit} = planTick(world, tick, random, (tickMs / 1000) * timeScale, timeScale, new Date());
-			const [row] = await sql.unsafe(tickStatement, [JSON.stringify(snakeKeys(writes))]);
+			const [row] = await sql.unsafe(tickStatement, [JSON.stringify(snakeKeys(writes)), silentShare, heartbeatRealSeconds]);
 			const result = row as unknown as {started: string[]; telematics: number; ended: number; progress: number; done: number; assigned: number};
 			commit(new Set(result.started));
 			failures = 0;
@@ -541,6 +591,7 @@ export function startSimulator(sql: Sql, options: SimulatorOptions = {}): Simula
 			});
 		} catch (error) {
 			failures++;
+			if (error instanceof SimulatorBusyError) stopped = true;
 			// After repeated failures the database may have changed under us: load the world again.
 			if (failures >= 3) world = undefined;
 			options.onError?.(error);
@@ -564,6 +615,9 @@ export function startSimulator(sql: Sql, options: SimulatorOptions = {}): Simula
 			stopped = true;
 			if (timer) clearTimeout(timer);
 			await running;
+			await sql`select pg_advisory_unlock(${lockKey}) where exists (
+				select 1 from pg_locks l where l.locktype = 'advisory' and l.granted and l.pid = pg_backend_pid()
+				  and l.objid = (${lockKey}::bigint & 4294967295)::oid and l.objsubid = 1)`.catch(() => {});
 		},
 	};
 }

@@ -68,7 +68,8 @@ export type VehicleSummary = {
 	organizationName?: string;
 };
 
-export type VehicleListRequest = PageRequest & {fleetId?: string; organizationId?: string; status?: string; connectivity?: string};
+/** fleetName: a fleet by its name (`:vehicles North depot`), resolved in the session's scope. */
+export type VehicleListRequest = PageRequest & {fleetId?: string; fleetName?: string; organizationId?: string; status?: string; connectivity?: string};
 
 export type VehiclesData = {
 	list(request: VehicleListRequest): Promise<Page<VehicleSummary>>;

@@ -22,7 +22,7 @@ export const windowMonths = [6, 12, 24, 36] as const;
 export const maintenanceCommand = ':maint';
 
 export const keys: KeyBinding[] = [
-	{key: 'tab', label: 'switch between Battery and Energy'},
+	{key: 'tab', label: 'switch between Battery and Energy (Shift-Tab too)', match: ['tab', 'backtab']},
 	{key: '↑↓ j/k', label: 'move in the fade table (Energy: scroll the table under the chart)'},
 	{key: 'enter', label: 'chart the selected vehicle (or inspect it when already charting one)'},
 	{key: 'i', label: 'inspect the selected vehicle'},
@@ -141,7 +141,7 @@ export default function BatteryScreen({data, width, height, isActive, navigate, 
 	const v2gLatestFirst = useMemo(() => [...(energyReport?.v2g ?? [])].reverse(), [energyReport]);
 
 	const bindings: KeyBinding[] = [
-		{key: 'tab', label: tab === 'battery' ? 'energy' : 'battery', handler: () => setTab(current => (current === 'battery' ? 'energy' : 'battery'))},
+		{key: 'tab', label: tab === 'battery' ? 'energy' : 'battery', match: ['tab', 'backtab'], handler: () => setTab(current => (current === 'battery' ? 'energy' : 'battery'))},
 		...(tab === 'battery' ? navigation.bindings : energyNavigation.bindings),
 		...(tab === 'battery' && selected
 			? [

@@ -17,7 +17,7 @@ import type {ScreenProps} from './screen-props.js';
 
 export const keys: KeyBinding[] = [
 	...liveListKeys,
-	{key: 'tab', label: 'move between sessions and stations'},
+	{key: 'tab', label: 'move between sessions and stations (Shift-Tab too)', match: ['tab', 'backtab']},
 	{key: 'enter', label: 'inspect the vehicle of the selected session'},
 	...refreshKeys,
 	{key: 's', label: 'cycle the connector status filter of the station board'},
@@ -118,7 +118,7 @@ export default function ChargingScreen(props: ChargingScreenProps) {
 
 	const bindings: KeyBinding[] = [
 		...(focus === 'sessions' ? sessionNav.bindings : stationNav.bindings),
-		{key: 'tab', label: focus === 'sessions' ? 'stations' : 'sessions', match: ['tab'], handler: () => setFocus(current => (current === 'sessions' ? 'stations' : 'sessions'))},
+		{key: 'tab', label: focus === 'sessions' ? 'stations' : 'sessions', match: ['tab', 'backtab'], handler: () => setFocus(current => (current === 'sessions' ? 'stations' : 'sessions'))},
 		...(focus === 'sessions' && selectedSession
 			? [{key: 'enter', label: 'inspect', match: ['enter'], handler: () => navigate('vehicle', selectedSession.vehicleId, selectedSession.plate ?? selectedSession.vin)}]
 			: []),

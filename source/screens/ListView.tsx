@@ -92,7 +92,8 @@ export function ListView<T>(props: ListViewProps<T>) {
 
 	const color = colorEnabled();
 	const shownFrom = list.firstRow + nav.offset;
-	const windowed = list.rows.length === 0 ? 'no rows' : describeRows({rows: list.rows.slice(nav.offset, nav.offset + visibleRows), firstRow: shownFrom, total: list.total ?? (list.hasNext ? null : list.firstRow + list.rows.length - 1), estimated: list.estimated});
+	const loading = list.status === 'loading';
+	const windowed = list.rows.length === 0 ? (loading ? 'loading…' : 'no rows') : (loading ? 'loading… · ' : '') + describeRows({rows: list.rows.slice(nav.offset, nav.offset + visibleRows), firstRow: shownFrom, total: list.total ?? (list.hasNext ? null : list.firstRow + list.rows.length - 1), estimated: list.estimated});
 	const titleLine = [title, windowed, sort && sorts.length > 1 ? `sort: ${sort.label}` : '', search ? `filter: "${search}"` : '', note ?? ''].filter(Boolean).join('  ·  ');
 	return (
 		<Box flexDirection="column" width={width} height={height}>

@@ -6,7 +6,8 @@ import {Box, useInput} from 'ink';
 import {Text} from '../components/Styled.js';
 import {leaveAlternateScreen} from '../app/alternate-screen.js';
 import {interruptedExitCode, wasInterrupted} from '../app/interrupt.js';
-import {ConfirmDialog} from '../components/ConfirmDialog.js';
+import {ConfirmDialog, confirmKeyHints} from '../components/ConfirmDialog.js';
+import {useCaptureHints} from '../app/keys.js';
 import {Progress} from '../components/Progress.js';
 import {Spinner} from '../components/Spinner.js';
 import {truncate} from '../text/cells.js';
@@ -52,6 +53,11 @@ function waitForSecondInterrupt() {
 }
 function stopWaitingForSecondInterrupt() {
 	process.off('SIGINT', quitNow);
+}
+
+/** The word on the confirmation's button, and in the footer. */
+function confirmVerb(plan: ActionPlan): string {
+	return plan.action === 'partitions.drop' ? 'Drop' : plan.action === 'partitions.detach' ? 'Detach' : plan.action === 'cancel' ? 'Cancel query' : plan.action === 'terminate' ? 'Terminate' : 'Run';
 }
 
 export function PlanView({plan, width, height}: {readonly plan: ActionPlan; readonly width: number; readonly height: number}) {
@@ -220,6 +226,15 @@ export function MaintenanceAction({data, request, yes = false, width, height, is
 		{isActive: isActive && state.kind === 'running'},
 	);
 
+	// The footer says what the keys do in this step (in a command there is no footer: nothing is published).
+	useCaptureHints(
+		state.kind === 'confirm'
+			? confirmKeyHints(state.plan.destructive, confirmVerb(state.plan))
+			: state.kind === 'running'
+				? state.cancelling ? [] : [{key: 'esc', label: 'cancel the action (on the server)'}]
+				: [],
+	);
+
 	const color = colorEnabled();
 	switch (state.kind) {
 		case 'planning':
@@ -237,7 +252,7 @@ export function MaintenanceAction({data, request, yes = false, width, height, is
 			return <Text wrap="truncate">{`nothing to do: ${state.plan.nothingToDo}`}</Text>;
 		case 'confirm': {
 			const plan = state.plan;
-			const verb = plan.action === 'partitions.drop' ? 'Drop' : plan.action === 'partitions.detach' ? 'Detach' : plan.action === 'cancel' ? 'Cancel query' : plan.action === 'terminate' ? 'Terminate' : 'Run';
+			const verb = confirmVerb(plan);
 			return (
 				<ConfirmDialog
 					key={plan.action}

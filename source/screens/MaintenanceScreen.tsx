@@ -21,6 +21,7 @@ const tabTitles: Record<MaintenanceTab, string> = {overview: 'Overview', tables:
 export const keys: KeyBinding[] = [
 	...listKeys,
 	{key: 'tab', label: 'next section: overview, tables, indexes, activity, log'},
+	{key: 'S-tab', label: 'previous section', match: ['backtab']},
 	{key: 'c', label: 'create partitions ahead (selected table, or all)', writes: true},
 	{key: 'd', label: 'detach partitions older than 12 months (selected table); asks for the name', writes: true},
 	{key: 'f', label: 'refresh the selected materialized view (or all)', writes: true},
@@ -241,6 +242,10 @@ export function MaintenanceScreen({data, width, height, isActive, arg, reportErr
 		...nav.bindings,
 		{key: 'tab', label: 'section', match: ['tab'], handler: () => {
 			setTab(t => tabs[(tabs.indexOf(t) + 1) % tabs.length]!);
+			nav.select(0);
+		}},
+		{key: 'S-tab', label: 'previous section', match: ['backtab'], hidden: true, handler: () => {
+			setTab(t => tabs[(tabs.indexOf(t) - 1 + tabs.length) % tabs.length]!);
 			nav.select(0);
 		}},
 		...actionBindings,

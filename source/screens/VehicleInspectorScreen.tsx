@@ -10,7 +10,7 @@ import {DataTable, listKeys, useListNavigation, type Column} from '../components
 import {Spinner} from '../components/Spinner.js';
 import {TextPrompt} from '../components/TextPrompt.js';
 import {truncate} from '../text/cells.js';
-import {compassPoint, formatAge, formatNumber, formatSeconds} from '../text/formats.js';
+import {compassPoint, formatAge, formatClock, formatNumber, formatSeconds} from '../text/formats.js';
 import {parseSince} from '../text/parse.js';
 import {colorEnabled} from '../text/terminal.js';
 import type {BatteryReport, ChargingNow, NearbyConnector, RouteNow, TelematicsPoint, VehicleDetail, VehicleInspectorData} from '../model/data-sources.js';
@@ -193,7 +193,7 @@ function Inspector({data, vehicle: v, width, height, isActive, reportError, onRe
 		v.latitude === null || v.longitude === null
 			? 'location unknown'
 			: `at ${v.latitude.toFixed(4)},${v.longitude.toFixed(4)}${v.depotDistanceM === null ? '' : ` — ${formatDistance(v.depotDistanceM)} ${v.depotDistanceM < 50 ? 'from' : `${compassPoint(v.depotBearingDeg ?? 0)} of`} depot`}${v.depot ? ` (${v.depot})` : ''}`;
-	const activity = `${sectionText(charging, c => (c ? `charging at ${c.stationName}${c.connector ? ` ${c.connector}` : ''} since ${formatAge(c.startedAt)} ago, ${formatNumber(c.energyKwh, 1)} kWh${c.powerKw ? ` at ${formatNumber(c.powerKw, 1)} kW` : ''}` : 'not charging'))} · ${sectionText(route, r => (r ? `route ${r.name} ${r.status}${r.progressPct === null ? '' : ` ${Math.round(r.progressPct)}%`}${r.eta ? ` ETA ${formatTime(r.eta).slice(11, 16)}` : ''}` : 'no route'))}`;
+	const activity = `${sectionText(charging, c => (c ? `charging at ${c.stationName}${c.connector ? ` ${c.connector}` : ''} since ${formatAge(c.startedAt)} ago, ${formatNumber(c.energyKwh, 1)} kWh so far${c.powerKw === null ? '' : `, drawing ${formatNumber(c.powerKw, 1)} kW`}` : 'not charging'))} · ${sectionText(route, r => (r ? `route ${r.name} ${r.status}${r.progressPct === null ? '' : ` ${Math.round(r.progressPct)}%`}${r.eta ? ` ETA ${formatClock(r.eta)}` : ''}` : 'no route'))}`;
 	const batteryText = `battery: ${sectionText(battery, b => (b ? `report ${formatTime(b.reportedAt).slice(0, 10)} SoH ${formatNumber(b.soh, 1)}%${b.capacityKwh ? ` ${formatNumber(b.capacityKwh, 1)} kWh` : ''}${b.cycleCount === null ? '' : ` ${formatNumber(b.cycleCount)} cycles`}${b.note ? ` — ${b.note}` : ''}` : 'no health report'))}`;
 	const nearestText = `nearest free: ${sectionText(nearest, list => (list.length === 0 ? 'none' : list.map(c => `${c.stationName} ${c.connector}${c.powerKw ? ` ${formatNumber(c.powerKw)}kW` : ''} ${formatDistance(c.distanceM)}`).join('; ')))}`;
 	const line = (text: string, bold = false, dim = false) => (
@@ -202,7 +202,7 @@ function Inspector({data, vehicle: v, width, height, isActive, reportError, onRe
 		</Text>
 	);
 	const windowRows = {rows: rows.slice(nav.offset, nav.offset + visibleRows), firstRow: history.firstRow + nav.offset, total: null, estimated: false};
-	const historyTitle = `Telematics ${jumpTo ? `before ${formatTime(jumpTo)}` : 'newest first'} · ${rows.length ? describeRows(windowRows) : 'no rows'}${history.hasNext ? ' · more older ↓' : ''} · gaps > ${formatSeconds(threshold / 1000)} marked !`;
+	const historyTitle = `Telematics ${jumpTo ? `before ${formatTime(jumpTo)}` : 'newest first'} · ${rows.length ? describeRows(windowRows) : history.status === 'loading' ? 'loading…' : 'no rows'}${history.hasNext ? ' · more older ↓' : ''} · gaps > ${formatSeconds(threshold / 1000)} marked !`;
 	return (
 		<Box flexDirection="column" width={width} height={height}>
 			<Text wrap="truncate" bold color={color ? 'cyan' : undefined}>

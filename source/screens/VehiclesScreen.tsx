@@ -42,12 +42,14 @@ export const sorts = [
 	{key: 'fleet', label: 'fleet'},
 ];
 
-/** arg: "fleet:<id>", "org:<id>" or nothing (every vehicle in scope). */
-export function parseVehiclesArg(arg: string | undefined): {fleetId?: string; organizationId?: string} {
+const uuid = /^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/i;
+
+/** arg: "fleet:<id>", "org:<id>", a fleet id, a fleet's name (`:vehicles Nasr City Depot`) or nothing (every vehicle in scope). */
+export function parseVehiclesArg(arg: string | undefined): {fleetId?: string; fleetName?: string; organizationId?: string} {
 	if (!arg) return {};
 	if (arg.startsWith('fleet:')) return {fleetId: arg.slice(6)};
 	if (arg.startsWith('org:')) return {organizationId: arg.slice(4)};
-	return {fleetId: arg};
+	return uuid.test(arg) ? {fleetId: arg} : {fleetName: arg};
 }
 
 export default function VehiclesScreen({data, width, height, isActive, navigate, arg, reportError}: ScreenProps<VehiclesData>) {

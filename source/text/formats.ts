@@ -72,3 +72,17 @@ export function describeLocation(place: {latitude: number | null; longitude: num
 export function shortServerVersion(version: string): string {
 	return version.replace(/^PostgreSQL /, 'PG ').replace(/\s*\(.*\)\s*$/, '').trim();
 }
+
+const monthNames = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/**
+ * A time of day in UTC that carries its date when it is not today: "14:05" today, "Dec 07 14:05" another day
+ * of this year, "2025-12-07 14:05" another year (an ETA of tomorrow must not read as today).
+ */
+export function formatClock(date: Date, now: number = Date.now()): string {
+	const today = new Date(now);
+	const time = date.toISOString().slice(11, 16);
+	if (date.getUTCFullYear() !== today.getUTCFullYear()) return `${date.toISOString().slice(0, 10)} ${time}`;
+	if (date.getUTCMonth() === today.getUTCMonth() && date.getUTCDate() === today.getUTCDate()) return time;
+	return `${monthNames[date.getUTCMonth()]} ${String(date.getUTCDate()).padStart(2, '0')} ${time}`;
+}

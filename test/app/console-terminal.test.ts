@@ -2,6 +2,7 @@
 // a running maintenance action cancelled on the server and audited), and what NO_COLOR leaves on the screen.
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {colorParameters, hasInverse} from '../helpers/ansi.js';
 import {runCli} from '../helpers/cli.js';
@@ -53,9 +54,12 @@ describe('Ctrl-C', () => {
 	});
 
 	it('stops evfleet demo while it starts, exit code 130, its cluster removed', async () => {
-		const clusters = () => new Set(fs.readdirSync(os.tmpdir()).filter(name => name.startsWith('evfleet-pg-')));
+		// A temp folder of its own: other tests (the replica, other files' clusters) create evfleet-pg-* folders meanwhile.
+		const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'evfleet-demo-test-'));
+		fs.chmodSync(tmp, 0o755); // the server may run as postgres
+		const clusters = () => new Set(fs.readdirSync(tmp).filter(name => name.startsWith('evfleet-pg-')));
 		const before = clusters();
-		const run = runCliInPty(['demo']);
+		const run = runCliInPty(['demo'], {env: {TMPDIR: tmp}});
 		runs.push(run);
 		// Stop it once the cluster is up (its step ticked), while the schema and the data are still on their way.
 		await run.waitFor(text => text.includes('✔ PostgreSQL'), 110_000);
@@ -63,7 +67,8 @@ describe('Ctrl-C', () => {
 		expect(ours).toHaveLength(1);
 		run.write('\u0003');
 		expect(await run.exited).toBe(130);
-		await expect.poll(() => fs.existsSync(`${os.tmpdir()}/${ours[0]}`), {timeout: 20_000}).toBe(false);
+		await expect.poll(() => fs.existsSync(path.join(tmp, ours[0]!)), {timeout: 20_000}).toBe(false);
+		fs.rmSync(tmp, {recursive: true, force: true});
 	}, 150_000);
 
 	it('still exits 0 on q', async () => {

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {createNavigationReducer, current, initialNavigation, type NavigationAction, type NavigationState, type ViewLookup} from '../../source/app/navigation.js';
+import {createNavigationReducer, current, historyLimit, initialNavigation, type NavigationAction, type NavigationState, type ViewLookup} from '../../source/app/navigation.js';
 
 const registry = [
 	{name: 'orgs', title: 'Organizations', aliases: ['organizations']},
@@ -39,12 +39,22 @@ describe('navigation reducer', () => {
 		expect(run(start, {type: 'jump', view: 'vehicle'}).message?.text).toBe(':vehicle needs <vin|plate|id>');
 	});
 
-	it('starts a new trail on a : jump, and keeps the crumb when jumping to where it already is', () => {
+	it('pushes a : jump on the history, so esc returns to where it was made from; jumping to where it already is keeps it', () => {
 		const deep = run(initialNavigation(lookup, 'orgs'), {type: 'open', view: 'fleets'}, {type: 'mode', mode: 'command'}, {type: 'jump', view: 'v', arg: 'X1'});
-		expect(views(deep)).toEqual(['Vehicle X1']);
+		expect(views(deep)).toEqual(['Organizations', 'Fleets', 'Vehicle X1']);
 		expect(deep.mode).toBe('normal');
 		const again = run(deep, {type: 'jump', view: 'vehicle', arg: 'X1'});
 		expect(again.stack).toBe(deep.stack);
+		const back = run(deep, {type: 'back'});
+		expect(views(back)).toEqual(['Organizations', 'Fleets']);
+		expect(back.stack[1]).toBe(deep.stack[1]);
+	});
+
+	it('keeps at most historyLimit places, dropping the oldest', () => {
+		let state = initialNavigation(lookup, 'orgs');
+		for (let i = 0; i < historyLimit + 5; i++) state = run(state, {type: 'jump', view: 'vehicle', arg: `X${i}`});
+		expect(state.stack).toHaveLength(historyLimit);
+		expect(state.stack.at(-1)!.arg).toBe(`X${historyLimit + 4}`);
 	});
 
 	it('clears the message when moving on', () => {

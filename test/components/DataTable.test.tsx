@@ -47,6 +47,6 @@ describe('completeCommand', () => {
 		expect(completeCommand('veh', words).matches).toEqual(['vehicles', 'vehicle']);
 	});
 	it('completes arguments from the given words', () => {
-		expect(completeCommand('org ac', words, () => ['acme', 'beta']).completed).toBe('org acme');
+		expect(completeCommand('org ac', words, ['acme', 'beta']).completed).toBe('org acme');
 	});
 });

@@ -13,16 +13,30 @@ describe('Header at 80 columns', () => {
 		expect(line(layout).length).toBeLessThanOrEqual(80);
 	});
 
-	it('with a long host: the version stays, user and database stay, the host is cut in the middle', () => {
-		const layout = headerLayout({...demo, width: 80, location: 'fleet-db-primary.internal.example.com:5432/evfleet', badges: ['READ-ONLY', 'org acme']});
-		expect(layout.left).toMatch(/^postgres@fleet.*….*\/evfleet  PG 15\.14$/);
+	it('with a long host and database: host:port stays whole, the database name is shortened first', () => {
+		const layout = headerLayout({...demo, width: 80, location: 'db-primary.fleet.internal:5432/evfleet_production', badges: ['READ-ONLY', 'org acme']});
+		expect(layout.left).toBe('postgres@db-primary.fleet.internal:5432/evfl…  PG 15.14');
 		expect(line(layout).length).toBeLessThanOrEqual(80);
 	});
 
-	it('with --readonly and a long organization: drops the version whole rather than cutting it', () => {
-		const layout = headerLayout({...demo, width: 80, location: 'fleet-db-primary.internal.example.com:5432/evfleet', badges: ['READ-ONLY', 'NO ACTIONS', 'org nile-green-logistics']});
-		expect(layout.left).toMatch(/^postgres@fl.*….*\/evfleet$/);
+	it('shortens the user once the database name is down to a few letters', () => {
+		const layout = headerLayout({...demo, width: 80, user: 'support_readonly', location: 'db-primary.fleet.internal:5432/evfleet_production', badges: ['READ-ONLY', 'org acme']});
+		expect(layout.left).toBe('support_…@db-primary.fleet.internal:5432/evf…  PG 15.14');
+		expect(line(layout).length).toBeLessThanOrEqual(80);
+	});
+
+	it('with --readonly and a long organization: drops the version whole, keeps host:port whole', () => {
+		const layout = headerLayout({...demo, width: 80, location: 'db-1.fleet.lan:5432/evfleet', badges: ['READ-ONLY', 'NO ACTIONS', 'org nile-green-logistics']});
+		expect(layout.left).toContain('@db-1.fleet.lan:5432/');
+		expect(layout.left).not.toContain('PG 15');
 		expect(layout.status).toBe('●');
+		expect(line(layout).length).toBeLessThanOrEqual(80);
+	});
+
+	it('with a host too long for anything beside three badges: shortens the organization badge, and cuts the host last, keeping its port', () => {
+		const layout = headerLayout({...demo, width: 80, location: 'fleet-db-primary.internal.example:5432/evfleet', badges: ['READ-ONLY', 'NO ACTIONS', 'org nile-green-logistics']});
+		expect(layout.badges).toBe('[READ-ONLY] [NO ACTIONS] [org nile-gr…]');
+		expect(layout.left).toMatch(/^…@fleet-db-primary\.internal.*…:5432\/…$/);
 		expect(line(layout).length).toBeLessThanOrEqual(80);
 	});
 

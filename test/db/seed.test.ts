@@ -1,6 +1,7 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {seedDatabase, seededTables, type SeedResult} from '../../source/demo/seed/index.js';
 import {UsageError} from '../../source/model/errors.js';
+import {vehicleStateAt, type VehicleDayProfile} from '../../source/model/vehicle-motion.js';
 import {createTestDatabase, type TestDatabase} from '../helpers/db.js';
 
 // Every time in the data set derives from the anchor: pinning it makes two runs comparable row by row.
@@ -37,7 +38,7 @@ describe('seedDatabase', () => {
 
 	beforeAll(async () => {
 		[first, second] = await Promise.all([createTestDatabase(), createTestDatabase()]);
-		result = await seedDatabase(first.sql, {scale: 'tiny', seed: 7, anchor});
+		result = await seedDatabase(first.sql, {scale: 'tiny', seed: 7, anchor, keepScratch: true});
 	});
 	afterAll(async () => {
 		await Promise.all([first?.close(), second?.close()]);
@@ -101,6 +102,112 @@ describe('seedDatabase', () => {
 			from charging_session_metrics m join charging_sessions s on s.id = m.session_id join charging_connectors c on c.id = s.connector_id
 			where c.current_type = 'DC' and not s.is_v2g`;
 		if (taper!.above !== null && taper!.below !== null) expect(taper!.above).toBeLessThan(taper!.below);
+	});
+
+	// Consecutive reports of one vehicle, with the distance between them and what the odometer says.
+	const steps = `
+		with t as (
+		  select vehicle_id, recorded_at, speed_kmh, odometer_km, location, power_kw,
+		         lag(recorded_at) over w as prev_at, lag(speed_kmh) over w as prev_speed, lag(odometer_km) over w as prev_odometer,
+		         lag(location) over w as prev_location
+		  from vehicle_telematics window w as (partition by vehicle_id order by recorded_at))
+		select *, odometer_km - prev_odometer as odometer_step_km, st_distance(location, prev_location) / 1000 as moved_km,
+		       extract(epoch from recorded_at - prev_at) / 3600 as hours
+		from t where prev_at is not null`;
+
+	it('never raises the odometer of a parked vehicle, and never moves one whose odometer stands still', async () => {
+		const [row] = (await first.sql.unsafe(`
+			-- (reports days apart may have a whole day's laps between them, back where they started)
+			select count(*) filter (where moved_km < 0.001 and hours <= 0.5 and abs(odometer_step_km) > 0.001)::int as parked_but_counting,
+			       count(*) filter (where abs(odometer_step_km) <= 0.001 and moved_km > 0.001)::int as moved_without_km,
+			       count(*) filter (where odometer_step_km < -0.001)::int as odometer_backwards,
+			       count(*) filter (where moved_km < 0.001 and hours <= 0.5)::int as parked_steps
+			from (${steps}) s`)) as unknown as [{parkedButCounting: number; movedWithoutKm: number; odometerBackwards: number; parkedSteps: number}];
+		expect(row.parkedSteps).toBeGreaterThan(100);
+		expect(row.parkedButCounting).toBe(0);
+		expect(row.movedWithoutKm).toBe(0);
+		expect(row.odometerBackwards).toBe(0);
+	});
+
+	it('moves a driving vehicle as far as its odometer says, at no more than the speed it reports', async () => {
+		const [row] = (await first.sql.unsafe(`
+			select count(*)::int as driving_steps,
+			       count(*) filter (where moved_km > odometer_step_km + 0.01)::int as further_than_odometer,
+			       count(*) filter (where odometer_step_km > greatest(speed_kmh, prev_speed) * hours + 0.01)::int as faster_than_reported,
+			       percentile_cont(0.5) within group (order by moved_km / odometer_step_km) as median_ratio
+			from (${steps}) s
+			where speed_kmh > 0 and prev_speed > 0 and odometer_step_km > 0 and hours <= 0.5`)) as unknown as [{drivingSteps: number; furtherThanOdometer: number; fasterThanReported: number; medianRatio: number}];
+		expect(row.drivingSteps).toBeGreaterThan(20);
+		expect(row.furtherThanOdometer).toBe(0);
+		expect(row.fasterThanReported).toBe(0);
+		// Along a path, not on the spot: most of the distance driven shows as distance between the two positions.
+		expect(row.medianRatio).toBeGreaterThan(0.6);
+	});
+
+	it('shows as many places per report in history older than 7 days as in the last week', async () => {
+		const rows = await first.sql<{older: number; recent: number}[]>`
+			select count(distinct st_snaptogrid(location::geometry, 0.001)) filter (where recorded_at < ${anchor}::timestamptz - interval '7 days')::float8
+			         / nullif(count(*) filter (where recorded_at < ${anchor}::timestamptz - interval '7 days'), 0) as older,
+			       count(distinct st_snaptogrid(location::geometry, 0.001)) filter (where recorded_at >= ${anchor}::timestamptz - interval '7 days')::float8
+			         / nullif(count(*) filter (where recorded_at >= ${anchor}::timestamptz - interval '7 days'), 0) as recent
+			from vehicle_telematics t join vehicles v on v.id = t.vehicle_id
+			where v.status not in ('retired', 'maintenance')
+			group by t.vehicle_id
+			having count(*) filter (where recorded_at < ${anchor}::timestamptz - interval '7 days') >= 10`;
+		expect(rows.length).toBeGreaterThan(5);
+		const ratios = rows.map(r => r.older / r.recent).sort((a, b) => a - b);
+		const median = ratios[Math.floor(ratios.length / 2)]!;
+		expect(median).toBeGreaterThan(0.5);
+		expect(median).toBeLessThan(2);
+	});
+
+	it('keeps a charging vehicle parked at its station for the whole session', async () => {
+		const [row] = (await first.sql<{reports: number; driving: number; away: number}[]>`
+			select count(*)::int as reports,
+			       count(*) filter (where t.speed_kmh > 0)::int as driving,
+			       count(*) filter (where st_distance(t.location, st.location) > 100)::int as away
+			from charging_sessions s
+			join charging_connectors c on c.id = s.connector_id
+			join charging_stations st on st.id = c.station_id
+			join vehicle_telematics t on t.vehicle_id = s.vehicle_id and t.recorded_at >= s.started_at and t.recorded_at <= coalesce(s.ended_at, ${anchor}::timestamptz)`) as unknown as [{reports: number; driving: number; away: number}];
+		expect(row.reports).toBeGreaterThan(20);
+		expect(row.driving).toBe(0);
+		expect(row.away).toBe(0);
+		// And what reports charging (power into the pack) is parked near a station.
+		const [charging] = await first.sql<{rows: number; driving: number; away: number}[]>`
+			select count(*)::int as rows, count(*) filter (where t.speed_kmh > 0)::int as driving,
+			       count(*) filter (where not exists (select 1 from charging_stations st where st_dwithin(st.location, t.location, 100)))::int as away
+			from vehicle_telematics t where t.power_kw < 0`;
+		expect(charging!.rows).toBeGreaterThan(0);
+		expect(charging!.driving).toBe(0);
+		expect(charging!.away).toBe(0);
+	});
+
+	it('writes exactly what the vehicle model says: position, speed and odometer of every report', async () => {
+		type Profile = {id: string; parkLon: number; parkLat: number; loopR: number; loopA: number; speedKmh: number; laps: number; shiftStartH: number;
+			fridayOff: boolean; drives: boolean; commissionedDay: number};
+		// Vehicles without a public stop: their days need no draw from the SQL hash.
+		const vehicles = await first.sql<Profile[]>`
+			select id, park_lon, park_lat, loop_r, loop_a, speed_kmh, laps, shift_start_h, friday_off, drives, commissioned_day
+			from evfleet_seed_vehicles where pub_km is null order by n limit 10`;
+		expect(vehicles.filter(v => v.drives).length).toBeGreaterThan(2);
+		let compared = 0;
+		for (const v of vehicles) {
+			const profile: VehicleDayProfile = {park: {lon: v.parkLon, lat: v.parkLat}, loopRadiusKm: v.loopR, loopAngle: v.loopA, speedKmh: v.speedKmh,
+				laps: v.laps, shiftStartHour: v.shiftStartH, fridayOff: v.fridayOff, drives: v.drives};
+			const rows = await first.sql<{recordedAt: Date; lon: number; lat: number; speedKmh: number; odometerKm: number}[]>`
+				select recorded_at, st_x(location::geometry) as lon, st_y(location::geometry) as lat, speed_kmh, odometer_km
+				from vehicle_telematics where vehicle_id = ${v.id} order by recorded_at`;
+			for (const row of rows) {
+				const state = vehicleStateAt(profile, row.recordedAt, v.commissionedDay, () => false);
+				expect(row.lon, `${v.id} ${row.recordedAt.toISOString()}`).toBeCloseTo(state.position.lon, 5);
+				expect(row.lat).toBeCloseTo(state.position.lat, 5);
+				expect(row.speedKmh).toBeCloseTo(state.speedKmh, 1);
+				expect(row.odometerKm).toBeCloseTo(state.drivenKm, 2);
+				compared++;
+			}
+		}
+		expect(compared).toBeGreaterThan(500);
 	});
 
 	it('declines battery health about 1–3 % a year', async () => {

@@ -1,12 +1,12 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {seedDatabase} from '../../source/demo/seed/index.js';
-import {startSimulator, type SimulatorTick} from '../../source/demo/simulator.js';
+import {SimulatorBusyError, sqlSilentStation, startSimulator, type SimulatorOptions, type SimulatorTick} from '../../source/demo/simulator.js';
 import {createTestDatabase, type TestDatabase} from '../helpers/db.js';
 
 /** Runs the simulator until `done` says so (or fails after timeoutMs); returns the ticks and errors seen. */
 async function simulate(
 	db: TestDatabase,
-	options: {timeScale?: number; applicationName: string; done: (ticks: SimulatorTick[]) => boolean | Promise<boolean>; onTick?: (tick: SimulatorTick) => Promise<void> | void},
+	options: {timeScale?: number; applicationName: string; settings?: SimulatorOptions; done: (ticks: SimulatorTick[]) => boolean | Promise<boolean>; onTick?: (tick: SimulatorTick) => Promise<void> | void},
 	timeoutMs = 25_000,
 ): Promise<{ticks: SimulatorTick[]; errors: unknown[]}> {
 	const sql = db.connect({max: 1, parameters: {application_name: options.applicationName}});
@@ -16,6 +16,7 @@ async function simulate(
 		tickMs: 50,
 		seed: 3,
 		timeScale: options.timeScale ?? 60,
+		...options.settings,
 		onTick: tick => {
 			ticks.push(tick);
 			void options.onTick?.(tick);
@@ -106,6 +107,83 @@ describe('startSimulator', () => {
 		expect(ticksAfterKill).toBeGreaterThanOrEqual(3);
 		// A terminated backend surfaces as at most a failed tick or two, never a crash.
 		expect(errors.length).toBeLessThanOrEqual(2);
+	});
+
+	it('follows the vehicle model: parked reports keep the odometer, driving ones move no further than it adds, charging ones sit at a station', async () => {
+		const [{since}] = (await db.sql<{since: Date}[]>`select now() as since`) as unknown as [{since: Date}];
+		const {errors} = await simulate(db, {applicationName: 'evfleet-sim-model', timeScale: 600, done: ticks => ticks.length >= 12});
+		expect(errors).toEqual([]);
+		const [row] = await db.sql<{steps: number; parkedButCounting: number; furtherThanOdometer: number; movingSteps: number; chargingAway: number; chargingDriving: number}[]>`
+			with t as (
+			  select vehicle_id, recorded_at, speed_kmh, odometer_km, location, power_kw,
+			         lag(odometer_km) over w as prev_odometer, lag(location) over w as prev_location
+			  from vehicle_telematics where recorded_at >= ${since} window w as (partition by vehicle_id order by recorded_at)),
+			s as (select *, odometer_km - prev_odometer as odometer_step_km, st_distance(location, prev_location) / 1000 as moved_km from t where prev_odometer is not null)
+			select count(*)::int as steps,
+			       count(*) filter (where speed_kmh = 0 and moved_km < 0.001 and odometer_step_km > 0.001)::int as parked_but_counting,
+			       count(*) filter (where moved_km > odometer_step_km + 0.01)::int as further_than_odometer,
+			       count(*) filter (where odometer_step_km > 0.001)::int as moving_steps,
+			       (select count(*)::int from t where power_kw < 0 and not exists (select 1 from charging_stations st where st_dwithin(st.location, t.location, 100))) as charging_away,
+			       (select count(*)::int from t where power_kw < 0 and speed_kmh > 0) as charging_driving
+			from s`;
+		expect(row, JSON.stringify(row)).toBeDefined();
+		expect(row!.steps).toBeGreaterThan(20);
+		expect(row!.movingSteps).toBeGreaterThan(0);
+		expect(row!.parkedButCounting, JSON.stringify(row)).toBe(0);
+		expect(row!.furtherThanOdometer, JSON.stringify(row)).toBe(0);
+		expect(row!.chargingAway, JSON.stringify(row)).toBe(0);
+		expect(row!.chargingDriving, JSON.stringify(row)).toBe(0);
+	});
+
+	it('keeps every active station heartbeating except the silent share, which goes stale', async () => {
+		const [{since}] = (await db.sql<{since: Date}[]>`select now() as since`) as unknown as [{since: Date}];
+		const silentStationShare = 0.2;
+		// A heartbeat every simulated second: with 60 simulated seconds per real one, every tick is due.
+		const {errors} = await simulate(db, {applicationName: 'evfleet-sim-hb', settings: {heartbeatSeconds: 1, silentStationShare}, done: ticks => ticks.length >= 3});
+		expect(errors).toEqual([]);
+		const [row] = (await db.sql.unsafe(
+			`select count(*) filter (where not ${sqlSilentStation('s')})::int as heard,
+			        count(*) filter (where not ${sqlSilentStation('s')} and s.last_heartbeat_at < $1)::int as stale,
+			        count(*) filter (where ${sqlSilentStation('s')})::int as silent,
+			        count(*) filter (where ${sqlSilentStation('s')} and s.last_heartbeat_at >= $1)::int as silent_refreshed
+			 from charging_stations s where s.status = 'active'`,
+			[since, silentStationShare] as never[],
+		)) as unknown as [{heard: number; stale: number; silent: number; silentRefreshed: number}];
+		expect(row.heard).toBeGreaterThan(0);
+		expect(row.stale).toBe(0);
+		expect(row.silent).toBeGreaterThan(0);
+		expect(row.silentRefreshed).toBe(0);
+	});
+
+	it('runs one simulator per database: a second one stops with a clear message while the first keeps ticking', async () => {
+		const firstSql = db.connect({max: 1});
+		const secondSql = db.connect({max: 1});
+		let firstTicks = 0;
+		const secondErrors: unknown[] = [];
+		let secondTicks = 0;
+		const first = startSimulator(firstSql, {tickMs: 50, seed: 5, onTick: () => firstTicks++});
+		try {
+			await expect.poll(() => firstTicks, {timeout: 20_000, interval: 20}).toBeGreaterThanOrEqual(1);
+			const second = startSimulator(secondSql, {tickMs: 50, seed: 6, onTick: () => secondTicks++, onError: error => secondErrors.push(error)});
+			await expect.poll(() => secondErrors.length, {timeout: 20_000, interval: 20}).toBe(1);
+			const ticksBefore = firstTicks;
+			await expect.poll(() => firstTicks, {timeout: 20_000, interval: 20}).toBeGreaterThan(ticksBefore + 2);
+			await second.stop();
+			expect(secondTicks).toBe(0);
+			expect(secondErrors[0]).toBeInstanceOf(SimulatorBusyError);
+			expect((secondErrors[0] as Error).message).toMatch(/another simulator is running against this database \(backend pid \d+/);
+		} finally {
+			await first.stop();
+		}
+		// The first one's stop() let go of the database: a new simulator runs.
+		const third = startSimulator(secondSql, {tickMs: 50, seed: 7, onTick: () => secondTicks++, onError: error => secondErrors.push(error)});
+		try {
+			await expect.poll(() => secondTicks, {timeout: 20_000, interval: 20}).toBeGreaterThanOrEqual(1);
+			expect(secondErrors).toHaveLength(1);
+		} finally {
+			await third.stop();
+			await Promise.all([firstSql.end({timeout: 1}), secondSql.end({timeout: 1})]);
+		}
 	});
 
 	it('stops cleanly: no tick runs after stop() resolves', async () => {

@@ -99,7 +99,7 @@ export function fakeConsoleData(options: FakeOptions = {}): FakeConsoleData {
 			connectivities: ['online', 'stale', 'offline'],
 			async list(request) {
 				calls.push({area: 'vehicles', request});
-				return pageOf(options.vehicles ?? [], request, v => (!request.fleetId || v.fleetId === request.fleetId) && (!request.status || v.status === request.status) && (!request.connectivity || v.connectivity === request.connectivity));
+				return pageOf(options.vehicles ?? [], request, v => (!request.fleetId || v.fleetId === request.fleetId) && (!request.fleetName || v.fleetName === request.fleetName) && (!request.status || v.status === request.status) && (!request.connectivity || v.connectivity === request.connectivity));
 			},
 		},
 		vehicle: {

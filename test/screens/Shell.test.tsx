@@ -48,16 +48,17 @@ describe('Shell', () => {
 		await waitForFrame(lastFrame, f => f.includes('Fleets  ·'));
 	});
 
-	it('starts a new breadcrumb trail on a : jump instead of piling crumbs up', async () => {
+	it('puts a : jump on the history: the trail shows where it came from and esc goes back there', async () => {
 		const {data} = world();
 		const {lastFrame, stdin} = open(data);
 		await waitForFrame(lastFrame, f => f.includes('Acme Mobility') && f.includes('enter fleets'));
 		stdin.write('\r');
 		await waitForFrame(lastFrame, f => f.includes('Organizations › Acme Mobility'));
 		stdin.write(':vehicles\r');
-		await waitForFrame(lastFrame, f => f.includes('WVWZZZ1KZAW000001'));
-		expect(lastFrame()).not.toContain('Organizations › Acme Mobility');
-		expect(lastLine(lastFrame()!)).not.toContain('esc back');
+		await waitForFrame(lastFrame, f => f.includes('WVWZZZ1KZAW000001') && lastLine(f).includes('esc back'));
+		expect(lastFrame()).toContain('Organizations › Acme Mobility › Vehicles');
+		stdin.write('\u001B');
+		await waitForFrame(lastFrame, f => f.includes('North depot') && !f.includes('› Vehicles'));
 	});
 
 	it('shows NO ACTIONS in the header of a --readonly console', async () => {

@@ -2,6 +2,7 @@ import React from 'react';
 import {render} from 'ink-testing-library';
 import {describe, expect, it} from 'vitest';
 import VehicleInspectorScreen, {gapThreshold, withGaps} from '../../source/screens/VehicleInspectorScreen.js';
+import {formatClock} from '../../source/text/formats.js';
 import {fakeConsoleData, telematics, vehicleDetail, waitForFrame} from '../helpers/fakes.js';
 
 function open(history = telematics(40, {gapAt: 5})) {
@@ -43,6 +44,18 @@ describe('VehicleInspectorScreen', () => {
 		const last = data.calls.filter(c => c.area === 'telematics').at(-1)?.request as {before?: Date};
 		expect(last.before).toBeInstanceOf(Date);
 		expect(Date.now() - last.before!.getTime()).toBeGreaterThanOrEqual(5 * 60_000 - 1000);
+		unmount();
+	});
+
+	it('gives a route ETA that is not today its date', async () => {
+		const detail = vehicleDetail({vin: 'WVWZZZ1KZAW000008', plate: 'HH-EV 8'});
+		const data = fakeConsoleData({details: [detail], history: telematics(5)});
+		const tomorrow = new Date(Date.now() + 86_400_000);
+		data.vehicle.route = async () => ({name: 'Ring', status: 'in_progress', progressPct: 40, eta: tomorrow});
+		const {lastFrame, unmount} = render(<VehicleInspectorScreen data={data.vehicle} reference="HH-EV 8" width={100} height={22} isActive navigate={() => {}}/>);
+		const frame = await waitForFrame(lastFrame, f => f.includes('route Ring'));
+		expect(frame).toContain(`ETA ${formatClock(tomorrow)}`);
+		expect(formatClock(tomorrow)).toMatch(/^(\w{3} \d{2}|\d{4}-\d{2}-\d{2}) \d{2}:\d{2}$/);
 		unmount();
 	});
 

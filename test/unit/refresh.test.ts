@@ -44,6 +44,19 @@ afterEach(() => {
 });
 
 describe('Refresher', () => {
+	it('does not query while its view is hidden under another, and refreshes at once when shown again if one fell due', async () => {
+		const source = fakeSource();
+		refresher = new Refresher({load: source.load, intervalMs: 1000});
+		refresher.start();
+		await vi.advanceTimersByTimeAsync(500);
+		refresher.setHidden(true);
+		await vi.advanceTimersByTimeAsync(5000);
+		expect(source.startedAt).toEqual([0]);
+		refresher.setHidden(false);
+		await vi.advanceTimersByTimeAsync(500);
+		expect(source.startedAt).toEqual([0, 5500]);
+	});
+
 	it('loads at once and then every interval', async () => {
 		const source = fakeSource();
 		refresher = new Refresher({load: source.load, intervalMs: 1000});

@@ -21,6 +21,7 @@ export const options = zod.object({
 	readUrl: zod.string().optional().describe('A streaming replica for browse, live and chart queries (the password is not saved)'),
 	directUrl: zod.string().optional().describe('A direct URL to the primary for maintenance that needs a session, when host:port is a pooler (the password is not saved)'),
 	use: zod.boolean().default(false).describe('Also make it the profile in use'),
+	readonly: zod.boolean().default(false).describe('The console opens without maintenance actions with this profile (as --readonly)'),
 	debug: zod.boolean().default(false).describe('Show stack traces on errors'),
 });
 
@@ -53,10 +54,11 @@ export default function ProfileAdd({args: [name], options}: Props) {
 					parseConnectionUrl(options.directUrl, '--direct-url', {});
 					profile.directUrl = options.directUrl;
 				}
+				if (options.readonly) profile.readonly = true;
 				const store = openProfileStore();
 				store.save(name, profile);
 				if (options.use) store.use(name);
-				process.stdout.write(`saved profile ${name}: ${user}@${host}:${port}/${database}${sslmode ? ` sslmode=${sslmode}` : ''}\n`);
+				process.stdout.write(`saved profile ${name}: ${user}@${host}:${port}/${database}${sslmode ? ` sslmode=${sslmode}` : ''}${options.readonly ? ' (console: no maintenance actions)' : ''}\n`);
 				if (base?.password || [options.readUrl, options.directUrl].some(url => url && parseConnectionUrl(url, 'url', {}).password)) process.stderr.write('passwords in URLs were not saved: use PGPASSWORD or ~/.pgpass\n');
 			}}
 		/>

@@ -17,7 +17,7 @@ export default function ProfileList({options}: Props) {
 			run={async () => {
 				const rows = openProfileStore()
 					.list()
-					.map(({name, profile, current}) => ({name, current, ...profile, sslmode: profile.sslmode ?? null}));
+					.map(({name, profile, current}) => ({name, current, ...profile, sslmode: profile.sslmode ?? null, readonly: profile.readonly === true}));
 				printRows(rows, [
 					{key: 'current', header: ' ', format: value => (value ? '*' : '')},
 					{key: 'name', header: 'name'},
@@ -26,6 +26,7 @@ export default function ProfileList({options}: Props) {
 					{key: 'database', header: 'database'},
 					{key: 'user', header: 'user'},
 					{key: 'sslmode', header: 'sslmode'},
+					{key: 'readonly', header: 'readonly', format: value => (value ? 'yes' : '')},
 				], chooseFormat(options));
 			}}
 		/>

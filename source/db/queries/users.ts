@@ -6,6 +6,7 @@ import {clampLimit, countOrEstimate, keyset, toPage, type Page, type PageRequest
 export type UserRow = {
 	id: string;
 	organizationId: string;
+	organizationName: string;
 	fullName: string;
 	email: string;
 	phone: string | null;
@@ -40,11 +41,12 @@ export async function listUsers(sql: Sql, request: UserListRequest): Promise<Pag
 	const search = request.search?.trim();
 	const from = sql`
 		from users u
+		join organizations o on o.id = u.organization_id
 		where ${request.organizationId ? sql`u.organization_id = ${request.organizationId}::uuid` : sql`true`}
 		  and ${request.status ? sql`u.status = ${request.status}` : sql`true`}
 		  and ${search ? sql`(u.full_name ilike ${escapeLike(search) + '%'} or lower(u.email) like ${escapeLike(search.toLowerCase()) + '%'})` : sql`true`}`;
 	const fetched = await sql<(UserRow & {cursorKey: string | null})[]>`
-		select u.id, u.organization_id, u.full_name, u.email, u.phone, u.status, u.last_login_at,
+		select u.id, u.organization_id, o.name as organization_name, u.full_name, u.email, u.phone, u.status, u.last_login_at,
 		       coalesce((select array_agg(r.name order by r.name) from user_roles ur join roles r on r.id = ur.role_id where ur.user_id = u.id), '{}') as roles,
 		       ${page.cursorKey} as cursor_key
 		${from}

@@ -259,7 +259,12 @@ export type VehicleChargingSession = {
 	id: string;
 	status: string;
 	startedAt: Date;
+	/** Energy delivered so far: the latest meter value's cumulative kWh while it runs, else the session's. */
 	energyKwh: number;
+	/** What the vehicle draws now (the latest meter value); null before the first one. Not the connector's rating. */
+	powerKw: number | null;
+	/** When that meter value was recorded. */
+	meterAt: Date | null;
 	energyToGridKwh: number;
 	startSocPct: number | null;
 	targetSocPct: number | null;
@@ -342,11 +347,20 @@ export async function getVehicleLiveState(sql: Sql, vehicleId: string): Promise<
 /** The pending or active charging session of a vehicle, with its station and connector; null when not charging. */
 export async function getCurrentChargingSession(sql: Sql, vehicleId: string): Promise<VehicleChargingSession | null> {
 	const [session] = await sql<VehicleChargingSession[]>`
-		select cs.id, cs.status, cs.started_at, cs.energy_kwh, cs.energy_to_grid_kwh, cs.start_soc_pct, cs.target_soc_pct, cs.is_v2g,
+		select cs.id, cs.status, cs.started_at, coalesce(m.energy_kwh, cs.energy_kwh) as energy_kwh, m.power_kw, m.recorded_at as meter_at,
+		       cs.energy_to_grid_kwh, cs.start_soc_pct, cs.target_soc_pct, cs.is_v2g,
 		       st.name as station_name, c.connector_number, c.connector_type, c.max_power_kw
 		from charging_sessions cs
 		left join charging_connectors c on c.id = cs.connector_id
 		left join charging_stations st on st.id = c.station_id
+		-- the newest meter value (primary key (session_id, recorded_at), backward; pruned to the session's months)
+		left join lateral (
+			select mv.energy_kwh, mv.power_kw, mv.recorded_at
+			from charging_session_metrics mv
+			where mv.session_id = cs.id and mv.recorded_at >= cs.started_at
+			order by mv.recorded_at desc
+			limit 1
+		) m on true
 		where cs.vehicle_id = ${vehicleId}::uuid and cs.status in ('pending', 'active')
 		order by cs.started_at desc
 		limit 1`;

@@ -113,27 +113,5 @@ export const chargingOperators = ['Infinity-e', 'Revolta Egypt', 'Elsewedy Plug'
 export const firstNames = ['Ahmed', 'Mohamed', 'Mahmoud', 'Omar', 'Youssef', 'Mostafa', 'Karim', 'Hassan', 'Amr', 'Tarek', 'Nour', 'Salma', 'Mariam', 'Yasmin', 'Hana', 'Farida', 'Laila', 'Aya', 'Mona', 'Dina'];
 export const lastNames = ['Hassan', 'Ibrahim', 'Mahmoud', 'Abdelrahman', 'El-Sayed', 'Fathy', 'Mansour', 'Saleh', 'Kamal', 'Farouk', 'Nasser', 'Samir', 'Zaki', 'Shawky', 'Ragab'];
 
-/** Cairo's monthly mean daily low and high (°C), January first (climate normals). */
-export const cairoTemperatures: Array<[number, number]> = [
-	[9, 19], [10, 21], [12, 24], [15, 28], [18, 32], [21, 34], [22, 35], [22, 35], [21, 33], [18, 30], [14, 25], [10, 21],
-];
-
-/** Air temperature in Cairo at a UTC time: monthly normals, coolest near 05:00 and warmest near 15:00 local. */
-export function cairoTemperatureC(at: Date): number {
-	const [low, high] = cairoTemperatures[at.getUTCMonth()]!;
-	const localHour = (at.getUTCHours() + at.getUTCMinutes() / 60 + 2) % 24;
-	return (low + high) / 2 + ((high - low) / 2) * Math.cos((2 * Math.PI * (localHour - 15)) / 24);
-}
-
-/** kWh per km at a speed and temperature: aerodynamic drag grows with v², air conditioning and heating away from 21 °C. */
-export function consumptionKwhPerKm(baseKwhPerKm: number, speedKmh: number, temperatureC: number): number {
-	const speedFactor = 0.88 + 0.000045 * speedKmh * speedKmh + (speedKmh < 15 ? 0.15 : 0);
-	const climateFactor = temperatureC >= 21 ? 1 + 0.008 * (temperatureC - 21) : 1 + 0.015 * (21 - temperatureC);
-	return baseKwhPerKm * speedFactor * climateFactor;
-}
-
-/** Charge power at a state of charge: the full power until ~80 %, then a taper to ~15 % of it at 100 %. */
-export function chargePowerKw(maxKw: number, socPct: number): number {
-	if (socPct < 80) return maxKw * (socPct < 10 ? 0.85 : 1);
-	return maxKw * Math.max(0.15, 1 - ((socPct - 80) / 20) * 0.85);
-}
+// The physics (temperature, consumption, charge curve) lives in the one vehicle model; re-exported for the seed.
+export {cairoTemperatureC, cairoTemperatures, chargePowerKw, consumptionKwhPerKm} from '../../model/vehicle-motion.js';

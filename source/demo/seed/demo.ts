@@ -51,10 +51,12 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
 	const cluster: Cluster = await startCluster({keep: kept, directory, onProgress: message => phase({phase: 'cluster', message})});
 	let simulator: Simulator | undefined;
 	let sql: Sql | undefined;
+	let simulatorSql: Sql | undefined;
 	let stopping: Promise<void> | undefined;
 	const stop = () =>
 		(stopping ??= (async () => {
 			await simulator?.stop().catch(() => {});
+			await simulatorSql?.end({timeout: 2}).catch(() => {});
 			await sql?.end({timeout: 2}).catch(() => {});
 			await cluster.stop();
 		})());
@@ -91,7 +93,9 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
 			phase({phase: 'seed-done', rows: 0, durationMs: 0, skipped: true});
 		}
 		if (options.simulate !== false) {
-			simulator = startSimulator(sql, {tickMs: options.tickMs ?? 2000, seed: options.seed ?? 1, onTick: options.onTick, onError: options.onSimulatorError});
+			// The simulator's own connection: it holds the one-simulator-per-database lock.
+			simulatorSql = createSql(target, {max: 1});
+			simulator = startSimulator(simulatorSql, {tickMs: options.tickMs ?? 2000, seed: options.seed ?? 1, onTick: options.onTick, onError: options.onSimulatorError});
 		}
 		phase({phase: 'ready', url});
 		return {url, target, directory: cluster.directory, kept, stop};

@@ -5,6 +5,7 @@
 import type {Sql} from 'postgres';
 import {MigrationError, UsageError} from '../../model/errors.js';
 import {chargingOperators, organizationSpecs} from './catalog.js';
+import {consumptionKwhPerKm, loopThrough, maxDriveHours} from '../../model/vehicle-motion.js';
 import {seededUuid} from './random.js';
 import * as statements from './statements.js';
 import {buildWorld, organizationsFor, scales, type Scale, type ScaleSpec, type World} from './world.js';
@@ -148,6 +149,34 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Seed
 	return {counts: counts!, anchor, durationMs: Date.now() - started, dryRun: true, scale: options.scale, seed: options.seed};
 }
 
+/** A vehicle's path and timetable for the SQL generator: the model's loop, laps a day, SoC per km, its public stop. */
+export function vehicleLoop(v: World['vehicles'][number], station?: {connectorId: string; lon: number; lat: number; powerKw: number}) {
+	const park = {lon: v.seed.parkLon, lat: v.seed.parkLat};
+	const speed = v.seed.speedKmh;
+	const socPerKm = (consumptionKwhPerKm(v.seed.kwhPerKm, speed, 25) / v.usableCapacityKwh) * 100;
+	let loop = loopThrough(park, v.seed.loopRadiusKm, v.seed.loopAngle, station);
+	const lapKm = 2 * Math.PI * loop.loopRadiusKm;
+	// A whole number of laps (home at the end of the day) near the vehicle's daily distance, within the shift and
+	// within what one night at the depot puts back.
+	const depotPowerKw = Math.min(v.maxAcChargeKw, v.seed.depotKind === 'v2g' ? 7.4 : 22);
+	const nightPct = Math.min(75, ((3.4 * depotPowerKw * 0.92) / v.usableCapacityKwh) * 100);
+	const laps = Math.max(1, Math.min(Math.round(v.seed.dailyKm / lapKm), Math.floor((maxDriveHours * speed) / lapKm), Math.floor(nightPct / (lapKm * socPerKm))));
+	let pub: {pubKm: number; pubConnector: string; pubPower: number; pubGain: number; pubHours: number} | {pubKm: null; pubConnector: null; pubPower: null; pubGain: null; pubHours: null} =
+		{pubKm: null, pubConnector: null, pubPower: null, pubGain: null, pubHours: null};
+	if (station && loop.publicStopKm !== undefined) {
+		const power = Math.min(v.maxDcChargeKw, station.powerKw);
+		const arrival = 90 - loop.publicStopKm * socPerKm;
+		const hours = Math.min(0.8, ((80 - arrival) / 100) * v.usableCapacityKwh / (power * 0.85));
+		if (hours > 0.05) pub = {pubKm: loop.publicStopKm, pubConnector: station.connectorId, pubPower: power, pubGain: (hours * power * 0.85 / v.usableCapacityKwh) * 100, pubHours: hours};
+		else loop = loopThrough(park, v.seed.loopRadiusKm, v.seed.loopAngle);
+	}
+	const dailyLoopKm = laps * 2 * Math.PI * loop.loopRadiusKm;
+	return {
+		loopR: loop.loopRadiusKm, loopA: loop.loopAngle, speedKmh: speed, laps, loopDailyKm: dailyLoopKm, driveH: dailyLoopKm / speed, socPerKm,
+		commissionedDay: Math.floor(Date.parse(`${v.commissionedOn}T00:00:00Z`) / 86_400_000), drives: v.status === 'active', ...pub,
+	};
+}
+
 async function generate(sql: Sql, spec: ScaleSpec, options: SeedOptions, anchor: Date): Promise<Omit<SeedResult, 'durationMs'>> {
 	const seed = options.seed;
 	const world = buildWorld(spec, seed, anchor);
@@ -178,28 +207,38 @@ async function generate(sql: Sql, spec: ScaleSpec, options: SeedOptions, anchor:
 
 	const fleetRows = world.fleets.map(f => ({n: f.n, id: f.id, organizationId: f.organizationId, name: f.name, lon: f.lon, lat: f.lat, acConnectors: f.acConnectors, v2gConnectors: f.v2gConnectors, gridOperator: f.gridOperator}));
 	await insertRows(sql, 'evfleet_seed_fleets', fleetRows, {n: 'int', id: 'uuid', organization_id: 'uuid', name: 'text', lon: 'float8', lat: 'float8', ac_connectors: 'int', v2g_connectors: 'int', grid_operator: 'text'});
-	const vehicleRows = world.vehicles.map(v => ({
-		n: v.seed.n, id: v.id, organizationId: v.organizationId, fleetN: v.seed.fleetN, status: v.status, usableKwh: v.usableCapacityKwh,
-		maxAcKw: v.maxAcChargeKw, maxDcKw: v.maxDcChargeKw, kwhPerKm: v.seed.kwhPerKm, packVoltage: v.seed.packVoltage, depotKind: v.seed.depotKind,
-		depotConnector: v.seed.depotConnector, depotWindow: v.seed.depotWindow, ccsRank: v.seed.ccsRank, depotLon: v.seed.depotLon, depotLat: v.seed.depotLat,
-		parkLon: v.seed.parkLon, parkLat: v.seed.parkLat, commissionedOn: v.commissionedOn, sohRate: v.seed.sohRatePerYear, dailyKm: v.seed.dailyKm,
-		shiftStartH: v.seed.shiftStartHour, fridayOff: v.seed.fridayOff, loopRadiusDeg: v.seed.loopRadiusDeg, loopMinutes: v.seed.loopMinutes,
-		phase: v.seed.phase, lastReportAt: v.seed.lastReportAt.toISOString(), historyOffsetMin: v.seed.historyOffsetMin, gridOperator: v.seed.gridOperator,
-	}));
-	await insertRows(sql, 'evfleet_seed_vehicles', vehicleRows, {
-		n: 'int', id: 'uuid', organization_id: 'uuid', fleet_n: 'int', status: 'text', usable_kwh: 'float8', max_ac_kw: 'float8', max_dc_kw: 'float8',
-		kwh_per_km: 'float8', pack_voltage: 'float8', depot_kind: 'text', depot_connector: 'int', depot_window: 'int', ccs_rank: 'int',
-		depot_lon: 'float8', depot_lat: 'float8', park_lon: 'float8', park_lat: 'float8', commissioned_on: 'date', soh_rate: 'float8',
-		daily_km: 'float8', shift_start_h: 'float8', friday_off: 'boolean', loop_radius_deg: 'float8', loop_minutes: 'float8', phase: 'float8',
-		last_report_at: 'timestamptz', history_offset_min: 'int', grid_operator: 'text',
-	});
-	await sql.unsafe('analyze evfleet_seed_fleets; analyze evfleet_seed_vehicles');
-
 	const catalog = {p_places: statements.placesJson, p_operators: pgArray(chargingOperators), p_public: publicStations, p_scatter_km: spec.scatterKm};
 	progress('charging stations', 'charging_stations', (await run(sql, statements.insertStations, {...base, ...catalog})).count);
 	progress('charging connectors', 'charging_connectors', (await run(sql, statements.insertConnectors, {...base, ...catalog})).count);
 	await run(sql, statements.rankPublicConnectors, {});
 	await sql.unsafe('analyze evfleet_seed_connectors');
+
+	// Each vehicle's loop (model/vehicle-motion.ts), bent through the nearest public CCS2 station when it can use one.
+	const withCcs = world.vehicles.filter(v => v.seed.ccsRank !== null && v.status === 'active');
+	const stations = new Map<number, {connectorId: string; lon: number; lat: number; powerKw: number}>();
+	for (let start = 0; start < withCcs.length; start += 5000) {
+		const points = JSON.stringify(withCcs.slice(start, start + 5000).map(v => ({n: v.seed.n, lon: v.seed.parkLon, lat: v.seed.parkLat})));
+		const {rows} = await run(sql, statements.nearestPublicCcs, {p_points: points});
+		for (const row of rows as Array<{n: number; connectorId: string; lon: number; lat: number; powerKw: number}>) stations.set(row.n, row);
+	}
+	const vehicleRows = world.vehicles.map(v => ({
+		n: v.seed.n, id: v.id, organizationId: v.organizationId, fleetN: v.seed.fleetN, status: v.status, usableKwh: v.usableCapacityKwh,
+		maxAcKw: v.maxAcChargeKw, maxDcKw: v.maxDcChargeKw, kwhPerKm: v.seed.kwhPerKm, packVoltage: v.seed.packVoltage, depotKind: v.seed.depotKind,
+		depotConnector: v.seed.depotConnector, depotWindow: v.seed.depotWindow, ccsRank: v.seed.ccsRank, depotLon: v.seed.depotLon, depotLat: v.seed.depotLat,
+		parkLon: v.seed.parkLon, parkLat: v.seed.parkLat, commissionedOn: v.commissionedOn, sohRate: v.seed.sohRatePerYear, dailyKm: v.seed.dailyKm,
+		shiftStartH: v.seed.shiftStartHour, fridayOff: v.seed.fridayOff, lastReportAt: v.seed.lastReportAt.toISOString(),
+		historyOffsetMin: v.seed.historyOffsetMin, gridOperator: v.seed.gridOperator, ...vehicleLoop(v, stations.get(v.seed.n)),
+	}));
+	await insertRows(sql, 'evfleet_seed_vehicles', vehicleRows, {
+		n: 'int', id: 'uuid', organization_id: 'uuid', fleet_n: 'int', status: 'text', usable_kwh: 'float8', max_ac_kw: 'float8', max_dc_kw: 'float8',
+		kwh_per_km: 'float8', pack_voltage: 'float8', depot_kind: 'text', depot_connector: 'int', depot_window: 'int', ccs_rank: 'int',
+		depot_lon: 'float8', depot_lat: 'float8', park_lon: 'float8', park_lat: 'float8', commissioned_on: 'date', soh_rate: 'float8',
+		daily_km: 'float8', shift_start_h: 'float8', friday_off: 'boolean', last_report_at: 'timestamptz', history_offset_min: 'int', grid_operator: 'text',
+		loop_r: 'float8', loop_a: 'float8', speed_kmh: 'float8', laps: 'int', loop_daily_km: 'float8', drive_h: 'float8', soc_per_km: 'float8',
+		commissioned_day: 'int', drives: 'boolean', pub_km: 'float8', pub_connector: 'uuid', pub_power: 'float8', pub_gain: 'float8', pub_hours: 'float8',
+	});
+	await sql.unsafe('analyze evfleet_seed_vehicles');
+
 	const chargingStops = world.waypoints.filter(w => w.chargingStop).map(w => w.id);
 	await run(sql, statements.linkChargingStops, {p_waypoints: pgArray(chargingStops)});
 	progress('charging sessions', 'charging_sessions', (await run(sql, statements.insertSessions, {...base, p_session_days: spec.sessionDays})).count);
@@ -228,6 +267,9 @@ async function generate(sql: Sql, spec: ScaleSpec, options: SeedOptions, anchor:
 	};
 	await Promise.all(Array.from({length: Math.max(1, Math.min(options.concurrency ?? 2, ranges.length))}, worker));
 
+	// The vehicles' odometers are what their last report says.
+	await run(sql, `update vehicles v set odometer_km = s.odometer_km from vehicle_live_state s
+		where s.vehicle_id = v.id and v.organization_id = any(:p_orgs::uuid[]) and s.odometer_km is not null`, base);
 	if (!options.keepScratch) await dropScratch(sql);
 	progress('refreshing battery health trends');
 	await sql`select refresh_battery_health_trends()`;

@@ -2,7 +2,16 @@
 // charging sessions and meter values, V2G transactions, battery reports, energy records and telematics.
 // Randomness comes from hashint8extended(key, seed) (random.ts), so the data depends on --seed only, never on
 // how many workers or connections ran it. Placeholders :p_name become $n parameters (see runStatement).
-import {cairoTemperatures, chargingOperators, places} from './catalog.js';
+import {
+	cairoTemperatures,
+	driveBlockMinutes,
+	kmPerDegree,
+	localUtcOffsetHours,
+	publicChargeShare,
+	publicStopHours,
+	stopMinutes,
+} from '../../model/vehicle-motion.js';
+import {chargingOperators, places} from './catalog.js';
 import {sqlRandom as r, sqlUuid as id} from './random.js';
 
 const means = cairoTemperatures.map(([low, high]) => (low + high) / 2);
@@ -37,6 +46,28 @@ function sqlSoh(v: string, t: string, noiseKey: string): string {
 	return `least(100, greatest(50, 100 - ${v}.soh_rate * ${age} - 1.5 * (1 - exp(-4 * ${age})) + (${r(noiseKey, 91)} - 0.5) * 0.4))`;
 }
 
+const block = driveBlockMinutes / 60;
+const cycle = (driveBlockMinutes + stopMinutes) / 60;
+
+/** The local day (days since 1970-01-01, UTC+offset) and local hour of a timestamptz expression. */
+const sqlLocalHours = (t: string) => `(date_part('epoch', ${t}) / 3600 + ${localUtcOffsetHours})`;
+
+/** vehicleStateAt's working-day rule (model/vehicle-motion.ts): drives, commissioned, not its Friday off. */
+const sqlWorking = (v: string, day: string) => `(${v}.drives and ${day} >= ${v}.commissioned_day and not (${v}.friday_off and mod(${day}, 7) = 1))`;
+/** A public-charge day: the same integer hash whoever asks (telematics, sessions). */
+const sqlPublicDay = (v: string, day: string) => `(${v}.pub_km is not null and ${r(`${v}.n::bigint * 100000 + ${day}`, 34)} < ${publicChargeShare})`;
+/** shiftHoursAt: shift hours at which the public stop is reached. */
+const sqlArrive = (v: string) => `(floor(${v}.pub_km / ${v}.speed_kmh / ${block}) * ${cycle} + (${v}.pub_km / ${v}.speed_kmh - floor(${v}.pub_km / ${v}.speed_kmh / ${block}) * ${block}))`;
+/** SoC lost on a working day (percentage points), net of a public charge. */
+const sqlDayDrop = (v: string, day: string) => `(${v}.loop_daily_km * ${v}.soc_per_km - case when ${sqlPublicDay(v, day)} then ${v}.pub_gain else 0 end)`;
+/** Depot charge power (kW): the vehicle's AC limit at a 22 kW Type 2, or the 7.4 kW bidirectional CHAdeMO. */
+const sqlDepotPower = (v: string) => `least(${v}.max_ac_kw, case when ${v}.depot_kind = 'v2g' then 7.4 else 22 end)`;
+/** Local time of day → UTC instant, for a local day number and hour. */
+const sqlLocalInstant = (day: string, hour: string) => `to_timestamp(((${day}) * 24 + (${hour}) - ${localUtcOffsetHours}) * 3600.0)`;
+/** The depot window's start (hours after 18:00 local) and the hours a night's charge takes. */
+const sqlWindowStart = (v: string) => `(1 + 4 * ${v}.depot_window)`;
+const sqlNightHours = (v: string, drop: string) => `least(3.6, greatest(0, ${drop}) / 100 * ${v}.usable_kwh / (${sqlDepotPower(v)} * 0.92))`;
+
 export const scratchTables = ['evfleet_seed_vehicles', 'evfleet_seed_fleets', 'evfleet_seed_connectors'];
 
 export const createScratch = `
@@ -49,7 +80,9 @@ create unlogged table evfleet_seed_vehicles (
   depot_kind text not null, depot_connector int not null, depot_window int not null, ccs_rank int,
   depot_lon float8 not null, depot_lat float8 not null, park_lon float8 not null, park_lat float8 not null,
   commissioned_on date not null, soh_rate float8 not null, daily_km float8 not null, shift_start_h float8 not null, friday_off boolean not null,
-  loop_radius_deg float8 not null, loop_minutes float8 not null, phase float8 not null, last_report_at timestamptz not null,
+  loop_r float8 not null, loop_a float8 not null, speed_kmh float8 not null, laps int not null, loop_daily_km float8 not null,
+  drive_h float8 not null, soc_per_km float8 not null, commissioned_day int not null, drives boolean not null,
+  pub_km float8, pub_connector uuid, pub_power float8, pub_gain float8, pub_hours float8, last_report_at timestamptz not null,
   history_offset_min int not null, grid_operator text not null);
 create unlogged table evfleet_seed_connectors (
   id uuid primary key, kind text not null, fleet_n int, k int, power_kw float8 not null, price_per_kwh numeric not null);
@@ -139,33 +172,33 @@ from (select s.id, row_number() over (order by s.id) - 1 as k
       where s.kind = 'public-ccs' and cc.status = 'available') ranked
 where c.id = ranked.id`;
 
-// A session per vehicle and night on its own depot connector and window (19:00, 23:00 or 03:00 Cairo time),
-// and now and then a daytime DC fast charge on a public connector slot of its own: no overlap is possible.
+// A session per vehicle and working day's night on its own depot connector and window (19:00, 23:00 or 03:00 Cairo
+// time), starting from the SoC the day's driving left (model/vehicle-motion.ts); and on public-charge days a DC fast
+// charge at the public station on the vehicle's loop, when it gets there. Depot sessions cannot overlap (a connector
+// and window of its own); a public one that would overlap an earlier one on the same connector is left out.
 const sessionPlan = `
-with public_count as (select count(*) filter (where kind = 'public-ccs' and k is not null) as n from evfleet_seed_connectors),
-plan as (
+with plan as (
   select v.n, v.id as vehicle_id, v.organization_id, d, 'depot' as kind, c.id as connector_id, c.price_per_kwh,
-         (date_trunc('day', :p_anchor::timestamptz) - make_interval(days => d) + interval '17 hours'
-           + make_interval(hours => 4 * v.depot_window) + make_interval(mins => floor(20 * ${r('v.n * 1000 + d', 31)})::int)) as started_at,
-         case when v.depot_kind = 'v2g' then least(v.max_ac_kw, c.power_kw) else least(v.max_ac_kw, c.power_kw) end as power_kw,
-         15 + 40 * ${r('v.n * 1000 + d', 32)} as start_soc, case when v.depot_kind = 'v2g' then 85 else 90 end as target_soc,
+         ${sqlLocalInstant('x.day', `18 + ${sqlWindowStart('v')}`)} as started_at,
+         least(v.max_ac_kw, c.power_kw) as power_kw,
+         greatest(5, 90 - ${sqlDayDrop('v', 'x.day')}) as start_soc, 90 as target_soc,
          v.depot_kind = 'v2g' and ${r('v.n * 1000 + d', 33)} < 0.35 as is_v2g, v.usable_kwh, v.grid_operator,
-         ${r('v.n * 1000 + d', 30)} < 0.7 as happens, v.last_report_at
+         ${sqlWorking('v', 'x.day')} as happens, v.last_report_at
   from evfleet_seed_vehicles v
   cross join generate_series(0, :p_session_days::int) d
+  cross join lateral (select floor(${sqlLocalHours(':p_anchor::timestamptz')} / 24)::int - d as day) x
   join evfleet_seed_connectors c on c.fleet_n = v.fleet_n and c.kind = v.depot_kind and c.k = v.depot_connector
   where v.status <> 'retired'
   union all
-  select v.n, v.id, v.organization_id, d, 'public', c.id, c.price_per_kwh,
-         (date_trunc('day', :p_anchor::timestamptz) - make_interval(days => d) + interval '8 hours'
-           + make_interval(hours => (v.ccs_rank / pc.n)::int) + make_interval(mins => floor(10 * ${r('v.n * 1000 + d', 35)})::int)),
-         least(v.max_dc_kw, c.power_kw), 10 + 25 * ${r('v.n * 1000 + d', 36)}, 80, false, v.usable_kwh, v.grid_operator,
-         ${r('v.n * 1000 + d', 34)} < 0.12, v.last_report_at
+  select v.n, v.id, v.organization_id, d, 'public', v.pub_connector, c.price_per_kwh,
+         ${sqlLocalInstant('x.day', `v.shift_start_h + ${sqlArrive('v')}`)},
+         v.pub_power, 90 - v.pub_km * v.soc_per_km, 80, false, v.usable_kwh, v.grid_operator,
+         ${sqlWorking('v', 'x.day')} and ${sqlPublicDay('v', 'x.day')}, v.last_report_at
   from evfleet_seed_vehicles v
-  cross join public_count pc
   cross join generate_series(0, :p_session_days::int) d
-  join evfleet_seed_connectors c on c.kind = 'public-ccs' and c.k = v.ccs_rank % pc.n
-  where v.status = 'active' and v.ccs_rank is not null and pc.n > 0 and v.ccs_rank / pc.n < 6),
+  cross join lateral (select floor(${sqlLocalHours(':p_anchor::timestamptz')} / 24)::int - d as day) x
+  join evfleet_seed_connectors c on c.id = v.pub_connector
+  where v.status = 'active'),
 sized as (
   select p.*,
          -- hours on the plug: energy / power, DC slower past 80 % (mean taper), at most 3.6 h (0.8 h for a fast charge)
@@ -173,13 +206,19 @@ sized as (
                (p.target_soc - p.start_soc) / 100 * p.usable_kwh / (p.power_kw * case when p.kind = 'public' then 0.85 else 1 end)
                + case when p.is_v2g then 1 else 0 end) as hours,
          case when p.is_v2g then round((2 + 8 * ${r('p.n * 1000 + p.d', 37)})::numeric, 2)::float8 else 0 end as to_grid_kwh
-  from plan p where p.happens),
-final as (
+  from plan p where p.happens and p.target_soc > p.start_soc),
+planned as (
   select s.*, s.started_at + make_interval(secs => s.hours * 3600) as planned_end,
          least(s.target_soc, s.start_soc + (s.hours - case when s.is_v2g then 1 else 0 end) * s.power_kw
                * case when s.kind = 'public' then 0.85 else 1 end / s.usable_kwh * 100) as end_soc
   -- a vehicle that went silent starts no session after its last report
-  from sized s where s.started_at < least(:p_anchor::timestamptz, s.last_report_at))`;
+  from sized s where s.started_at < least(:p_anchor::timestamptz, s.last_report_at)),
+final as (
+  select * from (
+    select p.*, max(p.planned_end) over (partition by p.connector_id order by p.started_at, p.vehicle_id
+                                         rows between unbounded preceding and 1 preceding) as busy_until
+    from planned p) q
+  where q.busy_until is null or q.started_at >= q.busy_until)`;
 
 export const insertSessions = `${sessionPlan}
 insert into charging_sessions (id, organization_id, vehicle_id, connector_id, started_at, ended_at, energy_kwh, energy_to_grid_kwh,
@@ -293,57 +332,95 @@ where p.period_start >= v.commissioned_on::timestamptz and p.period_end <= least
 
 /**
  * Telematics of vehicles n in [p_from, p_to]: dense rows every p_dense_min minutes for the last days, one row every
- * p_hist_h hours before, back to commissioning or the start of the history. Vehicles drive an eleven-hour shift
- * around a loop that starts and ends at the depot, SoC falls with distance by the consumption model (speed and
- * Cairo temperature) and is recharged at the depot overnight. Inserted through the table, so the live-state trigger runs.
+ * p_hist_h hours and 97 minutes before (so older rows land at every time of day), back to commissioning or the start
+ * of the history. Position, speed and odometer are vehicleStateAt (model/vehicle-motion.ts) in SQL: parked at the
+ * depot at night, a loop through it driven in blocks with stops, a public fast charge on the loop on some days;
+ * SoC falls with the distance and rises only while charging (at the depot in its night window, or at the public
+ * station). Inserted through the table, so the live-state trigger runs.
  */
 export const insertTelematics = `
 insert into vehicle_telematics (vehicle_id, organization_id, recorded_at, soc_pct, soh_pct, speed_kmh, heading_deg, location, odometer_km,
                                 pack_voltage_v, pack_current_a, pack_temp_c, power_kw)
-select v.id, v.organization_id, g.t, c.soc::real, c.soh::real, c.speed::real, c.heading::real,
-       st_setsrid(st_makepoint(c.lon, c.lat), 4326)::geography,
-       floor(v.daily_km * 8 * date_part('epoch', g.t - v.commissioned_on::timestamptz) / 86400) / 10,
-       c.volt::real, greatest(-3000, least(3000, c.power * 1000 / c.volt))::real, c.pack_temp::real, c.power::real
+select v.id, v.organization_id, g.t, e.soc::real, ${sqlSoh('v', 'g.t', 'a.key')}::real, case when c.driving then v.speed_kmh else 0 end::real,
+       case when c.driving then ${fmod('degrees(atan2(-sin(p.theta), cos(p.theta)))', 360)} else 0 end::real,
+       st_setsrid(st_makepoint(p.lon, p.lat), 4326)::geography,
+       round((c.before_km + c.km)::numeric, 3)::float8,
+       e.volt::real, greatest(-3000, least(3000, e.power * 1000 / e.volt))::real,
+       (a.amb + case when c.driving then 7 when e.charging then 5 else 1 end + 2 * ${r('a.key', 72)})::real, e.power::real
 from evfleet_seed_vehicles v
 cross join lateral (
   select v.last_report_at - make_interval(mins => k * :p_dense_min::int) as t
   from generate_series(0, floor(date_part('epoch', v.last_report_at - :p_dense_from::timestamptz) / 60 / :p_dense_min::int)::int) k
   union all
-  select :p_dense_from::timestamptz - make_interval(mins => v.history_offset_min + 1) - make_interval(hours => k * :p_hist_h::int)
-  from generate_series(0, floor(date_part('epoch', :p_dense_from::timestamptz - greatest(v.commissioned_on::timestamptz, :p_history_from::timestamptz)) / 3600 / :p_hist_h::int)::int) k
+  select :p_dense_from::timestamptz - make_interval(mins => v.history_offset_min + 1 + 97 * k) - make_interval(hours => k * :p_hist_h::int)
+  from generate_series(0, floor(date_part('epoch', :p_dense_from::timestamptz - greatest(v.commissioned_on::timestamptz, :p_history_from::timestamptz)) / 60 / (:p_hist_h::int * 60 + 97))::int) k
 ) g
 cross join lateral (
-  select ${fmod("date_part('hour', g.t) + date_part('minute', g.t) / 60 + 2", 24)} as lh,
-         date_part('dow', g.t + interval '2 hours')::int as dow,
-         v.n::bigint * 100000000 + (date_part('epoch', g.t)::bigint / 60) as key,
-         ${sqlCairoTemperature('g.t')} as amb,
-         least(75, v.daily_km * v.kwh_per_km * 1.1 / v.usable_kwh * 100) as drop
+  select floor(${sqlLocalHours('g.t')} / 24)::int as day, ${fmod(sqlLocalHours('g.t'), 24)} as lh,
+         v.n::bigint * 100000000 + (date_part('epoch', g.t)::bigint / 60) as key, ${sqlCairoTemperature('g.t')} as amb
   offset 0 -- evaluate once per row: without it the planner inlines these expressions into every later use
 ) a
 cross join lateral (
-  select a.lh >= v.shift_start_h and a.lh < v.shift_start_h + 11 and v.status = 'active' and not (a.dow = 5 and v.friday_off) as driving,
-         least(1, greatest(0, (a.lh - v.shift_start_h) / 11)) as f,
-         ${fmod('a.lh - v.shift_start_h - 11 + 48', 24)} as parked_h
+  select ${sqlWorking('v', 'a.day')} as working, ${sqlWorking('v', 'a.day - 1')} as worked_before,
+         ${sqlPublicDay('v', 'a.day')} as pub, a.lh - v.shift_start_h as sh0, ${sqlArrive('v')} as arrive
   offset 0
 ) b
 cross join lateral (
-  select case when b.driving then 12 + 50 * ${r('a.key', 71)} else 0 end as speed,
-         2 * pi() * (a.lh - v.shift_start_h) * 60 / v.loop_minutes + v.phase as theta,
-         case when b.driving then 92 - a.drop * b.f else least(92, 92 - a.drop + a.drop * least(1, b.parked_h / 5)) end as soc
+  select b.working and b.pub and b.sh0 >= b.arrive and b.sh0 < b.arrive + ${publicStopHours} as at_pub,
+         case when b.working and b.pub and b.sh0 >= b.arrive + ${publicStopHours} then b.sh0 - ${publicStopHours} else b.sh0 end as sh
   offset 0
-) d
+) b2
 cross join lateral (
-  select d.speed, d.soc, ${sqlSoh('v', 'g.t', 'a.key')} as soh,
-         case when b.driving then ${fmod('degrees(d.theta) + 90', 360)} else 0 end as heading,
-         case when b.driving then v.depot_lon + v.loop_radius_deg * sin(pi() * b.f) * cos(d.theta) / cos(radians(v.depot_lat)) else v.park_lon end as lon,
-         case when b.driving then v.depot_lat + v.loop_radius_deg * sin(pi() * b.f) * sin(d.theta) else v.park_lat end as lat,
-         v.pack_voltage * (0.88 + 0.16 * d.soc / 100) as volt,
-         case when b.driving then ${sqlConsumption('v.kwh_per_km', 'd.speed', 'a.amb')} * d.speed + 0.4
-              when not b.driving and b.parked_h < 5 and d.soc < 91.9 then -least(v.max_ac_kw, 22) * ${sqlTaper('d.soc')}
-              else 0.2 end as power,
-         a.amb + case when b.driving then 7 when b.parked_h < 5 then 5 else 1 end + 2 * ${r('a.key', 72)} as pack_temp
+  select greatest(b2.sh, 0) - ${cycle} * floor(greatest(b2.sh, 0) / ${cycle}) as rest,
+         case when b2.sh <= 0 then 0 else least(v.drive_h, floor(b2.sh / ${cycle}) * ${block} + least(${block}, b2.sh - ${cycle} * floor(b2.sh / ${cycle}))) end as driven_h
+  offset 0
+) h
+cross join lateral (
+  select b.working and not b2.at_pub and b2.sh > 0 and h.rest < ${block} and h.driven_h < v.drive_h as driving,
+         case when b2.at_pub then v.pub_km when b.working then h.driven_h * v.speed_kmh else 0 end as km,
+         case when v.drives and a.day > v.commissioned_day
+              then ((a.day - v.commissioned_day) - case when v.friday_off then floor((a.day + 5) / 7.0) - floor((v.commissioned_day + 5) / 7.0) else 0 end) * v.loop_daily_km
+              else 0 end as before_km
   offset 0
 ) c
+cross join lateral (
+  select v.loop_a + pi() + (c.km - 2 * pi() * v.loop_r * floor(c.km / (2 * pi() * v.loop_r))) / v.loop_r as theta offset 0
+) t
+cross join lateral (
+  select t.theta,
+         v.park_lon + (v.loop_r * cos(v.loop_a) + v.loop_r * cos(t.theta)) / (${kmPerDegree} * cos(radians(v.park_lat))) as lon,
+         v.park_lat + (v.loop_r * sin(v.loop_a) + v.loop_r * sin(t.theta)) / ${kmPerDegree} as lat
+  offset 0
+) p
+cross join lateral (
+  -- the night: hours since 18:00 local, the drop of the day it follows, the depot window
+  select case when a.lh >= 18 then a.lh - 18 else a.lh + 6 end as nh,
+         case when a.lh >= 18 then b.working else b.worked_before end as drove,
+         case when a.lh >= 18 then ${sqlDayDrop('v', 'a.day')} else ${sqlDayDrop('v', 'a.day - 1')} end as night_drop,
+         (a.lh >= 18 or a.lh < v.shift_start_h) as night
+  offset 0
+) n
+cross join lateral (
+  select n.*, ${sqlNightHours('v', 'n.night_drop')} as need_h,
+         90 - c.km * v.soc_per_km + case when b2.at_pub then v.pub_gain * least(1, (b.sh0 - b.arrive) / greatest(v.pub_hours, 0.01))
+                                         when b.working and b.pub and b.sh0 >= b.arrive + ${publicStopHours} then v.pub_gain else 0 end as day_soc
+  offset 0
+) m
+cross join lateral (
+  select case when m.night and m.drove and m.nh >= ${sqlWindowStart('v')} and m.nh < ${sqlWindowStart('v')} + m.need_h then 'depot'
+              when b2.at_pub and b.sh0 - b.arrive < v.pub_hours then 'public' end as charging_at,
+         case when not (m.night and m.drove) then m.day_soc
+              else 90 - m.night_drop + greatest(0, m.night_drop) * least(1, greatest(0, m.nh - ${sqlWindowStart('v')}) / greatest(m.need_h, 0.01)) end as soc
+  offset 0
+) q
+cross join lateral (
+  select q.charging_at is not null as charging, q.soc, v.pack_voltage * (0.88 + 0.16 * q.soc / 100) as volt,
+         case when c.driving then ${sqlConsumption('v.kwh_per_km', 'v.speed_kmh', 'a.amb')} * v.speed_kmh + 0.4
+              when q.charging_at = 'depot' then -${sqlDepotPower('v')}
+              when q.charging_at = 'public' then -v.pub_power * ${sqlTaper('q.soc')}
+              else 0.2 end as power
+  offset 0
+) e
 where v.n between :p_from::int and :p_to::int and g.t <= v.last_report_at and g.t >= v.commissioned_on::timestamptz`;
 
 /** The live state of seeded vehicles and connectors at the anchor: charging where a session is open. */
@@ -361,3 +438,21 @@ update route_waypoints w set charging_station_id = (
 where w.id = any(:p_waypoints::uuid[])`;
 
 export {chargingOperators, placesJson};
+
+/** The nearest public station with a free CCS2 connector within 8 km of each parking spot: the loop will pass it. */
+export const nearestPublicCcs = `
+select x.n, c.connector_id, st_x(st.location::geometry) as lon, st_y(st.location::geometry) as lat, c.power_kw
+from jsonb_to_recordset(:p_points::text::jsonb) as x(n int, lon float8, lat float8)
+cross join lateral (
+  -- KNN on the stations' GiST index, walking out until a station has such a connector
+  select s.id, s.location from charging_stations s
+  where s.organization_id is null and s.status = 'active'
+    and exists (select 1 from charging_connectors cc join evfleet_seed_connectors sc on sc.id = cc.id
+                where cc.station_id = s.id and cc.status = 'available' and sc.kind = 'public-ccs')
+  order by s.location <-> st_setsrid(st_makepoint(x.lon, x.lat), 4326)::geography
+  limit 1) st
+cross join lateral (
+  select sc.id as connector_id, sc.power_kw from charging_connectors cc join evfleet_seed_connectors sc on sc.id = cc.id
+  where cc.station_id = st.id and cc.status = 'available' and sc.kind = 'public-ccs'
+  order by sc.id limit 1) c
+where st_dwithin(st.location, st_setsrid(st_makepoint(x.lon, x.lat), 4326)::geography, 8000)`;

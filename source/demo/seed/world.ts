@@ -68,8 +68,10 @@ export type VehicleRow = {
 	seed: {
 		n: number; fleetN: number; depotKind: 'ac' | 'v2g'; depotConnector: number; depotWindow: number; ccsRank: number | null;
 		kwhPerKm: number; packVoltage: number; depotLon: number; depotLat: number; parkLon: number; parkLat: number;
-		sohRatePerYear: number; dailyKm: number; shiftStartHour: number; fridayOff: boolean; loopRadiusDeg: number;
-		loopMinutes: number; phase: number; lastReportAt: Date; historyOffsetMin: number; gridOperator: string;
+		sohRatePerYear: number; dailyKm: number; shiftStartHour: number; fridayOff: boolean;
+		/** The loop (model/vehicle-motion.ts): radius and direction before it is bent through a public station. */
+		loopRadiusKm: number; loopAngle: number; speedKmh: number;
+		lastReportAt: Date; historyOffsetMin: number; gridOperator: string;
 	};
 };
 export type RouteRow = {
@@ -290,11 +292,12 @@ export function buildWorld(spec: ScaleSpec, seed: number, anchor: Date): World {
 				parkLat: park.lat,
 				sohRatePerYear: outlier ? between(random, 4, 7) : between(random, 1, 3),
 				dailyKm: round(dailyKm, 1),
-				shiftStartHour: round(between(random, 6, 9), 2),
+				// after the night's last depot charging window (03:00–07:00 local)
+				shiftStartHour: round(between(random, 7, 9), 2),
 				fridayOff: random() < 0.7,
-				loopRadiusDeg: round(between(random, 0.02, 0.07), 4),
-				loopMinutes: Math.round(between(random, 60, 150)),
-				phase: round(between(random, 0, 2 * Math.PI), 3),
+				loopRadiusKm: round(between(random, 3, 7), 3),
+				loopAngle: round(between(random, 0, 2 * Math.PI), 4),
+				speedKmh: round(between(random, 24, 36), 1),
 				lastReportAt: new Date(Math.floor(anchorMs - lastReportMinutesAgo * minuteMs)),
 				historyOffsetMin: Math.floor(between(random, 0, 59)),
 				gridOperator: fleet.gridOperator,
