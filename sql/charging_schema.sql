@@ -127,7 +127,8 @@ declare
   owner uuid;
   ref uuid;
 begin
-  if tg_table_name = 'charging_sessions' then
+  -- On Citus the trigger fires on a shard, named charging_sessions_<shard id>.
+  if tg_table_name ~ '^charging_sessions(_[0-9]+)?$' then
     ref := new.connector_id;
     select c.organization_id into owner from charging_connectors c where c.id = ref;
   else

@@ -126,6 +126,8 @@ create or replace trigger v2g_energy_transactions_set_updated_at before update o
   for each row execute function set_updated_at();
 
 -- Battery health trends per vehicle per UTC month (created with data: readable at once, refreshed concurrently after)
+-- The materialized views join vehicles on its whole key (id, organization_id): on Citus that is a co-located join
+-- the workers run shard by shard (a join on id alone is refused there).
 -- capacity_fade_pct compares the month's measured capacity with the vehicle's nominal capacity.
 create materialized view if not exists battery_health_trends as
 select
@@ -145,7 +147,7 @@ select
   max(r.temp_max_c)::double precision as max_temp_c,
   max(r.reported_at) as last_reported_at
 from battery_health_reports r
-join vehicles v on v.id = r.vehicle_id
+join vehicles v on v.id = r.vehicle_id and v.organization_id = r.organization_id
 group by r.organization_id, v.fleet_id, r.vehicle_id, v.battery_capacity_kwh, date_trunc('month', r.reported_at at time zone 'UTC')::date
 with data;
 create unique index if not exists battery_health_trends_vehicle_month on battery_health_trends (vehicle_id, month);
@@ -154,26 +156,50 @@ create index if not exists battery_health_trends_organization_month on battery_h
 -- Energy efficiency per ISO week (UTC): one row per vehicle (scope 'vehicle') and one per fleet (scope 'fleet')
 -- subject_id is the vehicle id or the fleet id; wh_per_km is net of regeneration; regen_share = regenerated / consumed.
 create materialized view if not exists energy_efficiency_metrics as
-select
-  e.organization_id,
-  v.fleet_id,
-  e.vehicle_id,
-  case when grouping(e.vehicle_id) = 0 then 'vehicle' else 'fleet' end as scope,
-  coalesce(e.vehicle_id, v.fleet_id) as subject_id,
-  date_trunc('week', e.period_start at time zone 'UTC')::date as week,
-  count(*)::integer as record_count,
-  sum(e.distance_km) as distance_km,
-  sum(e.energy_consumed_kwh) as energy_consumed_kwh,
-  sum(e.energy_regenerated_kwh) as energy_regenerated_kwh,
-  1000 * (sum(e.energy_consumed_kwh) - sum(e.energy_regenerated_kwh)) / nullif(sum(e.distance_km), 0) as wh_per_km,
-  sum(e.energy_regenerated_kwh) / nullif(sum(e.energy_consumed_kwh), 0) as regen_share,
-  avg(e.ambient_temp_c)::double precision as avg_ambient_temp_c
-from energy_consumption_records e
-join vehicles v on v.id = e.vehicle_id
-group by grouping sets (
-  (e.organization_id, v.fleet_id, e.vehicle_id, date_trunc('week', e.period_start at time zone 'UTC')::date),
-  (e.organization_id, v.fleet_id, date_trunc('week', e.period_start at time zone 'UTC')::date)
+-- One pass over the records per vehicle and week; the fleet rows add up the vehicle rows (no GROUPING SETS: Citus
+-- cannot run them in a distributed query). The average temperature is carried as a sum and a count to be exact at
+-- both levels.
+with per_vehicle as (
+  select
+    e.organization_id,
+    v.fleet_id,
+    e.vehicle_id,
+    date_trunc('week', e.period_start at time zone 'UTC')::date as week,
+    count(*)::integer as record_count,
+    sum(e.distance_km) as distance_km,
+    sum(e.energy_consumed_kwh) as energy_consumed_kwh,
+    sum(e.energy_regenerated_kwh) as energy_regenerated_kwh,
+    sum(e.ambient_temp_c::double precision) as ambient_sum,
+    count(e.ambient_temp_c) as ambient_count
+  from energy_consumption_records e
+  join vehicles v on v.id = e.vehicle_id and v.organization_id = e.organization_id
+  group by e.organization_id, v.fleet_id, e.vehicle_id, date_trunc('week', e.period_start at time zone 'UTC')::date
+), both_levels as (
+  select organization_id, fleet_id, vehicle_id, 'vehicle'::text as scope, vehicle_id as subject_id, week,
+         record_count, distance_km, energy_consumed_kwh, energy_regenerated_kwh, ambient_sum, ambient_count
+  from per_vehicle
+  union all
+  select organization_id, fleet_id, null::uuid, 'fleet'::text, fleet_id, week,
+         sum(record_count)::integer, sum(distance_km), sum(energy_consumed_kwh), sum(energy_regenerated_kwh),
+         sum(ambient_sum), sum(ambient_count)::bigint
+  from per_vehicle
+  group by organization_id, fleet_id, week
 )
+select
+  organization_id,
+  fleet_id,
+  vehicle_id,
+  scope,
+  subject_id,
+  week,
+  record_count,
+  distance_km,
+  energy_consumed_kwh,
+  energy_regenerated_kwh,
+  1000 * (energy_consumed_kwh - energy_regenerated_kwh) / nullif(distance_km, 0) as wh_per_km,
+  energy_regenerated_kwh / nullif(energy_consumed_kwh, 0) as regen_share,
+  ambient_sum / nullif(ambient_count, 0) as avg_ambient_temp_c
+from both_levels
 with data;
 create unique index if not exists energy_efficiency_metrics_scope_subject_week on energy_efficiency_metrics (scope, subject_id, week);
 create index if not exists energy_efficiency_metrics_organization_week on energy_efficiency_metrics (organization_id, week);

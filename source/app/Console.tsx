@@ -60,7 +60,7 @@ async function open(target: ConnectionTarget, org: string | undefined, readOnly:
 	const close = async () => {
 		await Promise.all([browse.sql.end({timeout: 1}), primary?.sql.end({timeout: 1}), activitySql.end({timeout: 1})]);
 	};
-	const data = {...createConsoleData(browse.sql, target, {readOnly, ...(primary ? {primary: primary.sql} : {})}), activity: createActivitySource(activitySql)};
+	const data = {...createConsoleData(browse.sql, target, {readOnly, ...(primary ? {primary: primary.sql} : {}), ...(browse.organization ? {organizationId: browse.organization.id} : {})}), activity: createActivitySource(activitySql)};
 	return {sql: browse.sql, data, close, ...(browse.organization ? {org: browse.organization.slug} : {})};
 }
 

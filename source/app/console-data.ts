@@ -89,14 +89,15 @@ const vehicleSortKeys: readonly VehicleSort[] = ['vin', 'plate', 'model', 'statu
  * The console's data, all through one read-only (and, with --org, scoped) pool. With the target, the
  * maintenance view too: it reads through the pool and runs each action on its own read-write connection.
  */
-export function createConsoleData(sql: Sql, target?: ConnectionTarget, options: {readOnly?: boolean; primary?: Sql} = {}): ConsoleData {
+export function createConsoleData(sql: Sql, target?: ConnectionTarget, options: {readOnly?: boolean; primary?: Sql; organizationId?: string} = {}): ConsoleData {
 	return {
 		connection: createConnectionHealth(sql),
 		// `primary`: with a replica serving `sql`, maintenance reads the server it acts on.
 		...(target ? {maintenance: createMaintenanceData(target, options.primary ?? sql, {readOnly: options.readOnly})} : {}),
 		battery: createBatteryData(sql),
 		completion: completionSource(sql),
-		live: liveVehiclesSource(sql),
+		// The organization `sql` is scoped to (--org): the live page names it, so Citus sends it to one shard.
+		live: liveVehiclesSource(sql, {organizationId: options.organizationId ?? null}),
 		charging: chargingSource(sql),
 		routes: routesSource(sql),
 		orgs: {

@@ -40,7 +40,7 @@ export async function runWatchOnce(kind: WatchKind, request: OnceRequest): Promi
 		const fleetId = await resolveFleetId(sql, request.fleet, organization?.id);
 		const age = (value: unknown) => (value instanceof Date ? (format === 'table' ? formatAge(value) : value.toISOString()) : '-');
 		if (kind === 'vehicles') {
-			const snapshot = await liveVehiclesSource(sql).snapshot({fleetId, status: request.status, connectivity: request.connectivity, limit: request.limit});
+			const snapshot = await liveVehiclesSource(sql, {organizationId: organization?.id ?? null}).snapshot({fleetId, status: request.status, connectivity: request.connectivity, limit: request.limit});
 			if (format === 'json') return printJson(snapshot);
 			const columns: Array<Column<LiveVehicleRow>> = [
 				{key: 'vin', header: 'VIN'},

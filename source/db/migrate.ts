@@ -10,6 +10,9 @@ import {formatDuration} from '../text/formats.js';
 /** The spec's order ("Getting Started"); other .sql files in a --dir follow, by name. */
 export const schemaFiles = ['schema.sql', 'fleet_schema.sql', 'charging_schema.sql', 'routes_schema.sql', 'energy_schema.sql'];
 
+/** Applied last, and only on a Citus coordinator (a database with the citus extension): distributes the tables. */
+export const citusFile = 'citus.sql';
+
 /** The package's sql/ folder, from source/db or dist/db alike. */
 export const defaultSqlDir = fileURLToPath(new URL('../../sql', import.meta.url));
 
@@ -36,17 +39,17 @@ export function checksumOf(content: string): string {
 	return createHash('sha256').update(content).digest('hex');
 }
 
-export function readMigrationFiles(dir = defaultSqlDir): MigrationFile[] {
+export function readMigrationFiles(dir = defaultSqlDir, {citus = false}: {citus?: boolean} = {}): MigrationFile[] {
 	let names: string[];
 	try {
-		names = fs.readdirSync(dir).filter(name => name.endsWith('.sql'));
+		names = fs.readdirSync(dir).filter(name => name.endsWith('.sql') && (citus || name !== citusFile));
 	} catch {
 		throw new UsageError(`cannot read the schema folder ${dir}`, 'give an existing folder with --dir');
 	}
 	if (names.length === 0) throw new UsageError(`no .sql files in ${dir}`);
 	const rank = (name: string) => {
 		const index = schemaFiles.indexOf(name);
-		return index === -1 ? schemaFiles.length : index;
+		return name === citusFile ? schemaFiles.length + 1 : index === -1 ? schemaFiles.length : index;
 	};
 	names.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 	return names.map(name => {
@@ -70,6 +73,11 @@ async function ensureLedger(sql: Sql): Promise<void> {
 		)`.execute();
 }
 
+async function isCitus(sql: Sql): Promise<boolean> {
+	const [{citus}] = (await sql<{citus: boolean}[]>`select exists (select 1 from pg_extension where extname = 'citus') as citus`) as unknown as [{citus: boolean}];
+	return citus;
+}
+
 type LedgerRow = {filename: string; checksum: string; appliedAt: Date; durationMs: number};
 
 async function readLedger(sql: Sql): Promise<Map<string, LedgerRow>> {
@@ -80,7 +88,7 @@ async function readLedger(sql: Sql): Promise<Map<string, LedgerRow>> {
 }
 
 export async function migrationStatus(sql: Sql, dir = defaultSqlDir): Promise<MigrationState[]> {
-	const files = readMigrationFiles(dir);
+	const files = readMigrationFiles(dir, {citus: await isCitus(sql)});
 	const done = await readLedger(sql);
 	const states: MigrationState[] = files.map(file => {
 		const row = done.get(file.name);
@@ -143,7 +151,7 @@ export type MigrateOptions = {
 export async function migrate(sql: Sql, options: MigrateOptions = {}): Promise<MigrateResult> {
 	const dir = options.dir ?? defaultSqlDir;
 	const lockTimeoutMs = Math.max(0, Math.round(options.lockTimeoutMs ?? defaultMigrateLockTimeoutMs));
-	const files = readMigrationFiles(dir);
+	const files = readMigrationFiles(dir, {citus: await isCitus(sql)});
 	const relative = (file: MigrationFile) => path.relative(process.cwd(), file.path) || file.name;
 	const [{locked}] = (await sql<{locked: boolean}[]>`select pg_try_advisory_lock(${lockKey}) as locked`) as unknown as [{locked: boolean}];
 	if (!locked) {

@@ -144,3 +144,25 @@ describe('materialized views', () => {
 		}
 	});
 });
+
+describe('energy_efficiency_metrics fleet rows', () => {
+	it('add up the vehicle rows of the week, averaging the temperature over every record that has one', async () => {
+		const record = (vehicleId: string, start: string, ambient: number | null) => db.sql`
+			insert into energy_consumption_records (vehicle_id, organization_id, period_start, period_end, distance_km, energy_consumed_kwh, energy_regenerated_kwh, ambient_temp_c)
+			values (${vehicleId}, ${org}, ${start}::timestamptz, ${start}::timestamptz + interval '1 hour', 10, 2, 0.5, ${ambient})`;
+		// ISO week of Monday 2026-01-19: A has 10 and 20 °C, B has 30 °C and one record without a temperature.
+		await record(vehicleA, '2026-01-19 08:00Z', 10);
+		await record(vehicleA, '2026-01-20 08:00Z', 20);
+		await record(vehicleB, '2026-01-21 08:00Z', 30);
+		await record(vehicleB, '2026-01-22 08:00Z', null);
+		await db.sql`select refresh_energy_efficiency_metrics()`;
+		const rows = await db.sql<Array<{scope: string; subjectId: string; vehicleId: string | null; recordCount: number; distanceKm: number; avgAmbientTempC: number | null}>>`
+			select scope, subject_id, vehicle_id, record_count, distance_km, avg_ambient_temp_c
+			from energy_efficiency_metrics where week = '2026-01-19' order by scope, subject_id`;
+		const bySubject = new Map(rows.map(r => [r.subjectId, [r.scope, r.vehicleId, r.recordCount, r.distanceKm, r.avgAmbientTempC]]));
+		expect(rows).toHaveLength(3);
+		expect(bySubject.get(vehicleA)).toEqual(['vehicle', vehicleA, 2, 20, 15]);
+		expect(bySubject.get(vehicleB)).toEqual(['vehicle', vehicleB, 2, 20, 30]);
+		expect(bySubject.get(fleetId)).toEqual(['fleet', null, 4, 40, 20]);
+	});
+});

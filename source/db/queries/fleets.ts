@@ -75,7 +75,7 @@ export async function listFleets(sql: Sql, request: FleetListRequest): Promise<P
 			          select v2.status, count(*)::int as n from vehicles v2
 			          where v2.fleet_id = p.id and v2.status <> 'retired' group by v2.status) per_status) as by_status
 			from vehicles v
-			left join vehicle_live_state s on s.vehicle_id = v.id
+			left join vehicle_live_state s on s.vehicle_id = v.id and s.organization_id = v.organization_id
 			where v.fleet_id = p.id and v.status <> 'retired'
 		) agg on true
 		order by p.sort_key ${direction}, p.id ${direction}`;

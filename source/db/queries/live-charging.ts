@@ -130,7 +130,7 @@ export async function liveCharging(sql: Sql, filter: ChargingFilter = {}): Promi
 		active_all as materialized (
 			select cs.id, cs.started_at, cs.is_v2g, cs.connector_id
 			from charging_sessions cs
-			join vehicles v on v.id = cs.vehicle_id
+			join vehicles v on v.id = cs.vehicle_id and v.organization_id = cs.organization_id
 			where cs.status = 'active' ${fleet}
 		),
 		active as materialized (

@@ -8,6 +8,12 @@ export {lowSocPct, hotPackC, type VehicleStatus, type Attention, type LiveVehicl
 export type {Connectivity};
 
 export type LiveVehiclesFilter = {
+	/**
+	 * The organization the connection is scoped to, named in every table's filter as well: row-level security gives
+	 * the same rows without it, but on Citus only an organization_id the planner can see routes the page to the one
+	 * shard that holds the tenant (otherwise every shard is asked).
+	 */
+	organizationId?: string | null;
 	fleetId?: string | null;
 	status?: VehicleStatus | null;
 	connectivity?: Connectivity | null;
@@ -60,16 +66,17 @@ export async function liveVehicles(sql: Sql, filter: LiveVehiclesFilter = {}): P
 	const {online, stale} = connectivityThresholdSeconds;
 	const status = filter.status ?? null;
 	const connectivity = filter.connectivity ?? null;
-	const fleet = filter.fleetId ? sql`and v.fleet_id = ${filter.fleetId}::uuid` : sql``;
+	const inOrg = (alias: string) => (filter.organizationId ? sql`and ${sql(alias)}.organization_id = ${filter.organizationId}::uuid` : sql``);
+	const fleet = filter.fleetId ? sql`and v.fleet_id = ${filter.fleetId}::uuid ${inOrg('v')}` : inOrg('v');
 	// With a fleet or status filter every vehicle in scope is joined (its status decides the counts' match);
 	// without, only the vehicles out of service are, and a live row without one is a vehicle in service.
 	const joinAll = Boolean(filter.fleetId) || status !== null;
 	const known = joinAll
 		? sql`select v.id, v.status from vehicles v where v.status <> 'retired' ${fleet}`
-		: sql`select v.id, v.status from vehicles v where v.status in ('maintenance', 'offline', 'retired')`;
+		: sql`select v.id, v.status from vehicles v where v.status in ('maintenance', 'offline', 'retired') ${inOrg('v')}`;
 	const liveRows = joinAll
-		? sql`vehicle_live_state s join known k on k.id = s.vehicle_id`
-		: sql`vehicle_live_state s left join known k on k.id = s.vehicle_id where k.status is distinct from 'retired'`;
+		? sql`vehicle_live_state s join known k on k.id = s.vehicle_id where true ${inOrg('s')}`
+		: sql`vehicle_live_state s left join known k on k.id = s.vehicle_id where k.status is distinct from 'retired' ${inOrg('s')}`;
 	const connCode = connectivity === null ? null : {online: 0, stale: 1, offline: 2}[connectivity];
 	const inStatus = (alias: string) => (status ? sql`${sql(alias)}.status = ${status}` : sql`true`);
 	const pageFilter = sql`${inStatus('l')} and ${connCode === null ? sql`true` : sql`l.conn = ${connCode}`}`;
@@ -85,8 +92,8 @@ export async function liveVehicles(sql: Sql, filter: LiveVehiclesFilter = {}): P
 		       (count(*) filter (where c = 2))::int as offline, count(*)::int as reported
 		from (select ${conn('s')} as c
 		      from since cross join vehicles v
-		      cross join lateral (select s.recorded_at from vehicle_live_state s where s.vehicle_id = v.id offset 0) s
-		      where ${where}) x`;
+		      cross join lateral (select s.recorded_at from vehicle_live_state s where s.vehicle_id = v.id ${inOrg('s')} offset 0) s
+		      where ${where} ${inOrg('v')}) x`;
 	const reported = joinAll
 		? sql`
 			select coalesce(sum(n) filter (where conn = 0), 0)::int as online,
@@ -108,7 +115,7 @@ export async function liveVehicles(sql: Sql, filter: LiveVehiclesFilter = {}): P
 				select online, stale, reported, reported - online as quiet
 				from (
 					select (count(*) filter (where c = 0))::int as online, (count(*) filter (where c = 1))::int as stale, count(*)::int as reported
-					from (select ${conn('s')} as c from since cross join vehicle_live_state s) x
+					from (select ${conn('s')} as c from since cross join vehicle_live_state s where true ${inOrg('s')}) x
 				) x
 			) a
 			cross join (${outOfServiceCounts(sql`v.status = 'retired'`)}) r
@@ -168,7 +175,7 @@ export async function liveVehicles(sql: Sql, filter: LiveVehiclesFilter = {}): P
 				select v.id, null::real, case when v.status in ('active', 'charging', 'idle') then 0 when v.status = 'maintenance' then 4 else 5 end
 				from vehicles v
 				where (select never_reported > 0 from counts) and v.status <> 'retired' ${fleet} and ${neverFilter}
-				  and not exists (select 1 from vehicle_live_state s where s.vehicle_id = v.id)
+				  and not exists (select 1 from vehicle_live_state s where s.vehicle_id = v.id ${inOrg('s')})
 			) u
 			order by u.rank, u.soc_pct asc nulls first, u.id
 			-- A sub-select, not a bare parameter: postgres.js prepares the statement, and with the limit known only
@@ -190,9 +197,9 @@ export async function liveVehicles(sql: Sql, filter: LiveVehiclesFilter = {}): P
 				       s.recorded_at as last_seen_at, s.soc_pct, s.speed_kmh, s.power_kw, s.pack_temp_c, s.heading_deg,
 				       st_y(s.location::geometry) as latitude, st_x(s.location::geometry) as longitude
 				from vehicles v
-				join fleets f on f.id = v.fleet_id
-				left join vehicle_live_state s on s.vehicle_id = v.id
-				where v.id = page.id
+				join fleets f on f.id = v.fleet_id and f.organization_id = v.organization_id ${inOrg('f')}
+				left join vehicle_live_state s on s.vehicle_id = v.id and s.organization_id = v.organization_id ${inOrg('s')}
+				where v.id = page.id ${inOrg('v')}
 				offset 0
 			) d
 		) p on true

@@ -111,9 +111,9 @@ const vehicleColumns = (sql: Sql) => sql`
 
 const vehicleFrom = (sql: Sql) => sql`
 	from vehicles v
-	join fleets f on f.id = v.fleet_id
+	join fleets f on f.id = v.fleet_id and f.organization_id = v.organization_id
 	join organizations o on o.id = v.organization_id
-	left join vehicle_live_state s on s.vehicle_id = v.id`;
+	left join vehicle_live_state s on s.vehicle_id = v.id and s.organization_id = v.organization_id`;
 
 export async function listVehicles(sql: Sql, request: VehicleListRequest): Promise<Page<VehicleRow>> {
 	const limit = clampLimit(request.limit);
