@@ -4,7 +4,8 @@ import React, {useEffect, useState} from 'react';
 import {Box} from 'ink';
 import {Text} from '../components/Styled.js';
 import {useKeyBindings, type KeyBinding} from '../app/keys.js';
-import {describeRows, errorMessage, usePagedList} from '../app/use-paged-list.js';
+import {describeRows, usePagedList} from '../app/use-paged-list.js';
+import {describeLoaded, errorMessage, useLoad} from '../app/use-load.js';
 import {Banner} from '../components/Banner.js';
 import {DataTable, listKeys, useListNavigation, type Column} from '../components/DataTable.js';
 import {Spinner} from '../components/Spinner.js';
@@ -63,43 +64,15 @@ const historyColumns = (threshold: number): Column<HistoryRow>[] => [
 	{key: 'odo', header: 'Odo km', value: r => formatNumber(r.odometerKm), align: 'right', priority: 6},
 ];
 
-type Section<T> = {status: 'loading' | 'ready' | 'error'; value?: T; error?: string};
-
-function useSection<T>(load: () => Promise<T>, deps: readonly unknown[], reportError?: (error: unknown) => void): Section<T> {
-	const [state, setState] = useState<Section<T>>({status: 'loading'});
-	useEffect(() => {
-		let live = true;
-		setState({status: 'loading'});
-		load().then(
-			value => live && setState({status: 'ready', value}),
-			error => {
-				reportError?.(error);
-				if (live) setState({status: 'error', error: errorMessage(error)});
-			},
-		);
-		return () => {
-			live = false;
-		};
-		// eslint-disable-next-line react-hooks/exhaustive-deps -- deps are the caller's (an array passed in): load is read once per change of them
-	}, deps);
-	return state;
-}
-
-function sectionText<T>(section: Section<T>, describe: (value: T) => string): string {
-	if (section.status === 'loading') return '…';
-	if (section.status === 'error') return `query failed: ${section.error}`;
-	return describe(section.value as T);
-}
-
 export type VehicleInspectorProps = ScreenProps<VehicleInspectorData> & {readonly reference: string};
 
 export default function VehicleInspectorScreen({data, reference, width, height, isActive, reportError}: VehicleInspectorProps) {
 	const [reload, setReload] = useState(0);
-	const vehicle = useSection(() => data.find(reference), [reference, reload], reportError);
+	const vehicle = useLoad(() => data.find(reference), [reference, reload], {reportError});
 	if (vehicle.status === 'loading') return <Spinner label={`looking up ${reference}`}/>;
 	if (vehicle.status === 'error') return <InspectorError width={width} isActive={isActive} text={`query failed: ${vehicle.error}`} onReload={() => setReload(r => r + 1)}/>;
-	if (!vehicle.value) return <NotFound data={data} reference={reference} width={width} isActive={isActive}/>;
-	return <Inspector key={reload} data={data} vehicle={vehicle.value} width={width} height={height} isActive={isActive} reportError={reportError} onReload={() => setReload(r => r + 1)}/>;
+	if (!vehicle.data) return <NotFound data={data} reference={reference} width={width} isActive={isActive}/>;
+	return <Inspector key={reload} data={data} vehicle={vehicle.data} width={width} height={height} isActive={isActive} reportError={reportError} onReload={() => setReload(r => r + 1)}/>;
 }
 
 function InspectorError({width, isActive, text, onReload}: {readonly width: number; readonly isActive: boolean; readonly text: string; onReload(): void}) {
@@ -108,13 +81,13 @@ function InspectorError({width, isActive, text, onReload}: {readonly width: numb
 }
 
 function NotFound({data, reference, width, isActive}: {readonly data: VehicleInspectorData; readonly reference: string; readonly width: number; readonly isActive: boolean}) {
-	const suggestions = useSection(() => data.suggest(reference), [reference]);
+	const suggestions = useLoad(() => data.suggest(reference), [reference]);
 	useKeyBindings([], {isActive});
 	return (
 		<Box flexDirection="column" width={width}>
 			<Banner kind="error" width={width}>{`no vehicle matches "${reference}" (VIN, plate or id)`}</Banner>
 			<Text wrap="truncate" dimColor>
-				{suggestions.status === 'ready' && suggestions.value!.length > 0 ? `did you mean: ${suggestions.value!.join(', ')}` : 'try :vehicles and / to search'}
+				{suggestions.status === 'ready' && suggestions.data!.length > 0 ? `did you mean: ${suggestions.data!.join(', ')}` : 'try :vehicles and / to search'}
 			</Text>
 		</Box>
 	);
@@ -132,10 +105,10 @@ type InspectorProps = {
 
 function Inspector({data, vehicle: v, width, height, isActive, reportError, onReload}: InspectorProps) {
 	const color = colorEnabled();
-	const charging = useSection<ChargingNow | null>(() => data.charging(v.id), [v.id], reportError);
-	const route = useSection<RouteNow | null>(() => data.route(v.id), [v.id], reportError);
-	const battery = useSection<BatteryReport | null>(() => data.battery(v.id), [v.id], reportError);
-	const nearest = useSection<NearbyConnector[]>(() => data.nearestConnectors(v.id, 3), [v.id], reportError);
+	const charging = useLoad<ChargingNow | null>(() => data.charging(v.id), [v.id], {reportError});
+	const route = useLoad<RouteNow | null>(() => data.route(v.id), [v.id], {reportError});
+	const battery = useLoad<BatteryReport | null>(() => data.battery(v.id), [v.id], {reportError});
+	const nearest = useLoad<NearbyConnector[]>(() => data.nearestConnectors(v.id, 3), [v.id], {reportError});
 	const [jumpTo, setJumpTo] = useState<Date | undefined>(undefined);
 	const [prompting, setPrompting] = useState(false);
 	const [promptError, setPromptError] = useState<string | undefined>(undefined);
@@ -193,9 +166,9 @@ function Inspector({data, vehicle: v, width, height, isActive, reportError, onRe
 		v.latitude === null || v.longitude === null
 			? 'location unknown'
 			: `at ${v.latitude.toFixed(4)},${v.longitude.toFixed(4)}${v.depotDistanceM === null ? '' : ` — ${formatDistance(v.depotDistanceM)} ${v.depotDistanceM < 50 ? 'from' : `${compassPoint(v.depotBearingDeg ?? 0)} of`} depot`}${v.depot ? ` (${v.depot})` : ''}`;
-	const activity = `${sectionText(charging, c => (c ? `charging at ${c.stationName}${c.connector ? ` ${c.connector}` : ''} since ${formatAge(c.startedAt)} ago, ${formatNumber(c.energyKwh, 1)} kWh${c.powerKw ? ` at ${formatNumber(c.powerKw, 1)} kW` : ''}` : 'not charging'))} · ${sectionText(route, r => (r ? `route ${r.name} ${r.status}${r.progressPct === null ? '' : ` ${Math.round(r.progressPct)}%`}${r.eta ? ` ETA ${formatTime(r.eta).slice(11, 16)}` : ''}` : 'no route'))}`;
-	const batteryText = `battery: ${sectionText(battery, b => (b ? `report ${formatTime(b.reportedAt).slice(0, 10)} SoH ${formatNumber(b.soh, 1)}%${b.capacityKwh ? ` ${formatNumber(b.capacityKwh, 1)} kWh` : ''}${b.cycleCount === null ? '' : ` ${formatNumber(b.cycleCount)} cycles`}${b.note ? ` — ${b.note}` : ''}` : 'no health report'))}`;
-	const nearestText = `nearest free: ${sectionText(nearest, list => (list.length === 0 ? 'none' : list.map(c => `${c.stationName} ${c.connector}${c.powerKw ? ` ${formatNumber(c.powerKw)}kW` : ''} ${formatDistance(c.distanceM)}`).join('; ')))}`;
+	const activity = `${describeLoaded(charging, c => (c ? `charging at ${c.stationName}${c.connector ? ` ${c.connector}` : ''} since ${formatAge(c.startedAt)} ago, ${formatNumber(c.energyKwh, 1)} kWh${c.powerKw ? ` at ${formatNumber(c.powerKw, 1)} kW` : ''}` : 'not charging'))} · ${describeLoaded(route, r => (r ? `route ${r.name} ${r.status}${r.progressPct === null ? '' : ` ${Math.round(r.progressPct)}%`}${r.eta ? ` ETA ${formatTime(r.eta).slice(11, 16)}` : ''}` : 'no route'))}`;
+	const batteryText = `battery: ${describeLoaded(battery, b => (b ? `report ${formatTime(b.reportedAt).slice(0, 10)} SoH ${formatNumber(b.soh, 1)}%${b.capacityKwh ? ` ${formatNumber(b.capacityKwh, 1)} kWh` : ''}${b.cycleCount === null ? '' : ` ${formatNumber(b.cycleCount)} cycles`}${b.note ? ` — ${b.note}` : ''}` : 'no health report'))}`;
+	const nearestText = `nearest free: ${describeLoaded(nearest, list => (list.length === 0 ? 'none' : list.map(c => `${c.stationName} ${c.connector}${c.powerKw ? ` ${formatNumber(c.powerKw)}kW` : ''} ${formatDistance(c.distanceM)}`).join('; ')))}`;
 	const line = (text: string, bold = false, dim = false) => (
 		<Text wrap="truncate" bold={bold} dimColor={dim}>
 			{truncate(text, width) || ' '}
