@@ -14,6 +14,7 @@ import {truncate} from '../text/cells.js';
 import {compassPoint, formatAge, formatNumber, formatSeconds} from '../text/formats.js';
 import {parseSince} from '../text/parse.js';
 import {colorEnabled} from '../text/terminal.js';
+import {defaultGapSeconds, isGap} from '../model/telematics-gaps.js';
 import type {BatteryReport, ChargingNow, NearbyConnector, RouteNow, TelematicsPoint, VehicleDetail, VehicleInspectorData} from '../model/data-sources.js';
 import type {ScreenProps} from './screen-props.js';
 
@@ -24,26 +25,6 @@ export const keys: KeyBinding[] = [
 	{key: 'r', label: 'reload everything'},
 ];
 
-/** Reporting gaps are at least this long (see gapThreshold). */
-export const gapThresholdMs = 5 * 60_000;
-
-export type HistoryRow = TelematicsPoint & {gapMs: number | null};
-
-/** Each row with the silence before it (to the next older row), so long gaps can be marked. */
-export function withGaps(rows: readonly TelematicsPoint[]): HistoryRow[] {
-	return rows.map((row, i) => {
-		const older = rows[i + 1];
-		return {...row, gapMs: older ? row.recordedAt.getTime() - older.recordedAt.getTime() : null};
-	});
-}
-
-/** A gap is a silence longer than twice the vehicle's usual reporting interval (the page's median), at least 5 minutes. */
-export function gapThreshold(rows: readonly HistoryRow[]): number {
-	const intervals = rows.map(r => r.gapMs).filter((ms): ms is number => ms !== null).sort((a, b) => a - b);
-	const median = intervals[Math.floor(intervals.length / 2)] ?? 0;
-	return Math.max(gapThresholdMs, median * 2);
-}
-
 export function formatDistance(meters: number | null): string {
 	if (meters === null) return '-';
 	return meters < 1000 ? `${Math.round(meters)} m` : `${(meters / 1000).toFixed(meters < 10_000 ? 1 : 0)} km`;
@@ -53,13 +34,13 @@ function formatTime(date: Date): string {
 	return date.toISOString().replace('T', ' ').slice(0, 19);
 }
 
-const historyColumns = (threshold: number): Column<HistoryRow>[] => [
+const historyColumns: Column<TelematicsPoint>[] = [
 	{key: 'time', header: 'Recorded (UTC)', value: r => formatTime(r.recordedAt), width: 19, priority: 0},
 	{key: 'soc', header: 'SoC', value: r => (r.soc === null ? '-' : `${r.soc.toFixed(1)}%`), align: 'right', priority: 1},
 	{key: 'speed', header: 'km/h', value: r => formatNumber(r.speedKmh), align: 'right', priority: 2},
 	{key: 'power', header: 'kW', value: r => formatNumber(r.powerKw, 1), align: 'right', priority: 2},
 	{key: 'temp', header: 'Pack°C', value: r => formatNumber(r.packTempC, 1), align: 'right', priority: 4},
-	{key: 'gap', header: 'Gap', value: r => (r.gapMs !== null && r.gapMs > threshold ? `gap ${formatSeconds(r.gapMs / 1000)}` : ''), minWidth: 3, priority: 1},
+	{key: 'gap', header: 'Gap', value: r => (isGap(r.secondsToNewer) ? `gap ${formatSeconds(r.secondsToNewer!)}` : ''), minWidth: 3, priority: 1},
 	{key: 'loc', header: 'Location', value: r => (r.latitude === null || r.longitude === null ? '-' : `${r.latitude.toFixed(4)},${r.longitude.toFixed(4)}`), priority: 5},
 	{key: 'odo', header: 'Odo km', value: r => formatNumber(r.odometerKm), align: 'right', priority: 6},
 ];
@@ -127,8 +108,7 @@ function Inspector({data, vehicle: v, width, height, isActive, reportError, onRe
 			if (direction !== 'same') landing.current = direction === 'previous' ? 'last' : 'first';
 		},
 	});
-	const rows = withGaps(history.rows);
-	const threshold = gapThreshold(rows);
+	const rows = history.rows;
 	const nav = useListNavigation({
 		count: rows.length,
 		visibleRows,
@@ -175,7 +155,7 @@ function Inspector({data, vehicle: v, width, height, isActive, reportError, onRe
 		</Text>
 	);
 	const windowRows = {rows: rows.slice(nav.offset, nav.offset + visibleRows), firstRow: history.firstRow + nav.offset, total: null, estimated: false};
-	const historyTitle = `Telematics ${jumpTo ? `before ${formatTime(jumpTo)}` : 'newest first'} · ${rows.length ? describeRows(windowRows) : 'no rows'}${history.hasNext ? ' · more older ↓' : ''} · gaps > ${formatSeconds(threshold / 1000)} marked !`;
+	const historyTitle = `Telematics ${jumpTo ? `before ${formatTime(jumpTo)}` : 'newest first'} · ${rows.length ? describeRows(windowRows) : 'no rows'}${history.hasNext ? ' · more older ↓' : ''} · gaps > ${formatSeconds(defaultGapSeconds)} marked !`;
 	return (
 		<Box flexDirection="column" width={width} height={height}>
 			<Text wrap="truncate" bold color={color ? 'cyan' : undefined}>
@@ -197,7 +177,7 @@ function Inspector({data, vehicle: v, width, height, isActive, reportError, onRe
 					<Text dimColor>{jumpTo ? `no telematics before ${formatTime(jumpTo)} — n goes back to the newest` : 'no telematics recorded'}</Text>
 				</Box>
 			) : (
-				<DataTable columns={historyColumns(threshold)} rows={rows} width={width} height={tableHeight} selected={nav.selected} offset={nav.offset} rowKey={r => String(r.recordedAt.getTime())} flag={r => r.gapMs !== null && r.gapMs > threshold}/>
+				<DataTable columns={historyColumns} rows={rows} width={width} height={tableHeight} selected={nav.selected} offset={nav.offset} rowKey={r => String(r.recordedAt.getTime())} flag={r => isGap(r.secondsToNewer)}/>
 			)}
 			{prompting ? (
 				<TextPrompt

@@ -1,7 +1,7 @@
 import React from 'react';
 import {render} from 'ink-testing-library';
 import {describe, expect, it} from 'vitest';
-import VehicleInspectorScreen, {gapThreshold, withGaps} from '../../source/screens/VehicleInspectorScreen.js';
+import VehicleInspectorScreen from '../../source/screens/VehicleInspectorScreen.js';
 import {fakeConsoleData, telematics, vehicleDetail, waitForFrame} from '../helpers/fakes.js';
 
 function open(history = telematics(40, {gapAt: 5})) {
@@ -46,9 +46,10 @@ describe('VehicleInspectorScreen', () => {
 		unmount();
 	});
 
-	it('computes gaps against the usual reporting interval', () => {
-		const rows = withGaps(telematics(10, {stepMs: 10 * 60_000, gapAt: 3}));
-		expect(gapThreshold(rows)).toBe(20 * 60_000);
-		expect(rows.filter(r => r.gapMs !== null && r.gapMs > gapThreshold(rows))).toHaveLength(1);
+	it('marks no gap for silences up to the gap threshold', async () => {
+		const {lastFrame, unmount} = open(telematics(10, {stepMs: 10 * 60_000}));
+		const frame = await waitForFrame(lastFrame, f => f.includes('RECORDED'));
+		expect(frame).not.toContain('gap 10m');
+		unmount();
 	});
 });
