@@ -8,7 +8,7 @@ import {Breadcrumbs} from '../components/Breadcrumbs.js';
 import {CommandLine, type Completion} from '../components/CommandLine.js';
 import {Header} from '../components/Header.js';
 import {KeyHints} from '../components/KeyHints.js';
-import {errorMessage} from './use-paged-list.js';
+import {errorMessage} from './use-load.js';
 import {createNavigationReducer, current as currentCrumb, initialNavigation, type ViewLookup} from './navigation.js';
 import {useConnectionHealth} from './use-connection-health.js';
 import {emptyKeymap, keyLabel, keyNamesOf, keyUses, remapLabel, type Keymap, type KeyUse} from './keymap.js';

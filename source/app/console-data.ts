@@ -207,7 +207,7 @@ export function createConsoleData(sql: Sql, target?: ConnectionTarget, options: 
 				// Paging on goes by the server's own cursor (microseconds); only the `t` jump starts from a Date.
 				const after = decodeCursor(request.after) ?? (request.before ? telematicsCursorAt(vehicleId, request.before) : null);
 				const page = await listTelematics(sql, {vehicleId, after, limit: request.limit});
-				const points = toScreenPage(page, t => ({recordedAt: t.recordedAt, soc: t.socPct, speedKmh: t.speedKmh, powerKw: t.powerKw, packTempC: t.packTempC, latitude: t.latitude, longitude: t.longitude, odometerKm: t.odometerKm}));
+				const points = toScreenPage(page, t => ({recordedAt: t.recordedAt, soc: t.socPct, speedKmh: t.speedKmh, powerKw: t.powerKw, packTempC: t.packTempC, latitude: t.latitude, longitude: t.longitude, odometerKm: t.odometerKm, secondsToNewer: t.secondsToNewer}));
 				return {...points, total: null};
 			},
 			async charging(vehicleId) {

@@ -2,7 +2,7 @@
 // (doubling up to 30 s) until the server answers, then calls onReconnected.
 import {useCallback, useEffect, useRef, useState} from 'react';
 import type {ConnectionHealth} from './views.js';
-import {errorMessage} from './use-paged-list.js';
+import {errorMessage} from './use-load.js';
 
 export type ConnectionState = {status: 'connected' | 'reconnecting'; attempt: number; retryInMs: number; error?: string};
 

@@ -2,11 +2,11 @@
 // to go back, stale answers ignored. Errors become a message (the screen shows it), never a throw.
 import {useCallback, useEffect, useRef, useState} from 'react';
 import type {Cursor, Page, PageRequest} from '../model/page.js';
+import {errorMessage, type Loaded} from './use-load.js';
 
-export type PagedList<T> = {
-	status: 'loading' | 'ready' | 'error';
+/** One page in the shape of every load (use-load.ts), with its rows and paging. */
+export type PagedList<T> = Pick<Loaded<T[]>, 'status' | 'error' | 'updatedAt'> & {
 	rows: T[];
-	error?: string;
 	/** 1-based number of the first row on this page. */
 	firstRow: number;
 	total: number | null;
@@ -30,13 +30,8 @@ export type PagedListOptions<T> = {
 	reportError?(error: unknown): void;
 };
 
-export function errorMessage(error: unknown): string {
-	const text = error instanceof Error ? error.message : String(error);
-	return text.split('\n')[0] ?? 'query failed';
-}
-
 export function usePagedList<T>({load, pageSize, search, sort, deps = [], onPage, reportError}: PagedListOptions<T>): PagedList<T> {
-	const [state, setState] = useState<{status: PagedList<T>['status']; page?: Page<T>; error?: string; index: number}>({status: 'loading', index: 0});
+	const [state, setState] = useState<{status: PagedList<T>['status']; page?: Page<T>; error?: string; index: number; updatedAt?: number}>({status: 'loading', index: 0});
 	const cursors = useRef<Array<Cursor | undefined>>([undefined]);
 	const request = useRef(0);
 	const callbacks = useRef({load, onPage, reportError});
@@ -54,7 +49,7 @@ export function usePagedList<T>({load, pageSize, search, sort, deps = [], onPage
 						if (id !== request.current) return;
 						cursors.current[index + 1] = page.next ?? undefined;
 						cursors.current.length = index + 2;
-						setState({status: 'ready', page, index});
+						setState({status: 'ready', page, index, updatedAt: Date.now()});
 						callbacks.current.onPage?.(direction);
 					},
 					error => {
@@ -83,6 +78,7 @@ export function usePagedList<T>({load, pageSize, search, sort, deps = [], onPage
 		status: state.status,
 		rows: page?.rows ?? [],
 		error: state.error,
+		updatedAt: state.updatedAt,
 		firstRow: state.index * pageSize + 1,
 		total: page?.total ?? null,
 		estimated: page?.estimated ?? false,

@@ -1,13 +1,9 @@
 import React from 'react';
 import zod from 'zod';
-import Task from '../app/Task.js';
+import ListCommand from '../app/ListCommand.js';
 import {fleetSorts} from '../db/queries/fleets.js';
-import {collectPages} from '../db/queries/paging.js';
-import {withBrowseSql} from '../db/scope.js';
 import {formatNumber} from '../text/formats.js';
 import {connectionOptions, outputOptions, scopeOptions} from '../app/options.js';
-import {chooseFormat, printJson, printRows} from '../print/output.js';
-import {parseCount, checkIdentifiers} from '../text/parse.js';
 
 export const description = 'List fleets: organization, depot, vehicles by status, average SoC, share online';
 
@@ -28,31 +24,21 @@ function formatByStatus(byStatus: Record<string, number>): string {
 
 export default function Fleets({options}: Props) {
 	return (
-		<Task
-			debug={options.debug}
-			run={async () => {
-				checkIdentifiers(options);
-				const format = chooseFormat(options);
-				const limit = parseCount(options.limit);
+		<ListCommand
+			options={options}
+			load={async (sql, organization, request) => {
 				const {listFleets} = await import('../db/queries/fleets.js');
-				await withBrowseSql(options, async (sql, organization) => {
-					const page = await collectPages(
-						request => listFleets(sql, {...request, organizationId: organization?.id, sort: options.sort, search: options.search}),
-						limit,
-					);
-					if (format === 'json') return printJson(page.rows);
-					printRows(page.rows, [
-						...(organization ? [] : [{key: 'organizationSlug' as const, header: 'organization', priority: 3}]),
-						{key: 'name', header: 'fleet'},
-						{key: 'depotAddress', header: 'depot', priority: 1},
-						{key: 'vehicles', header: 'vehicles', align: 'right'},
-						{key: 'vehiclesByStatus', header: 'by status', format: value => formatByStatus(value as Record<string, number>), priority: 2},
-						{key: 'avgSocPct', header: 'avg SoC', align: 'right', format: value => (value === null ? '-' : `${formatNumber(value as number)}%`)},
-						{key: 'onlineShare', header: 'online', align: 'right', format: value => (value === null ? '-' : `${formatNumber((value as number) * 100)}%`)},
-					], format, process.stdout, {compact: true, width: process.stdout.columns});
-					if (page.nextCursor) process.stderr.write(`showing ${page.rows.length} of ${page.totalIsExact ? '' : '~'}${page.estimatedTotal}; raise --limit for more\n`);
-				});
+				return listFleets(sql, {...request, organizationId: organization?.id, sort: options.sort, search: options.search});
 			}}
+			columns={(_format, organization) => [
+				...(organization ? [] : [{key: 'organizationSlug' as const, header: 'organization', priority: 3}]),
+				{key: 'name', header: 'fleet'},
+				{key: 'depotAddress', header: 'depot', priority: 1},
+				{key: 'vehicles', header: 'vehicles', align: 'right'},
+				{key: 'vehiclesByStatus', header: 'by status', format: value => formatByStatus(value as Record<string, number>), priority: 2},
+				{key: 'avgSocPct', header: 'avg SoC', align: 'right', format: value => (value === null ? '-' : `${formatNumber(value as number)}%`)},
+				{key: 'onlineShare', header: 'online', align: 'right', format: value => (value === null ? '-' : `${formatNumber((value as number) * 100)}%`)},
+			]}
 		/>
 	);
 }

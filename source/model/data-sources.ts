@@ -122,6 +122,8 @@ export type TelematicsPoint = {
 	latitude: number | null;
 	longitude: number | null;
 	odometerKm: number | null;
+	/** Seconds until the next newer row (across pages); null for the newest. Gaps: model/telematics-gaps.ts. */
+	secondsToNewer: number | null;
 };
 
 export type ChargingNow = {stationName: string; connector: string | null; startedAt: Date; energyKwh: number | null; powerKw: number | null; socStart: number | null};

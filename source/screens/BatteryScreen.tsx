@@ -1,6 +1,7 @@
 // Battery view: SoH over time (a vehicle, or a fleet's median with p10/p90) and the fastest-fading vehicles;
 // an Energy tab with Wh/km per week against the peers, regeneration, consumption by temperature and V2G.
-import React, {useEffect, useMemo, useState} from 'react';
+import React, {useMemo, useState} from 'react';
+import {useLoad, type Loaded} from '../app/use-load.js';
 import {Box} from 'ink';
 import {Text} from '../components/Styled.js';
 import type {KeyBinding} from '../app/keys.js';
@@ -31,32 +32,6 @@ export const keys: KeyBinding[] = [
 	{key: 'R', label: `refresh the materialized view (opens ${maintenanceCommand})`, writes: true},
 	{key: 'r', label: 'reload'},
 ];
-
-type Load<T> = {state: 'loading'} | {state: 'error'; message: string} | {state: 'data'; report: T};
-
-function useReport<T>(load: () => Promise<T>, deps: readonly unknown[], enabled: boolean, reportError?: (error: unknown) => void): Load<T> {
-	const [result, setResult] = useState<Load<T>>({state: 'loading'});
-	useEffect(() => {
-		if (!enabled) return undefined;
-		let cancelled = false;
-		setResult({state: 'loading'});
-		load().then(
-			report => {
-				if (!cancelled) setResult({state: 'data', report});
-			},
-			(error: unknown) => {
-				if (cancelled) return;
-				setResult({state: 'error', message: error instanceof Error ? error.message.split('\n')[0]! : String(error)});
-				reportError?.(error);
-			},
-		);
-		return () => {
-			cancelled = true;
-		};
-		// eslint-disable-next-line react-hooks/exhaustive-deps -- deps are the caller's (spread): load and reportError are read once per change of them
-	}, [...deps, enabled]);
-	return result;
-}
 
 function Freshness({report, color}: {readonly report: BatteryReport | EnergyReport; readonly color: boolean}) {
 	// With --readonly the console cannot refresh: only the command is named.
@@ -92,15 +67,15 @@ function Tabs({tab, report, months, color}: {readonly tab: BatteryTab; readonly 
 	);
 }
 
-function State({load, what}: {readonly load: Load<unknown>; readonly what: string}) {
-	if (load.state === 'loading') return <Spinner label={`loading ${what}`}/>;
-	if (load.state === 'error') {
+function State({load, what}: {readonly load: Loaded<unknown>; readonly what: string}) {
+	if (load.status === 'loading') return <Spinner label={`loading ${what}`}/>;
+	if (load.status === 'error') {
 		return (
 			<>
 				<Text color={colorEnabled() ? 'red' : undefined} wrap="truncate">
 					cannot load {what} — r retries
 				</Text>
-				<Text wrap="truncate">{load.message}</Text>
+				<Text wrap="truncate">{load.error}</Text>
 			</>
 		);
 	}
@@ -113,11 +88,11 @@ export default function BatteryScreen({data, width, height, isActive, navigate, 
 	const [months, setMonths] = useState<number>(24);
 	const [reload, setReload] = useState(0);
 	const [panel, setPanel] = useState<Panel>('temperature');
-	const battery = useReport(() => data.battery({target: arg, months}), [arg, months, reload], true, reportError);
-	const energy = useReport(() => data.energy({target: arg, months}), [arg, months, reload], tab === 'energy', reportError);
+	const battery = useLoad(() => data.battery({target: arg, months}), [arg, months, reload], {reportError});
+	const energy = useLoad(() => data.energy({target: arg, months}), [arg, months, reload], {enabled: tab === 'energy', reportError});
 
-	const batteryReport = battery.state === 'data' ? battery.report : undefined;
-	const energyReport = energy.state === 'data' ? energy.report : undefined;
+	const batteryReport = battery.status === 'ready' ? battery.data : undefined;
+	const energyReport = energy.status === 'ready' ? energy.data : undefined;
 	const fade = batteryReport?.fade ?? [];
 	const refresh = (tab === 'battery' ? batteryReport : energyReport)?.refresh;
 

@@ -1,6 +1,6 @@
 // Charging, live: sessions in progress (kW now, kWh, SoC start → now, cost so far, V2G direction) above a
 // station board (connectors by status, 24 h utilisation, stale heartbeats). tab moves between the two tables.
-import React, {useEffect, useMemo, useRef, useState} from 'react';
+import React, {useMemo, useRef, useState} from 'react';
 import {Box} from 'ink';
 import {Text} from '../components/Styled.js';
 import {useKeyBindings, type KeyBinding} from '../app/keys.js';
@@ -11,6 +11,7 @@ import {Spinner} from '../components/Spinner.js';
 import {truncate} from '../text/cells.js';
 import {formatBar, formatNumber, formatSeconds} from '../text/formats.js';
 import {colorEnabled} from '../text/terminal.js';
+import {loadedFromRefresh, useReloadOnChange} from '../app/use-load.js';
 import {liveListKeys, refreshBindings, refreshKeys, useNow, useRefresh, useReportConnectionLoss} from '../app/use-refresh.js';
 import {connectorStatusCycle, nextInCycle, type Area, type ChargingData, type ChargingSessionRow, type ChargingSnapshot, type ConnectorStatus, type StationBoardRow} from '../model/live-data.js';
 import type {ScreenProps} from './screen-props.js';
@@ -95,14 +96,7 @@ export default function ChargingScreen(props: ChargingScreenProps) {
 		// eslint-disable-next-line react-hooks/exhaustive-deps -- the generation changes exactly when rows and previous do
 		[state.generation],
 	);
-	const firstFilter = useRef(true);
-	useEffect(() => {
-		if (firstFilter.current) {
-			firstFilter.current = false;
-			return;
-		}
-		controls.refreshNow();
-	}, [connectorStatus, controls]);
+	useReloadOnChange(controls.refreshNow, [connectorStatus]);
 
 	// Seconds since the snapshot, on the server's clock: elapsed times and heartbeat ages tick between refreshes.
 	const sinceSnapshot = snapshot && state.updatedAt !== undefined ? Math.max(0, (now - state.updatedAt) / 1000) : 0;
@@ -153,7 +147,7 @@ export default function ChargingScreen(props: ChargingScreenProps) {
 	const notes = [near ? `within ${near.radiusKm} km of ${near.latitude},${near.longitude}` : '', connectorStatus ? `stations with ${connectorStatus} connectors` : ''].filter(Boolean).join(' · ');
 	const boardTitle = `${focus === 'stations' ? '▸ ' : ''}Stations — ${near ? 'nearest first' : 'stale, faulted and busy first'}`;
 	const body = () => {
-		if (state.loading && !snapshot) {
+		if (loadedFromRefresh(state).status === 'loading') {
 			return (
 				<Box height={available + 1}>
 					<Spinner label="loading charging"/>

@@ -1,6 +1,6 @@
 // Live vehicles: counts by status and connectivity, and the vehicles that need attention first (offline, stale,
 // low SoC, hot pack), refreshed on an interval; rows that changed in the last refresh are marked for one cycle.
-import React, {useEffect, useMemo, useRef, useState} from 'react';
+import React, {useMemo, useRef, useState} from 'react';
 import {Box} from 'ink';
 import {Text} from '../components/Styled.js';
 import {useKeyBindings, type KeyBinding} from '../app/keys.js';
@@ -11,6 +11,7 @@ import {Spinner} from '../components/Spinner.js';
 import {truncate} from '../text/cells.js';
 import {formatBar, formatNumber, formatSeconds} from '../text/formats.js';
 import {colorEnabled} from '../text/terminal.js';
+import {loadedFromRefresh, useReloadOnChange} from '../app/use-load.js';
 import {liveListKeys, refreshBindings, refreshKeys, useNow, useRefresh, useReportConnectionLoss} from '../app/use-refresh.js';
 import {connectivityCycle, nextInCycle, vehicleStatusCycle, type Connectivity, type LiveVehicleRow, type LiveVehiclesData, type LiveVehiclesSnapshot, type VehicleStatus} from '../model/live-data.js';
 import type {ScreenProps} from './screen-props.js';
@@ -95,15 +96,7 @@ export default function LiveVehiclesScreen(props: LiveVehiclesScreenProps) {
 		apply();
 		nav.select(0);
 	};
-	// A new filter is read by the next load: run it now rather than after the interval.
-	const firstFilter = useRef(true);
-	useEffect(() => {
-		if (firstFilter.current) {
-			firstFilter.current = false;
-			return;
-		}
-		controls.refreshNow();
-	}, [status, connectivity, controls]);
+	useReloadOnChange(controls.refreshNow, [status, connectivity]);
 	const bindings: KeyBinding[] = [
 		...nav.bindings,
 		...(selected ? [{key: 'enter', label: 'inspect', match: ['enter'], handler: () => navigate('vehicle', selected.id, selected.plate ?? selected.vin)}] : []),
@@ -136,7 +129,7 @@ export default function LiveVehiclesScreen(props: LiveVehiclesScreenProps) {
 			</Text>
 			<Text wrap="truncate">{truncate(countsBottom, width)}</Text>
 			<RefreshLine state={state} now={now} width={width} replicaLagMs={state.data?.replicaLagMs} note={filters || undefined}/>
-			{state.loading && !snapshot ? (
+			{loadedFromRefresh(state).status === 'loading' ? (
 				<Box height={tableHeight}>
 					<Spinner label="loading live vehicles"/>
 				</Box>

@@ -11,6 +11,7 @@ import {Spinner} from '../components/Spinner.js';
 import {truncate} from '../text/cells.js';
 import {formatBar, formatNumber, formatSeconds} from '../text/formats.js';
 import {colorEnabled} from '../text/terminal.js';
+import {loadedFromRefresh} from '../app/use-load.js';
 import {liveListKeys, refreshBindings, refreshKeys, useNow, useRefresh, useReportConnectionLoss} from '../app/use-refresh.js';
 import type {RouteRow, RoutesData, RoutesSnapshot} from '../model/live-data.js';
 import type {ScreenProps} from './screen-props.js';
@@ -103,7 +104,7 @@ export default function RoutesScreen(props: RoutesScreenProps) {
 				{truncate(snapshot ? summaryLine(snapshot) : 'Routes', width)}
 			</Text>
 			<RefreshLine state={state} now={now} width={width} replicaLagMs={state.data?.replicaLagMs}/>
-			{state.loading && !snapshot ? (
+			{loadedFromRefresh(state).status === 'loading' ? (
 				<Box height={tableHeight}>
 					<Spinner label="loading routes"/>
 				</Box>

@@ -4,7 +4,8 @@ import React, {useEffect, useState} from 'react';
 import {Box} from 'ink';
 import {Text} from '../components/Styled.js';
 import {useKeyBindings, type KeyBinding} from '../app/keys.js';
-import {describeRows, errorMessage, usePagedList} from '../app/use-paged-list.js';
+import {describeRows, usePagedList} from '../app/use-paged-list.js';
+import {describeLoaded, errorMessage, useLoad} from '../app/use-load.js';
 import {Banner} from '../components/Banner.js';
 import {DataTable, listKeys, useListNavigation, type Column} from '../components/DataTable.js';
 import {Spinner} from '../components/Spinner.js';
@@ -13,6 +14,7 @@ import {truncate} from '../text/cells.js';
 import {compassPoint, formatAge, formatClock, formatNumber, formatSeconds} from '../text/formats.js';
 import {parseSince} from '../text/parse.js';
 import {colorEnabled} from '../text/terminal.js';
+import {defaultGapSeconds, isGap} from '../model/telematics-gaps.js';
 import type {BatteryReport, ChargingNow, NearbyConnector, RouteNow, TelematicsPoint, VehicleDetail, VehicleInspectorData} from '../model/data-sources.js';
 import type {ScreenProps} from './screen-props.js';
 
@@ -23,26 +25,6 @@ export const keys: KeyBinding[] = [
 	{key: 'r', label: 'reload everything'},
 ];
 
-/** Reporting gaps are at least this long (see gapThreshold). */
-export const gapThresholdMs = 5 * 60_000;
-
-export type HistoryRow = TelematicsPoint & {gapMs: number | null};
-
-/** Each row with the silence before it (to the next older row), so long gaps can be marked. */
-export function withGaps(rows: readonly TelematicsPoint[]): HistoryRow[] {
-	return rows.map((row, i) => {
-		const older = rows[i + 1];
-		return {...row, gapMs: older ? row.recordedAt.getTime() - older.recordedAt.getTime() : null};
-	});
-}
-
-/** A gap is a silence longer than twice the vehicle's usual reporting interval (the page's median), at least 5 minutes. */
-export function gapThreshold(rows: readonly HistoryRow[]): number {
-	const intervals = rows.map(r => r.gapMs).filter((ms): ms is number => ms !== null).sort((a, b) => a - b);
-	const median = intervals[Math.floor(intervals.length / 2)] ?? 0;
-	return Math.max(gapThresholdMs, median * 2);
-}
-
 export function formatDistance(meters: number | null): string {
 	if (meters === null) return '-';
 	return meters < 1000 ? `${Math.round(meters)} m` : `${(meters / 1000).toFixed(meters < 10_000 ? 1 : 0)} km`;
@@ -52,54 +34,26 @@ function formatTime(date: Date): string {
 	return date.toISOString().replace('T', ' ').slice(0, 19);
 }
 
-const historyColumns = (threshold: number): Column<HistoryRow>[] => [
+const historyColumns: Column<TelematicsPoint>[] = [
 	{key: 'time', header: 'Recorded (UTC)', value: r => formatTime(r.recordedAt), width: 19, priority: 0},
 	{key: 'soc', header: 'SoC', value: r => (r.soc === null ? '-' : `${r.soc.toFixed(1)}%`), align: 'right', priority: 1},
 	{key: 'speed', header: 'km/h', value: r => formatNumber(r.speedKmh), align: 'right', priority: 2},
 	{key: 'power', header: 'kW', value: r => formatNumber(r.powerKw, 1), align: 'right', priority: 2},
 	{key: 'temp', header: 'Pack°C', value: r => formatNumber(r.packTempC, 1), align: 'right', priority: 4},
-	{key: 'gap', header: 'Gap', value: r => (r.gapMs !== null && r.gapMs > threshold ? `gap ${formatSeconds(r.gapMs / 1000)}` : ''), minWidth: 3, priority: 1},
+	{key: 'gap', header: 'Gap', value: r => (isGap(r.secondsToNewer) ? `gap ${formatSeconds(r.secondsToNewer!)}` : ''), minWidth: 3, priority: 1},
 	{key: 'loc', header: 'Location', value: r => (r.latitude === null || r.longitude === null ? '-' : `${r.latitude.toFixed(4)},${r.longitude.toFixed(4)}`), priority: 5},
 	{key: 'odo', header: 'Odo km', value: r => formatNumber(r.odometerKm), align: 'right', priority: 6},
 ];
-
-type Section<T> = {status: 'loading' | 'ready' | 'error'; value?: T; error?: string};
-
-function useSection<T>(load: () => Promise<T>, deps: readonly unknown[], reportError?: (error: unknown) => void): Section<T> {
-	const [state, setState] = useState<Section<T>>({status: 'loading'});
-	useEffect(() => {
-		let live = true;
-		setState({status: 'loading'});
-		load().then(
-			value => live && setState({status: 'ready', value}),
-			error => {
-				reportError?.(error);
-				if (live) setState({status: 'error', error: errorMessage(error)});
-			},
-		);
-		return () => {
-			live = false;
-		};
-		// eslint-disable-next-line react-hooks/exhaustive-deps -- deps are the caller's (an array passed in): load is read once per change of them
-	}, deps);
-	return state;
-}
-
-function sectionText<T>(section: Section<T>, describe: (value: T) => string): string {
-	if (section.status === 'loading') return '…';
-	if (section.status === 'error') return `query failed: ${section.error}`;
-	return describe(section.value as T);
-}
 
 export type VehicleInspectorProps = ScreenProps<VehicleInspectorData> & {readonly reference: string};
 
 export default function VehicleInspectorScreen({data, reference, width, height, isActive, reportError}: VehicleInspectorProps) {
 	const [reload, setReload] = useState(0);
-	const vehicle = useSection(() => data.find(reference), [reference, reload], reportError);
+	const vehicle = useLoad(() => data.find(reference), [reference, reload], {reportError});
 	if (vehicle.status === 'loading') return <Spinner label={`looking up ${reference}`}/>;
 	if (vehicle.status === 'error') return <InspectorError width={width} isActive={isActive} text={`query failed: ${vehicle.error}`} onReload={() => setReload(r => r + 1)}/>;
-	if (!vehicle.value) return <NotFound data={data} reference={reference} width={width} isActive={isActive}/>;
-	return <Inspector key={reload} data={data} vehicle={vehicle.value} width={width} height={height} isActive={isActive} reportError={reportError} onReload={() => setReload(r => r + 1)}/>;
+	if (!vehicle.data) return <NotFound data={data} reference={reference} width={width} isActive={isActive}/>;
+	return <Inspector key={reload} data={data} vehicle={vehicle.data} width={width} height={height} isActive={isActive} reportError={reportError} onReload={() => setReload(r => r + 1)}/>;
 }
 
 function InspectorError({width, isActive, text, onReload}: {readonly width: number; readonly isActive: boolean; readonly text: string; onReload(): void}) {
@@ -108,13 +62,13 @@ function InspectorError({width, isActive, text, onReload}: {readonly width: numb
 }
 
 function NotFound({data, reference, width, isActive}: {readonly data: VehicleInspectorData; readonly reference: string; readonly width: number; readonly isActive: boolean}) {
-	const suggestions = useSection(() => data.suggest(reference), [reference]);
+	const suggestions = useLoad(() => data.suggest(reference), [reference]);
 	useKeyBindings([], {isActive});
 	return (
 		<Box flexDirection="column" width={width}>
 			<Banner kind="error" width={width}>{`no vehicle matches "${reference}" (VIN, plate or id)`}</Banner>
 			<Text wrap="truncate" dimColor>
-				{suggestions.status === 'ready' && suggestions.value!.length > 0 ? `did you mean: ${suggestions.value!.join(', ')}` : 'try :vehicles and / to search'}
+				{suggestions.status === 'ready' && suggestions.data!.length > 0 ? `did you mean: ${suggestions.data!.join(', ')}` : 'try :vehicles and / to search'}
 			</Text>
 		</Box>
 	);
@@ -132,10 +86,10 @@ type InspectorProps = {
 
 function Inspector({data, vehicle: v, width, height, isActive, reportError, onReload}: InspectorProps) {
 	const color = colorEnabled();
-	const charging = useSection<ChargingNow | null>(() => data.charging(v.id), [v.id], reportError);
-	const route = useSection<RouteNow | null>(() => data.route(v.id), [v.id], reportError);
-	const battery = useSection<BatteryReport | null>(() => data.battery(v.id), [v.id], reportError);
-	const nearest = useSection<NearbyConnector[]>(() => data.nearestConnectors(v.id, 3), [v.id], reportError);
+	const charging = useLoad<ChargingNow | null>(() => data.charging(v.id), [v.id], {reportError});
+	const route = useLoad<RouteNow | null>(() => data.route(v.id), [v.id], {reportError});
+	const battery = useLoad<BatteryReport | null>(() => data.battery(v.id), [v.id], {reportError});
+	const nearest = useLoad<NearbyConnector[]>(() => data.nearestConnectors(v.id, 3), [v.id], {reportError});
 	const [jumpTo, setJumpTo] = useState<Date | undefined>(undefined);
 	const [prompting, setPrompting] = useState(false);
 	const [promptError, setPromptError] = useState<string | undefined>(undefined);
@@ -154,8 +108,7 @@ function Inspector({data, vehicle: v, width, height, isActive, reportError, onRe
 			if (direction !== 'same') landing.current = direction === 'previous' ? 'last' : 'first';
 		},
 	});
-	const rows = withGaps(history.rows);
-	const threshold = gapThreshold(rows);
+	const rows = history.rows;
 	const nav = useListNavigation({
 		count: rows.length,
 		visibleRows,
@@ -193,16 +146,16 @@ function Inspector({data, vehicle: v, width, height, isActive, reportError, onRe
 		v.latitude === null || v.longitude === null
 			? 'location unknown'
 			: `at ${v.latitude.toFixed(4)},${v.longitude.toFixed(4)}${v.depotDistanceM === null ? '' : ` — ${formatDistance(v.depotDistanceM)} ${v.depotDistanceM < 50 ? 'from' : `${compassPoint(v.depotBearingDeg ?? 0)} of`} depot`}${v.depot ? ` (${v.depot})` : ''}`;
-	const activity = `${sectionText(charging, c => (c ? `charging at ${c.stationName}${c.connector ? ` ${c.connector}` : ''} since ${formatAge(c.startedAt)} ago, ${formatNumber(c.energyKwh, 1)} kWh so far${c.powerKw === null ? '' : `, drawing ${formatNumber(c.powerKw, 1)} kW`}` : 'not charging'))} · ${sectionText(route, r => (r ? `route ${r.name} ${r.status}${r.progressPct === null ? '' : ` ${Math.round(r.progressPct)}%`}${r.eta ? ` ETA ${formatClock(r.eta)}` : ''}` : 'no route'))}`;
-	const batteryText = `battery: ${sectionText(battery, b => (b ? `report ${formatTime(b.reportedAt).slice(0, 10)} SoH ${formatNumber(b.soh, 1)}%${b.capacityKwh ? ` ${formatNumber(b.capacityKwh, 1)} kWh` : ''}${b.cycleCount === null ? '' : ` ${formatNumber(b.cycleCount)} cycles`}${b.note ? ` — ${b.note}` : ''}` : 'no health report'))}`;
-	const nearestText = `nearest free: ${sectionText(nearest, list => (list.length === 0 ? 'none' : list.map(c => `${c.stationName} ${c.connector}${c.powerKw ? ` ${formatNumber(c.powerKw)}kW` : ''} ${formatDistance(c.distanceM)}`).join('; ')))}`;
+	const activity = `${describeLoaded(charging, c => (c ? `charging at ${c.stationName}${c.connector ? ` ${c.connector}` : ''} since ${formatAge(c.startedAt)} ago, ${formatNumber(c.energyKwh, 1)} kWh so far${c.powerKw === null ? '' : `, drawing ${formatNumber(c.powerKw, 1)} kW`}` : 'not charging'))} · ${describeLoaded(route, r => (r ? `route ${r.name} ${r.status}${r.progressPct === null ? '' : ` ${Math.round(r.progressPct)}%`}${r.eta ? ` ETA ${formatClock(r.eta)}` : ''}` : 'no route'))}`;
+	const batteryText = `battery: ${describeLoaded(battery, b => (b ? `report ${formatTime(b.reportedAt).slice(0, 10)} SoH ${formatNumber(b.soh, 1)}%${b.capacityKwh ? ` ${formatNumber(b.capacityKwh, 1)} kWh` : ''}${b.cycleCount === null ? '' : ` ${formatNumber(b.cycleCount)} cycles`}${b.note ? ` — ${b.note}` : ''}` : 'no health report'))}`;
+	const nearestText = `nearest free: ${describeLoaded(nearest, list => (list.length === 0 ? 'none' : list.map(c => `${c.stationName} ${c.connector}${c.powerKw ? ` ${formatNumber(c.powerKw)}kW` : ''} ${formatDistance(c.distanceM)}`).join('; ')))}`;
 	const line = (text: string, bold = false, dim = false) => (
 		<Text wrap="truncate" bold={bold} dimColor={dim}>
 			{truncate(text, width) || ' '}
 		</Text>
 	);
 	const windowRows = {rows: rows.slice(nav.offset, nav.offset + visibleRows), firstRow: history.firstRow + nav.offset, total: null, estimated: false};
-	const historyTitle = `Telematics ${jumpTo ? `before ${formatTime(jumpTo)}` : 'newest first'} · ${rows.length ? describeRows(windowRows) : history.status === 'loading' ? 'loading…' : 'no rows'}${history.hasNext ? ' · more older ↓' : ''} · gaps > ${formatSeconds(threshold / 1000)} marked !`;
+	const historyTitle = `Telematics ${jumpTo ? `before ${formatTime(jumpTo)}` : 'newest first'} · ${rows.length ? describeRows(windowRows) : history.status === 'loading' ? 'loading…' : 'no rows'}${history.hasNext ? ' · more older ↓' : ''} · gaps > ${formatSeconds(defaultGapSeconds)} marked !`;
 	return (
 		<Box flexDirection="column" width={width} height={height}>
 			<Text wrap="truncate" bold color={color ? 'cyan' : undefined}>
@@ -224,7 +177,7 @@ function Inspector({data, vehicle: v, width, height, isActive, reportError, onRe
 					<Text dimColor>{jumpTo ? `no telematics before ${formatTime(jumpTo)} — n goes back to the newest` : 'no telematics recorded'}</Text>
 				</Box>
 			) : (
-				<DataTable columns={historyColumns(threshold)} rows={rows} width={width} height={tableHeight} selected={nav.selected} offset={nav.offset} rowKey={r => String(r.recordedAt.getTime())} flag={r => r.gapMs !== null && r.gapMs > threshold}/>
+				<DataTable columns={historyColumns} rows={rows} width={width} height={tableHeight} selected={nav.selected} offset={nav.offset} rowKey={r => String(r.recordedAt.getTime())} flag={r => isGap(r.secondsToNewer)}/>
 			)}
 			{prompting ? (
 				<TextPrompt

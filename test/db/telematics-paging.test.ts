@@ -46,3 +46,27 @@ describe('telematics paging in the console', () => {
 		expect(second.next).toBeNull();
 	});
 });
+
+describe('one gap rule for the CLI and the inspector', () => {
+	it('evfleet vehicle and the inspector mark the same rows as gaps, across page boundaries', async () => {
+		const {listTelematics} = await import('../../source/db/queries/telematics.js');
+		const {isGap} = await import('../../source/model/telematics-gaps.js');
+		const other = await vehicle(db.sql, {organizationId: v.organizationId, fleetId: v.fleetId});
+		// Minutes ago: 0, 1, 2, then 20 minutes silent (a gap, on the first row of the second page), 23, 9 minutes (no gap), 32.
+		await db.sql`
+			insert into vehicle_telematics (vehicle_id, organization_id, recorded_at, soc_pct)
+			select ${other.id}::uuid, ${v.organizationId}::uuid, now() - make_interval(mins => m), 50
+			from unnest(array[0, 1, 2, 22, 23, 32]) as m`;
+		const cli = await listTelematics(db.sql, {vehicleId: other.id, limit: 100});
+		const inspector: boolean[] = [];
+		let after: string | undefined;
+		for (let pages = 0; pages < 10; pages++) {
+			const page = await createConsoleData(db.sql).vehicle.telematics(other.id, {after, limit: 3});
+			inspector.push(...page.rows.map(row => isGap(row.secondsToNewer)));
+			if (!page.next) break;
+			after = page.next;
+		}
+		expect(cli.rows.map(row => row.gap)).toEqual([false, false, false, true, false, false]);
+		expect(inspector).toEqual(cli.rows.map(row => row.gap));
+	});
+});

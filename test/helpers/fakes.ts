@@ -1,5 +1,6 @@
 // Fake console data sources and row builders for screen tests (no database).
 import type {Page, PageRequest} from '../../source/model/page.js';
+import {secondsToNewer} from '../../source/model/telematics-gaps.js';
 import type {ConsoleData} from '../../source/app/views.js';
 import type {FleetSummary, OrganizationSummary, TelematicsPoint, UserSummary, VehicleDetail, VehicleSummary} from '../../source/model/data-sources.js';
 
@@ -35,13 +36,13 @@ export function vehicleDetail(overrides: Partial<VehicleDetail> = {}): VehicleDe
 }
 
 export function telematics(count: number, {start = Date.now(), stepMs = 30_000, gapAt}: {start?: number; stepMs?: number; gapAt?: number} = {}): TelematicsPoint[] {
-	const rows: TelematicsPoint[] = [];
+	const rows: Array<Omit<TelematicsPoint, 'secondsToNewer'>> = [];
 	let t = start;
 	for (let i = 0; i < count; i++) {
 		rows.push({recordedAt: new Date(t), soc: 80 - i * 0.1, speedKmh: 40, powerKw: 12, packTempC: 25, latitude: 53.55, longitude: 9.99, odometerKm: 12_000 - i});
 		t -= i === gapAt ? 30 * 60_000 : stepMs;
 	}
-	return rows;
+	return secondsToNewer(rows);
 }
 
 /** Pages an in-memory list like a keyset query: cursor = index of the next row; search matches any string field. */

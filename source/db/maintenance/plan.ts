@@ -14,16 +14,21 @@ function bareName(name: string): string {
 	return name.replace(/^public\./, '').replace(/^"(.*)"$/, '$1');
 }
 
-/** A table, materialized view or index of the public schema, by name; NotFoundError (exit 2) otherwise. */
-export async function findRelation(sql: Sql, name: string, kinds: ReadonlyArray<Relation['kind']>, what: string): Promise<Relation> {
-	const [row] = await sql<Relation[]>`
+/** The select over the public schema's relations that findRelation and maintainableTables narrow (sizes of locked ones are null). */
+function publicRelations(sql: Sql, locked: number[]) {
+	return sql`
 		select c.relname as name, c.relkind as kind, c.relispartition as is_partition,
 		       (select p.relname from pg_inherits i join pg_class p on p.oid = i.inhparent where i.inhrelid = c.oid) as parent,
-		       case when c.oid = any(${await lockedRelations(sql)}::oid[]) then null else pg_total_relation_size(c.oid) end as total_bytes,
+		       case when c.oid = any(${locked}::oid[]) then null else pg_total_relation_size(c.oid) end as total_bytes,
 		       case when c.reltuples < 0 then null else c.reltuples::bigint end as row_estimate,
 		       s.n_dead_tup as dead_tuples
 		from pg_class c left join pg_stat_user_tables s on s.relid = c.oid
-		where c.relnamespace = 'public'::regnamespace and c.relname = ${bareName(name)}`;
+		where c.relnamespace = 'public'::regnamespace`;
+}
+
+/** A table, materialized view or index of the public schema, by name; NotFoundError (exit 2) otherwise. */
+export async function findRelation(sql: Sql, name: string, kinds: ReadonlyArray<Relation['kind']>, what: string): Promise<Relation> {
+	const [row] = await sql<Relation[]>`${publicRelations(sql, await lockedRelations(sql))} and c.relname = ${bareName(name)}`;
 	if (!row || !kinds.includes(row.kind)) {
 		throw new NotFoundError(`no ${what} named "${name}" in schema public`, 'evfleet maint status lists the tables, views and indexes');
 	}
@@ -232,13 +237,7 @@ export async function planRefresh(sql: Sql, {view = 'all'}: {view?: MatviewName 
 
 async function maintainableTables(sql: Sql): Promise<Relation[]> {
 	return sql<Relation[]>`
-		select c.relname as name, c.relkind as kind, c.relispartition as is_partition,
-		       (select p.relname from pg_inherits i join pg_class p on p.oid = i.inhparent where i.inhrelid = c.oid) as parent,
-		       case when c.oid = any(${await lockedRelations(sql)}::oid[]) then null else pg_total_relation_size(c.oid) end as total_bytes,
-		       case when c.reltuples < 0 then null else c.reltuples::bigint end as row_estimate,
-		       s.n_dead_tup as dead_tuples
-		from pg_class c left join pg_stat_user_tables s on s.relid = c.oid
-		where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p', 'm')
+		${publicRelations(sql, await lockedRelations(sql))} and c.relkind in ('r', 'p', 'm')
 		  and not exists (select 1 from pg_depend d where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype = 'e')
 		order by c.relname`;
 }

@@ -66,15 +66,20 @@ export function isoDate(date: Date): string {
 	return date.toISOString().slice(0, 10);
 }
 
-/** Rows of `t` (a view or table with organization_id, fleet_id and vehicle_id), narrowed to the scope. */
-export function scopeFilter(sql: Sql, scope: AnalyticsScope) {
+/**
+ * Rows of `t` (a view or table with organization_id, fleet_id and vehicle_id), narrowed to the scope; with
+ * `viaVehicles`, for a table without fleet_id, the fleet's vehicles are looked up instead.
+ */
+export function scopeFilter(sql: Sql, scope: AnalyticsScope, {viaVehicles = false}: {viaVehicles?: boolean} = {}) {
 	switch (scope.kind) {
 		case 'all':
 			return sql``;
 		case 'organization':
 			return sql`and t.organization_id = ${scope.organizationId}`;
 		case 'fleet':
-			return sql`and t.organization_id = ${scope.organizationId} and t.fleet_id = ${scope.fleetId}`;
+			return viaVehicles
+				? sql`and t.organization_id = ${scope.organizationId} and t.vehicle_id in (select id from vehicles where organization_id = ${scope.organizationId} and fleet_id = ${scope.fleetId})`
+				: sql`and t.organization_id = ${scope.organizationId} and t.fleet_id = ${scope.fleetId}`;
 		case 'vehicle':
 			return sql`and t.organization_id = ${scope.organizationId} and t.vehicle_id = ${scope.vehicleId}`;
 	}
@@ -82,16 +87,7 @@ export function scopeFilter(sql: Sql, scope: AnalyticsScope) {
 
 /** Rows of `t` (a table with organization_id and vehicle_id but no fleet_id), narrowed to the scope. */
 export function vehicleScopeFilter(sql: Sql, scope: AnalyticsScope) {
-	switch (scope.kind) {
-		case 'all':
-			return sql``;
-		case 'organization':
-			return sql`and t.organization_id = ${scope.organizationId}`;
-		case 'fleet':
-			return sql`and t.organization_id = ${scope.organizationId} and t.vehicle_id in (select id from vehicles where organization_id = ${scope.organizationId} and fleet_id = ${scope.fleetId})`;
-		case 'vehicle':
-			return sql`and t.organization_id = ${scope.organizationId} and t.vehicle_id = ${scope.vehicleId}`;
-	}
+	return scopeFilter(sql, scope, {viaVehicles: true});
 }
 
 /** The peers a vehicle is compared with (its fleet); other scopes are their own peers. */

@@ -1,6 +1,7 @@
 // One vehicle's telematics history, newest first, in keyset pages over the (vehicle_id, recorded_at) primary key.
 import type {Sql} from 'postgres';
 import {clampLimit, countOrEstimate, type Cursor, type Page} from './paging.js';
+import {isGap} from '../../model/telematics-gaps.js';
 
 /** What a vehicle reports: one telematics row, and its live state (vehicles.ts) carries the same. */
 export type TelematicsReading = {
@@ -37,15 +38,13 @@ export type TelematicsRequest = {
 	since?: Date | null;
 	until?: Date | null;
 	limit: number;
-	/** Silences longer than this are gaps (default 10 minutes). */
+	/** Silences longer than this are gaps (model/telematics-gaps.ts; default 10 minutes). */
 	gapSeconds?: number;
 };
 
-export const defaultGapSeconds = 600;
 
 export async function listTelematics(sql: Sql, request: TelematicsRequest): Promise<Page<TelematicsRow>> {
 	const limit = clampLimit(request.limit, 50, 5000);
-	const gapSeconds = request.gapSeconds ?? defaultGapSeconds;
 	const cursorKey = request.after && request.after.sort === 'recordedAt' && typeof request.after.key === 'string' ? request.after.key : null;
 	const window = sql`
 		from vehicle_telematics t
@@ -80,7 +79,7 @@ export async function listTelematics(sql: Sql, request: TelematicsRequest): Prom
 	const page = fetched.slice(0, limit);
 	const last = page.at(-1);
 	const nextCursor: Cursor | null = fetched.length > limit && last ? {sort: 'recordedAt', key: last.cursorKey, id: last.id} : null;
-	const rows = page.map(({cursorKey: _cursorKey, ...row}) => ({...row, gap: row.secondsToNewer !== null && row.secondsToNewer > gapSeconds}));
+	const rows = page.map(({cursorKey: _cursorKey, ...row}) => ({...row, gap: isGap(row.secondsToNewer, request.gapSeconds)}));
 	return {rows, nextCursor, ...(await countOrEstimate(sql, window))};
 }
 

@@ -220,19 +220,9 @@ export function levenshtein(a: string, b: string): number {
 // ---------------------------------------------------------------------------------------------------------
 // The inspector: one vehicle in full
 
-export type VehicleIdentity = {
-	id: string;
-	vin: string;
-	plate: string | null;
-	make: string;
-	model: string;
-	modelYear: number | null;
-	status: VehicleStatus;
-	organizationId: string;
-	organizationName: string;
+/** The list row's identity fields, with the specs and depot the inspector adds. */
+export type VehicleIdentity = Pick<VehicleRow, 'id' | 'vin' | 'plate' | 'make' | 'model' | 'modelYear' | 'status' | 'organizationId' | 'organizationName' | 'fleetId' | 'fleetName'> & {
 	organizationSlug: string;
-	fleetId: string;
-	fleetName: string;
 	batteryCapacityKwh: number;
 	usableCapacityKwh: number | null;
 	maxAcChargeKw: number | null;
