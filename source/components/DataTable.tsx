@@ -33,7 +33,7 @@ const marker = 2; // "› " before each row
  * `\x1b`, never emit them), so widths are measured on what is drawn. Idempotent.
  */
 export function terminalColumn<T>(column: Column<T>): Column<T> {
-	return {...column, header: sanitizeForTerminal(column.header), value: row => sanitizeForTerminal(column.value(row))};
+	return {...column, header: sanitizeForTerminal(column.header), value: row => sanitizeForTerminal(column.value(row), {keepSpaces: true})};
 }
 
 /** Which columns fit in `width` and how wide each is. Exported for tests and for screens that draw headers. */

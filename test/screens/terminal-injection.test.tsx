@@ -7,8 +7,10 @@ import {Shell} from '../../source/app/Shell.js';
 import {KeyRegistryProvider} from '../../source/app/keys.js';
 import {MaintenanceScreen, type MaintenanceTab} from '../../source/screens/MaintenanceScreen.js';
 import {DataTable} from '../../source/components/DataTable.js';
+import ActivityScreen from '../../source/screens/ActivityScreen.js';
+import type {ActivityBackend, ActivitySource} from '../../source/model/activity.js';
 import {Header} from '../../source/components/Header.js';
-import type {ActionPlan, LogEntry, MaintenanceData, MaintenanceHealth, MaintenanceRequest} from '../../source/model/maintenance-data.js';
+import type {ActionPlan, LogEntry, MaintenanceActions, MaintenanceData, MaintenanceHealth, MaintenanceRequest} from '../../source/model/maintenance-data.js';
 import {fakeConsoleData, fleet, organization, vehicle, waitForFrame} from '../helpers/fakes.js';
 
 const evil = (what: string) => `${what}\u001B]0;pwned\u0007\u001B[2J\u001B[1A\u009B31m\u202Eevil\nforged: all good`;
@@ -65,27 +67,51 @@ function maintenance(tab: MaintenanceTab) {
 }
 
 describe(':maint shows database strings visibly', () => {
-	it('Activity tab: user, application and query text', async () => {
-		const {lastFrame} = maintenance('activity');
-		const frame = await waitForFrame(lastFrame, f => f.includes('4242'));
-		expectSafe(frame);
-		expect(frame).toContain('\\x1b');
-	});
-
-	it('Activity tab: the cancel plan (who, query, notes) in the dialog', async () => {
-		const {lastFrame, stdin} = maintenance('activity');
-		await waitForFrame(lastFrame, f => f.includes('4242'));
-		stdin.write('C');
-		const frame = await waitForFrame(lastFrame, f => f.includes('[y/N]'));
-		expectSafe(frame);
-		expect(frame).toContain(shown);
-	});
-
 	it('Log tab: claimed os_user, client_host, target and error', async () => {
 		const {lastFrame} = maintenance('log');
 		const frame = await waitForFrame(lastFrame, f => f.includes('vacuum'));
 		expectSafe(frame);
 		expect(frame).toContain('\\x1b');
+	});
+});
+
+describe(':activity shows other sessions\' strings visibly', () => {
+	function hostileBackend(): ActivityBackend {
+		const start = new Date();
+		return {
+			pid: 4242, database: 'fleet', user: evil('user'), application: evil('app'), clientAddr: '10.0.0.5', clientPort: 5000, state: 'active',
+			waitEventType: null, waitEvent: null, backendStart: start, xactStart: start, queryStart: start,
+			backendStartText: '2026-12-06 14:00:00.000001+00', queryStartText: '2026-12-06 14:00:01.000001+00',
+			xactSeconds: 95, querySeconds: 95, query: `select 1 /* ${evil('query')} */`, blockedBy: [], lockWait: null,
+		};
+	}
+
+	function activity() {
+		const source: ActivitySource = {snapshot: async () => ({takenAt: new Date(), scope: 'database', database: 'fleet', backends: [hostileBackend()]})};
+		const actions: MaintenanceActions = {prepare: async request => plan(request), run: () => new Promise<never>(() => {}), refuse: async () => true};
+		const view = render(
+			<KeyRegistryProvider registry={{publish: () => {}}}>
+				<ActivityScreen data={source} actions={actions} width={80} height={22} isActive navigate={() => {}} intervalMs={60_000}/>
+			</KeyRegistryProvider>,
+		);
+		cleanup.push(view.unmount);
+		return view;
+	}
+
+	it('user, application and query text', async () => {
+		const {lastFrame} = activity();
+		const frame = await waitForFrame(lastFrame, f => f.includes('4242'));
+		expectSafe(frame);
+		expect(frame).toContain('\\x1b');
+	});
+
+	it('the cancel plan (who, query, notes) in the dialog', async () => {
+		const {lastFrame, stdin} = activity();
+		await waitForFrame(lastFrame, f => f.includes('4242'));
+		stdin.write('c');
+		const frame = await waitForFrame(lastFrame, f => f.includes('[y/N]'));
+		expectSafe(frame);
+		expect(frame).toContain(shown);
 	});
 });
 
