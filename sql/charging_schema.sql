@@ -350,8 +350,8 @@ select evfleet_ensure_primary_key('charging_session_metrics', array['session_id'
 -- policies then apply as usual (the console does).
 create or replace function charging_stations_within(lon double precision, lat double precision, radius_m double precision)
 returns table (station_id uuid, distance_m double precision)
-language plpgsql stable security definer rows 100
-set search_path = pg_catalog, public, pg_temp set plan_cache_mode = force_generic_plan as $$
+language plpgsql stable security definer set search_path = pg_catalog, public, pg_temp rows 100
+set plan_cache_mode = force_generic_plan as $$
 -- plpgsql keeps the statement's plan for the session (a SQL function re-plans on every call: ~10 ms of PostGIS
 -- planning, more than the search); the index scan is the right plan for any point and radius: generic from the start
 declare
