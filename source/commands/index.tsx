@@ -14,7 +14,7 @@ export const description = 'Open the interactive console (organizations, fleets,
 export const options = connectionOptions.merge(scopeOptions).extend({
 	readonly: zod.boolean().default(false).describe('No maintenance actions, only browsing and health (like k9s --readonly)'),
 	view: zod.string().optional().describe('First view: orgs, fleets, vehicles, users, live, charging, routes, battery, maint, activity, or "vehicle <VIN|plate|id>"'),
-	statementTimeout: zod.string().default('5s').describe('Cancel a browse or live query that runs longer than this (the view says so and retries): 500ms, 5s, 1min (0 = no limit)'),
+	statementTimeout: zod.string().optional().describe('Cancel a browse or live query that runs longer than this (the view says so and retries): 500ms, 5s, 1min (0 = no limit; default 5s or the profile\'s statementTimeout)'),
 });
 
 type Props = {options: zod.infer<typeof options>};
@@ -24,9 +24,10 @@ export default function Index({options}: Props) {
 		try {
 			checkViewOption(options.view);
 			checkIdentifiers(options);
-			const statementTimeoutMs = parseTimeout(options.statementTimeout, '--statement-timeout');
+			const statementTimeoutMs = options.statementTimeout === undefined ? undefined : parseTimeout(options.statementTimeout, '--statement-timeout');
 			if (!isInteractive()) throw new UsageError('the console needs a terminal (stdin and stdout a TTY)', 'use the commands for scripts: evfleet --help lists them');
-			return {target: resolveTarget(options), statementTimeoutMs};
+			const target = resolveTarget(options);
+			return {target, statementTimeoutMs: statementTimeoutMs ?? target.statementTimeoutMs};
 		} catch (error) {
 			process.exitCode = reportError(error, options.debug);
 			return undefined;

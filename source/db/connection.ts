@@ -5,6 +5,7 @@ import os from 'node:os';
 import postgres, {type Sql} from 'postgres';
 import {ConnectionError, EvfleetError, MigrationError, PrivilegeError, UsageError} from '../model/errors.js';
 import {openProfileStore, sslModes, type ProfileStore, type SslMode} from './profiles.js';
+import {parseTimeout} from '../text/parse.js';
 
 export type {Sql} from 'postgres';
 
@@ -27,6 +28,8 @@ export type ConnectionTarget = {
 	source: string;
 	/** Chosen through a profile saved with --readonly: the console offers no maintenance actions. */
 	readonly?: boolean;
+	/** The profile's statementTimeout, for the console's browse and live queries (--statement-timeout wins). */
+	statementTimeoutMs?: number;
 };
 
 export type ConnectionRequest = {url?: string; profile?: string; readUrl?: string; directUrl?: string};
@@ -155,8 +158,10 @@ function resolvePrimary(request: ConnectionRequest, env: Env, profiles: () => Pr
 	const fromProfile = (name: string, source: string): Resolved => {
 		const profile = profiles().get(name);
 		if (!profile) throw new UsageError(`no profile named "${name}"`, 'evfleet profile list shows the saved ones; evfleet profile add creates one');
-		const {readUrl, directUrl, ...where} = profile;
+		const {readUrl, directUrl, statementTimeout, ...where} = profile;
 		const target: ConnectionTarget = {...where, source};
+		// Checked again here: the config file is hand-editable.
+		if (statementTimeout !== undefined) target.statementTimeoutMs = parseTimeout(statementTimeout, `statementTimeout of ${source}`);
 		const timeout = parseConnectTimeout(env['PGCONNECT_TIMEOUT'], 'PGCONNECT_TIMEOUT');
 		if (timeout !== undefined) target.connectTimeoutSeconds = timeout;
 		return {

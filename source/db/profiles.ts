@@ -19,6 +19,8 @@ export type Profile = {
 	directUrl?: string;
 	/** The console opens with no maintenance actions (as --readonly) for this profile. */
 	readonly?: boolean;
+	/** How long a console browse or live query may run before the server cancels it ("10s"; --statement-timeout wins). */
+	statementTimeout?: string;
 };
 
 /** A URL as a profile keeps it: without its password. */
@@ -83,6 +85,7 @@ export function openProfileStore(directory = process.env['EVFLEET_CONFIG_DIR']):
 			if (profile.readUrl) clean.readUrl = withoutPassword(profile.readUrl);
 			if (profile.directUrl) clean.directUrl = withoutPassword(profile.directUrl);
 			if (profile.readonly) clean.readonly = true;
+			if (profile.statementTimeout) clean.statementTimeout = profile.statementTimeout;
 			conf.set('profiles', {...profiles(), [name]: clean});
 		},
 		remove(name) {

@@ -37,13 +37,24 @@ describe('evfleet CLI basics', () => {
 		expect(result.stderr).not.toMatch(/\bat .+\.(ts|js):\d+/);
 	});
 
+	it('saves a statement timeout in a profile, and refuses an absurd one with exit 2 before saving', async () => {
+		const env = isolatedConfig();
+		const saved = await runCli(['profile', 'add', 'slow', '--url', 'postgres://dba@db.internal/fleet', '--statement-timeout', '30s'], {env});
+		expect(saved.code).toBe(0);
+		const refused = await runCli(['profile', 'add', 'absurd', '--url', 'postgres://dba@db.internal/fleet', '--statement-timeout', '99999d'], {env});
+		expect(refused.code).toBe(2);
+		expect(refused.stderr).toContain('--statement-timeout');
+		const listed = await runCli(['profile', 'list', '--json'], {env});
+		expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({name: 'slow', statementTimeout: '30s'})]);
+	});
+
 	it('keeps passwords out of saved profiles', async () => {
 		const env = isolatedConfig();
 		const saved = await runCli(['profile', 'add', 'prod', '--url', 'postgres://dba:hunter2@db.internal:6432/fleet?sslmode=require', '--use'], {env});
 		expect(saved.code).toBe(0);
 		expect(saved.stderr).toMatch(/passwords? .* (was|were) not saved/);
 		const listed = await runCli(['profile', 'list', '--json'], {env});
-		expect(JSON.parse(listed.stdout)).toEqual([{current: true, name: 'prod', host: 'db.internal', port: 6432, database: 'fleet', user: 'dba', sslmode: 'require', readonly: false}]);
+		expect(JSON.parse(listed.stdout)).toEqual([{current: true, name: 'prod', host: 'db.internal', port: 6432, database: 'fleet', user: 'dba', sslmode: 'require', readonly: false, statementTimeout: null}]);
 		const files = fs.readdirSync(env.EVFLEET_CONFIG_DIR).map(file => fs.readFileSync(path.join(env.EVFLEET_CONFIG_DIR, file), 'utf8'));
 		expect(files.join('')).not.toContain('hunter2');
 	});

@@ -27,6 +27,15 @@ describe('resolveTarget', () => {
 		expect(target).toMatchObject({host: 'urlhost', port: 7000, database: 'urldb', user: 'u', source: '--url'});
 	});
 
+	it('carries a profile\'s statementTimeout to the console as milliseconds, and refuses a hand-edited bad one', () => {
+		const store = tempStore();
+		store.save('slow', {host: 'h', port: 5432, database: 'fleet', user: 'ops', statementTimeout: '30s'});
+		store.save('broken', {host: 'h', port: 5432, database: 'fleet', user: 'ops', statementTimeout: 'soon'});
+		expect(resolveTarget({profile: 'slow'}, {}, () => store).statementTimeoutMs).toBe(30_000);
+		expect(resolveTarget({profile: 'staging'}, {}, storeWith()).statementTimeoutMs).toBeUndefined();
+		expect(() => resolveTarget({profile: 'broken'}, {}, () => store)).toThrow(/statementTimeout of profile broken/);
+	});
+
 	it('takes --profile before DATABASE_URL and PG* variables', () => {
 		expect(resolveTarget({profile: 'staging'}, env, storeWith('prod'))).toMatchObject({host: 'staging.db', port: 5433, source: 'profile staging'});
 	});

@@ -5,6 +5,7 @@ import Task from '../../app/Task.js';
 import {parseConnectionUrl} from '../../db/connection.js';
 import {openProfileStore, sslModes, checkProfileName, type Profile} from '../../db/profiles.js';
 import {UsageError} from '../../model/errors.js';
+import {parseTimeout} from '../../text/parse.js';
 
 export const description = 'Save a connection profile (host, port, database, user, sslmode; never a password)';
 
@@ -22,6 +23,7 @@ export const options = zod.object({
 	directUrl: zod.string().optional().describe('A direct URL to the primary for maintenance that needs a session, when host:port is a pooler (the password is not saved)'),
 	use: zod.boolean().default(false).describe('Also make it the profile in use'),
 	readonly: zod.boolean().default(false).describe('The console opens without maintenance actions with this profile (as --readonly)'),
+	statementTimeout: zod.string().optional().describe('The console cancels a browse or live query that runs longer than this with this profile: 2s, 30s (default 5s; --statement-timeout wins)'),
 	debug: zod.boolean().default(false).describe('Show stack traces on errors'),
 });
 
@@ -55,6 +57,10 @@ export default function ProfileAdd({args: [name], options}: Props) {
 					profile.directUrl = options.directUrl;
 				}
 				if (options.readonly) profile.readonly = true;
+				if (options.statementTimeout !== undefined) {
+					parseTimeout(options.statementTimeout, '--statement-timeout');
+					profile.statementTimeout = options.statementTimeout.trim();
+				}
 				const store = openProfileStore();
 				store.save(name, profile);
 				if (options.use) store.use(name);

@@ -17,7 +17,7 @@ export default function ProfileList({options}: Props) {
 			run={async () => {
 				const rows = openProfileStore()
 					.list()
-					.map(({name, profile, current}) => ({name, current, ...profile, sslmode: profile.sslmode ?? null, readonly: profile.readonly === true}));
+					.map(({name, profile, current}) => ({name, current, ...profile, sslmode: profile.sslmode ?? null, readonly: profile.readonly === true, statementTimeout: profile.statementTimeout ?? null}));
 				printRows(rows, [
 					{key: 'current', header: ' ', format: value => (value ? '*' : '')},
 					{key: 'name', header: 'name'},
@@ -27,6 +27,7 @@ export default function ProfileList({options}: Props) {
 					{key: 'user', header: 'user'},
 					{key: 'sslmode', header: 'sslmode'},
 					{key: 'readonly', header: 'readonly', format: value => (value ? 'yes' : '')},
+					{key: 'statementTimeout', header: 'timeout', format: value => (typeof value === 'string' ? value : '')},
 				], chooseFormat(options));
 			}}
 		/>
