@@ -4,7 +4,7 @@ import React from 'react';
 import type {Sql} from 'postgres';
 import Task from './Task.js';
 import type {ConnectionRequest} from '../db/connection.js';
-import {collectPages, type Cursor, type Page} from '../db/queries/paging.js';
+import {collectPages, type Cursor, type Page} from '../model/page.js';
 import type {OrganizationRef} from '../db/queries/organizations.js';
 import {withBrowseSql} from '../db/scope.js';
 import {chooseFormat, printJson, printRows, type Column, type OutputFormat} from '../print/output.js';
@@ -33,7 +33,7 @@ export default function ListCommand<Row, Printed = Row>({options, validate, load
 					const page = await collectPages(request => load(sql, organization, request), limit);
 					if (format === 'json') return printJson(page.rows);
 					printRows(printed ? page.rows.map(printed) : (page.rows as unknown as Printed[]), columns(format, organization), format, process.stdout, {compact: true, width: process.stdout.columns});
-					if (page.nextCursor) process.stderr.write(`showing ${page.rows.length} of ${page.totalIsExact ? '' : '~'}${page.estimatedTotal}; raise --limit for more\n`);
+					if (page.next) process.stderr.write(`showing ${page.rows.length} of ${page.estimated ? '~' : ''}${page.total}; raise --limit for more\n`);
 				});
 			}}
 		/>

@@ -1,20 +1,19 @@
 // The console's data sources (interfaces in source/screens/ and source/app/views.tsx) implemented with the
 // query modules. One read-only pool; every call is one or a few indexed queries.
 import type {Sql} from 'postgres';
-import type {Cursor as ScreenCursor, Page as ScreenPage, PageRequest as ScreenPageRequest} from '../model/page.js';
+import type {Page} from '../model/page.js';
 import type {ConnectionHealth, ConsoleData} from './views.js';
 import type {VehicleDetail as ScreenVehicleDetail} from '../model/data-sources.js';
-import {findFleet, listFleets, type FleetSort} from '../db/queries/fleets.js';
+import {findFleet, listFleets} from '../db/queries/fleets.js';
 import {NotFoundError, UsageError} from '../model/errors.js';
 import {completionSource} from '../db/queries/completion.js';
 import {createBatteryData} from '../db/sources/battery.js';
 import type {ConnectionTarget} from '../db/connection.js';
 import {createMaintenanceData} from '../db/maintenance/data.js';
 import {chargingSource, liveVehiclesSource, routesSource} from '../db/sources/live.js';
-import {listOrganizations, type OrganizationSort} from '../db/queries/organizations.js';
-import type {Cursor, Page} from '../db/queries/paging.js';
+import {listOrganizations} from '../db/queries/organizations.js';
 import {listTelematics, telematicsCursorAt} from '../db/queries/telematics.js';
-import {listUsers, type UserSort} from '../db/queries/users.js';
+import {listUsers} from '../db/queries/users.js';
 import {
 	connectivities,
 	findVehicle,
@@ -28,33 +27,11 @@ import {
 	listVehicles,
 	vehicleStatuses,
 	type Connectivity,
-	type VehicleSort,
 	type VehicleStatus,
 } from '../db/queries/vehicles.js';
 
-/** "lastSeen:desc" → {sort: 'lastSeen', descending: true}; unknown keys fall back to the module's default. */
-export function parseSort<S extends string>(sort: string | undefined, allowed: readonly S[] | undefined = undefined): {sort?: S; descending?: boolean} {
-	if (!sort) return {};
-	const [key, direction] = sort.split(':');
-	if (allowed && !allowed.includes(key as S)) return {};
-	return {sort: key as S, descending: direction === 'desc' ? true : direction === 'asc' ? false : undefined};
-}
-
-function decodeCursor(cursor: ScreenCursor | undefined): Cursor | null {
-	if (!cursor) return null;
-	try {
-		return JSON.parse(cursor) as Cursor;
-	} catch {
-		return null;
-	}
-}
-
-function toScreenPage<Row, Out>(page: Page<Row>, map: (row: Row) => Out): ScreenPage<Out> {
-	return {rows: page.rows.map(map), next: page.nextCursor ? JSON.stringify(page.nextCursor) : null, total: page.estimatedTotal, estimated: !page.totalIsExact};
-}
-
-function common(request: ScreenPageRequest) {
-	return {after: decodeCursor(request.after), limit: request.limit, search: request.search ?? null};
+function toScreenPage<Row, Out>(page: Page<Row>, map: (row: Row) => Out): Page<Out> {
+	return {...page, rows: page.rows.map(map)};
 }
 
 /** Errors that mean the server is gone (postgres.js codes, socket errors, admin shutdown), not one failed query. */
@@ -80,11 +57,6 @@ async function fleetIdByName(sql: Sql, name: string): Promise<string> {
 	return found[0]!.id;
 }
 
-const orgSorts: readonly OrganizationSort[] = ['name', 'slug', 'plan', 'created'];
-const fleetSortKeys: readonly FleetSort[] = ['name', 'organization', 'created'];
-const userSortKeys: readonly UserSort[] = ['name', 'email', 'status', 'lastLogin'];
-const vehicleSortKeys: readonly VehicleSort[] = ['vin', 'plate', 'model', 'status', 'soc', 'lastSeen', 'fleet'];
-
 /**
  * The console's data, all through one read-only (and, with --org, scoped) pool. With the target, the
  * maintenance view too: it reads through the pool and runs each action on its own read-write connection.
@@ -102,13 +74,13 @@ export function createConsoleData(sql: Sql, target?: ConnectionTarget, options: 
 		routes: routesSource(sql),
 		orgs: {
 			async list(request) {
-				const page = await listOrganizations(sql, {...common(request), ...parseSort(request.sort, orgSorts)});
+				const page = await listOrganizations(sql, request);
 				return toScreenPage(page, o => ({id: o.id, name: o.name, slug: o.slug, plan: o.plan, active: o.isActive, fleets: o.fleets, vehicles: o.vehicles, online: o.onlineNow, users: o.users}));
 			},
 		},
 		fleets: {
 			async list(request) {
-				const page = await listFleets(sql, {...common(request), ...parseSort(request.sort, fleetSortKeys), organizationId: request.organizationId ?? null});
+				const page = await listFleets(sql, {...request, organizationId: request.organizationId ?? null});
 				return toScreenPage(page, f => ({
 					id: f.id,
 					name: f.name,
@@ -124,7 +96,7 @@ export function createConsoleData(sql: Sql, target?: ConnectionTarget, options: 
 		},
 		users: {
 			async list(request) {
-				const page = await listUsers(sql, {...common(request), ...parseSort(request.sort, userSortKeys), organizationId: request.organizationId ?? null});
+				const page = await listUsers(sql, {...request, organizationId: request.organizationId ?? null});
 				return toScreenPage(page, u => ({id: u.id, organizationName: u.organizationName, fullName: u.fullName, email: u.email, roles: u.roles, status: u.status, lastLoginAt: u.lastLoginAt}));
 			},
 		},
@@ -134,8 +106,7 @@ export function createConsoleData(sql: Sql, target?: ConnectionTarget, options: 
 			async list(request) {
 				const fleetId = request.fleetName === undefined ? request.fleetId : await fleetIdByName(sql, request.fleetName);
 				const page = await listVehicles(sql, {
-					...common(request),
-					...parseSort(request.sort, vehicleSortKeys),
+					...request,
 					organizationId: request.organizationId ?? null,
 					fleetId: fleetId ?? null,
 					status: (request.status as VehicleStatus | undefined) ?? null,
@@ -205,7 +176,7 @@ export function createConsoleData(sql: Sql, target?: ConnectionTarget, options: 
 			},
 			async telematics(vehicleId, request) {
 				// Paging on goes by the server's own cursor (microseconds); only the `t` jump starts from a Date.
-				const after = decodeCursor(request.after) ?? (request.before ? telematicsCursorAt(vehicleId, request.before) : null);
+				const after = request.after ?? (request.before ? telematicsCursorAt(vehicleId, request.before) : null);
 				const page = await listTelematics(sql, {vehicleId, after, limit: request.limit});
 				const points = toScreenPage(page, t => ({recordedAt: t.recordedAt, soc: t.socPct, speedKmh: t.speedKmh, powerKw: t.powerKw, packTempC: t.packTempC, latitude: t.latitude, longitude: t.longitude, odometerKm: t.odometerKm, secondsToNewer: t.secondsToNewer}));
 				return {...points, total: null};

@@ -43,7 +43,7 @@ export default function Vehicle({args: [rawRef], options}: Props) {
 				const withTelematics = options.telematics || since !== undefined || until !== undefined;
 				const vehicles = await import('../db/queries/vehicles.js');
 				const {listTelematics} = await import('../db/queries/telematics.js');
-				const {collectPages} = await import('../db/queries/paging.js');
+				const {collectPages} = await import('../model/page.js');
 
 				await withBrowseSql(options, async (sql, organization) => {
 					const matches = await vehicles.findVehicles(sql, ref);
@@ -70,7 +70,7 @@ export default function Vehicle({args: [rawRef], options}: Props) {
 						: undefined;
 
 					if (format === 'json') {
-						printJson({...detail, telematics: history ? {rows: history.rows, more: history.nextCursor !== null, total: history.estimatedTotal, totalIsExact: history.totalIsExact} : undefined});
+						printJson({...detail, telematics: history ? {rows: history.rows, more: history.next !== null, total: history.total, totalIsExact: !history.estimated} : undefined});
 						return;
 					}
 					if (format === 'csv' && history) {
@@ -96,9 +96,9 @@ export default function Vehicle({args: [rawRef], options}: Props) {
 						], format, process.stdout, {compact: true, width: process.stdout.columns});
 					}
 					if (history) {
-						process.stdout.write(format === 'table' ? `\ntelematics, newest first (${history.rows.length} of ${history.totalIsExact ? '' : '~'}${history.estimatedTotal}${since ? ` since ${formatTimestamp(since)}` : ''})\n` : '\n');
+						process.stdout.write(format === 'table' ? `\ntelematics, newest first (${history.rows.length} of ${history.estimated ? '~' : ''}${history.total}${since ? ` since ${formatTimestamp(since)}` : ''})\n` : '\n');
 						printRows(history.rows, telematicsColumns(format), format, process.stdout, {compact: true, width: process.stdout.columns});
-						if (history.nextCursor) process.stderr.write(`showing ${history.rows.length} of ${history.totalIsExact ? '' : '~'}${history.estimatedTotal}; raise --limit or narrow --since/--until\n`);
+						if (history.next) process.stderr.write(`showing ${history.rows.length} of ${history.estimated ? '~' : ''}${history.total}; raise --limit or narrow --since/--until\n`);
 					}
 				});
 			}}

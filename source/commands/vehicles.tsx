@@ -39,8 +39,7 @@ export default function Vehicles({options}: Props) {
 					status: options.status,
 					connectivity: options.connectivity,
 					search: options.search,
-					sort: options.sort,
-					descending: options.desc,
+					sort: options.desc ? `${options.sort ?? 'vin'}:desc` : options.sort,
 				});
 			}}
 			printed={row => ({...row, location: describeLocation(row)})}

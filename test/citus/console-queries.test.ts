@@ -79,9 +79,9 @@ describe('the console on Citus returns what one server returns', () => {
 	it('lists vehicles, sorted by state of charge and by last report, page after page', async () => {
 		for (const sort of ['vin', 'soc', 'lastSeen'] as const) {
 			const first = await onBoth(sql => listVehicles(sql, {limit: 7, sort}));
-			expect(first.single.nextCursor).not.toBeNull();
+			expect(first.single.next).not.toBeNull();
 			expect(first.citus).toEqual(first.single);
-			const second = await onBoth(sql => listVehicles(sql, {limit: 7, sort, after: first.single.nextCursor}));
+			const second = await onBoth(sql => listVehicles(sql, {limit: 7, sort, after: first.single.next}));
 			expect(second.citus).toEqual(second.single);
 		}
 	});

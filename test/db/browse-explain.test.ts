@@ -73,7 +73,7 @@ describe('browse queries use indexes', () => {
 	it('telematics pages of one vehicle never scan the history sequentially', async () => {
 		const found = await plansOf(async () => {
 			const first = await listTelematics(sql, {vehicleId: sample.id, limit: 20});
-			await listTelematics(sql, {vehicleId: sample.id, limit: 20, after: first.nextCursor});
+			await listTelematics(sql, {vehicleId: sample.id, limit: 20, after: first.next});
 			await listTelematics(sql, {vehicleId: sample.id, limit: 20, since: new Date(Date.now() - 6 * 3_600_000)});
 			await listTelematics(sql, {vehicleId: sample.id, limit: 20, before: new Date(Date.now() - 48 * 3_600_000)});
 		});
@@ -84,8 +84,8 @@ describe('browse queries use indexes', () => {
 	it('the vehicle list, its filters and search use indexes on vehicles', async () => {
 		const found = await plansOf(async () => {
 			const first = await listVehicles(sql, {limit: 40});
-			await listVehicles(sql, {limit: 40, after: first.nextCursor});
-			await listVehicles(sql, {limit: 40, sort: 'vin', descending: true});
+			await listVehicles(sql, {limit: 40, after: first.next});
+			await listVehicles(sql, {limit: 40, sort: 'vin:desc'});
 			await listVehicles(sql, {limit: 40, fleetId: sample.fleetId});
 			await listVehicles(sql, {limit: 40, organizationId: sample.organizationId});
 			await listVehicles(sql, {limit: 40, search: sample.vin.slice(0, 14)});

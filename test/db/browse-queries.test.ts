@@ -3,7 +3,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {parseConnectionUrl, type Sql} from '../../source/db/connection.js';
 import {listFleets} from '../../source/db/queries/fleets.js';
 import {listOrganizations} from '../../source/db/queries/organizations.js';
-import type {Cursor, Page} from '../../source/db/queries/paging.js';
+import type {Cursor, Page} from '../../source/model/page.js';
 import {listTelematics} from '../../source/db/queries/telematics.js';
 import {listUsers} from '../../source/db/queries/users.js';
 import {findVehicle, findVehicles, getVehicleDetail, listVehicles, suggestVehicles, type VehicleSort} from '../../source/db/queries/vehicles.js';
@@ -50,8 +50,8 @@ async function readAll<Row extends {id: string}>(fetch: (after: Cursor | null) =
 	for (let page = 0; page < 1000; page++) {
 		const result: Page<Row> = await fetch(after);
 		rows.push(...result.rows);
-		if (!result.nextCursor) return rows;
-		after = result.nextCursor;
+		if (!result.next) return rows;
+		after = result.next;
 		await between(page);
 	}
 	throw new Error('pagination did not end');
@@ -61,11 +61,11 @@ describe('keyset pagination', () => {
 	const sorts: Array<[VehicleSort, boolean]> = [['vin', false], ['vin', true], ['soc', false], ['soc', true], ['lastSeen', true], ['plate', false], ['model', false]];
 	for (const [sort, descending] of sorts) {
 		it(`returns every vehicle exactly once across pages while vehicles are inserted (sort ${sort}${descending ? ' desc' : ''})`, async () => {
-			const before = await readAll(after => listVehicles(sql, {organizationId: orgA.id, sort, descending, after, limit: 7}));
+			const before = await readAll(after => listVehicles(sql, {organizationId: orgA.id, sort: descending ? `${sort}:desc` : sort, after, limit: 7}));
 			const existing = new Set(before.map(row => row.id));
 			let serial = 500_000 + Math.floor(Math.random() * 100_000) * 10;
 			const seen = await readAll(
-				after => listVehicles(sql, {organizationId: orgA.id, sort, descending, after, limit: 7}),
+				after => listVehicles(sql, {organizationId: orgA.id, sort: descending ? `${sort}:desc` : sort, after, limit: 7}),
 				async () => {
 					// New rows on both sides of the cursor: before it (low VIN) and after it (high VIN), with and without state.
 					const low = await fixture.vehicle(sql, ownerA, {vin: fixture.vin(serial++, 'AAAAA'), plate: null});
@@ -81,7 +81,7 @@ describe('keyset pagination', () => {
 
 	it('orders pages by the sort key (VIN ascending, no overlap between pages)', async () => {
 		const first = await listVehicles(sql, {organizationId: orgA.id, limit: 10});
-		const second = await listVehicles(sql, {organizationId: orgA.id, limit: 10, after: first.nextCursor});
+		const second = await listVehicles(sql, {organizationId: orgA.id, limit: 10, after: first.next});
 		const vins = [...first.rows, ...second.rows].map(row => row.vin);
 		expect(vins).toEqual([...vins].sort());
 		expect(second.rows[0]!.vin > first.rows.at(-1)!.vin).toBe(true);
@@ -89,7 +89,7 @@ describe('keyset pagination', () => {
 
 	it('says how many rows match: exact for small lists', async () => {
 		const page = await listVehicles(sql, {fleetId: fleetB.id, limit: 40});
-		expect(page).toMatchObject({estimatedTotal: 1, totalIsExact: true, nextCursor: null});
+		expect(page).toMatchObject({total: 1, estimated: false, next: null});
 	});
 
 	it('pages organizations, fleets and users', async () => {
@@ -259,7 +259,7 @@ describe('telematics history', () => {
 		await fixture.telematics(sql, v, [0, 1, 2, 3, 4, 5, 30, 31, 32, 33].map(at));
 		const first = await listTelematics(sql, {vehicleId: v.id, limit: 4, gapSeconds: 600});
 		expect(first.rows.map(r => r.gap)).toEqual([false, false, false, false]);
-		const second = await listTelematics(sql, {vehicleId: v.id, limit: 4, after: first.nextCursor, gapSeconds: 600});
+		const second = await listTelematics(sql, {vehicleId: v.id, limit: 4, after: first.next, gapSeconds: 600});
 		expect(first.rows[0]!.secondsToNewer).toBeNull();
 		expect(second.rows[0]).toMatchObject({recordedAt: new Date(t0 + 5 * 60_000), gap: true, secondsToNewer: 25 * 60});
 		expect(second.rows.slice(1).map(r => r.gap)).toEqual([false, false, false]);
@@ -271,7 +271,7 @@ describe('telematics history', () => {
 		await fixture.telematics(sql, v, fixture.series(60, new Date(t0), 60));
 		const window = await listTelematics(sql, {vehicleId: v.id, limit: 100, since: new Date(t0 - 10 * 60_000), until: new Date(t0 - 5 * 60_000)});
 		expect(window.rows.map(r => (t0 - r.recordedAt.getTime()) / 60_000)).toEqual([5, 6, 7, 8, 9, 10]);
-		expect(window).toMatchObject({estimatedTotal: 6, totalIsExact: true, nextCursor: null});
+		expect(window).toMatchObject({total: 6, estimated: false, next: null});
 		const jumped = await listTelematics(sql, {vehicleId: v.id, limit: 2, before: new Date(t0 - 30 * 60_000)});
 		expect(jumped.rows.map(r => (t0 - r.recordedAt.getTime()) / 60_000)).toEqual([31, 32]);
 		// the first row after a jump knows its silence too (one minute to the row at the jump time)

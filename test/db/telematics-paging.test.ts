@@ -1,4 +1,5 @@
 // The inspector's history pages through the console's data source with the server's microsecond cursor.
+import type {Cursor} from '../../source/model/page.js';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {createConsoleData} from '../../source/app/console-data.js';
 import {createTestDatabase, type TestDatabase} from '../helpers/db.js';
@@ -27,7 +28,7 @@ describe('telematics paging in the console', () => {
 	it('pages one row at a time through two rows in the same millisecond, skipping and repeating none', async () => {
 		const data = createConsoleData(db.sql).vehicle;
 		const socs: Array<number | null> = [];
-		let after: string | undefined;
+		let after: Cursor | undefined;
 		for (let pages = 0; pages < 10; pages++) {
 			const page = await data.telematics(v.id, {after, limit: 1});
 			socs.push(...page.rows.map(row => row.soc));
@@ -59,7 +60,7 @@ describe('one gap rule for the CLI and the inspector', () => {
 			from unnest(array[0, 1, 2, 22, 23, 32]) as m`;
 		const cli = await listTelematics(db.sql, {vehicleId: other.id, limit: 100});
 		const inspector: boolean[] = [];
-		let after: string | undefined;
+		let after: Cursor | undefined;
 		for (let pages = 0; pages < 10; pages++) {
 			const page = await createConsoleData(db.sql).vehicle.telematics(other.id, {after, limit: 3});
 			inspector.push(...page.rows.map(row => isGap(row.secondsToNewer)));

@@ -1,5 +1,5 @@
 // Fake console data sources and row builders for screen tests (no database).
-import type {Page, PageRequest} from '../../source/model/page.js';
+import type {Cursor, Page, PageRequest} from '../../source/model/page.js';
 import {secondsToNewer} from '../../source/model/telematics-gaps.js';
 import type {ConsoleData} from '../../source/app/views.js';
 import type {FleetSummary, OrganizationSummary, TelematicsPoint, UserSummary, VehicleDetail, VehicleSummary} from '../../source/model/data-sources.js';
@@ -45,14 +45,17 @@ export function telematics(count: number, {start = Date.now(), stepMs = 30_000, 
 	return secondsToNewer(rows);
 }
 
+/** The fakes' cursor: the index of the next row (exact, as the real one is). */
+export const indexCursor = (index: number): Cursor => ({sort: 'index', key: index, id: String(index)});
+
 /** Pages an in-memory list like a keyset query: cursor = index of the next row; search matches any string field. */
 export function pageOf<T>(rows: readonly T[], request: PageRequest, filter: (row: T) => boolean = () => true): Page<T> {
 	const search = request.search?.toLowerCase();
 	const matching = rows.filter(row => filter(row) && (!search || Object.values(row as object).some(value => typeof value === 'string' && value.toLowerCase().includes(search))));
-	const start = request.after ? Number(request.after) : 0;
+	const start = request.after ? Number(request.after.key) : 0;
 	const slice = matching.slice(start, start + request.limit);
 	const end = start + slice.length;
-	return {rows: slice, next: end < matching.length ? String(end) : null, total: matching.length, estimated: matching.length > 1000};
+	return {rows: slice, next: end < matching.length ? indexCursor(end) : null, total: matching.length, estimated: matching.length > 1000};
 }
 
 export type FakeOptions = {
@@ -114,10 +117,10 @@ export function fakeConsoleData(options: FakeOptions = {}): FakeConsoleData {
 			async telematics(_id, request) {
 				calls.push({area: 'telematics', request});
 				// The fake's cursor is the index of the next row: exact, as the real one is.
-				const start = request.after ? Number(request.after) : history.findIndex(p => !request.before || p.recordedAt < request.before);
+				const start = request.after ? Number(request.after.key) : history.findIndex(p => !request.before || p.recordedAt < request.before);
 				const rows = start < 0 ? [] : history.slice(start, start + request.limit);
-				const next = start >= 0 && start + request.limit < history.length ? String(start + request.limit) : null;
-				return {rows, next, total: null};
+				const next = start >= 0 && start + request.limit < history.length ? indexCursor(start + request.limit) : null;
+				return {rows, next, total: null, estimated: false};
 			},
 			charging: async () => null,
 			route: async () => null,

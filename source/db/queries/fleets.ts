@@ -1,7 +1,8 @@
 // Fleets with their vehicles by status, average state of charge and the share of vehicles online.
 import type {Sql} from 'postgres';
 import {escapeLike} from './organizations.js';
-import {keyset, clampLimit, countOrEstimate, toPage, type Page, type PageRequest} from './paging.js';
+import {keyset, clampLimit, countOrEstimate, toPage} from './paging.js';
+import {parseSort, type Page, type PageRequest} from '../../model/page.js';
 
 export type FleetRow = {
 	id: string;
@@ -27,7 +28,7 @@ export type FleetRow = {
 export const fleetSorts = ['name', 'organization', 'created'] as const;
 export type FleetSort = (typeof fleetSorts)[number];
 
-export type FleetListRequest = PageRequest<FleetSort> & {
+export type FleetListRequest = PageRequest & {
 	organizationId?: string | null;
 	/** Fleet name prefix, case-insensitive. */
 	search?: string | null;
@@ -41,8 +42,8 @@ const sortKeys: Record<FleetSort, {key: string; cast: string}> = {
 
 export async function listFleets(sql: Sql, request: FleetListRequest): Promise<Page<FleetRow>> {
 	const limit = clampLimit(request.limit);
-	const sort = request.sort ?? (request.organizationId ? 'name' : 'organization');
-	const descending = request.descending ?? false;
+	const {sort, descending: asked} = parseSort(request.sort, fleetSorts, request.organizationId ? 'name' : 'organization');
+	const descending = asked ?? false;
 	const page = keyset(sql, {...sortKeys[sort], id: 'f.id', nullable: false}, request.after, sort, descending);
 	const direction = descending ? sql`desc` : sql`asc`;
 	const search = request.search?.trim();

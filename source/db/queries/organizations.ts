@@ -1,6 +1,7 @@
 // Organizations (tenants) with their size at a glance: fleets, vehicles, vehicles online now, users.
 import type {Sql} from 'postgres';
-import {keyset, clampLimit, countOrEstimate, toPage, type Page, type PageRequest} from './paging.js';
+import {keyset, clampLimit, countOrEstimate, toPage} from './paging.js';
+import {parseSort, type Page, type PageRequest} from '../../model/page.js';
 
 export type OrganizationRow = {
 	id: string;
@@ -19,7 +20,7 @@ export type OrganizationRow = {
 export const organizationSorts = ['name', 'slug', 'plan', 'created'] as const;
 export type OrganizationSort = (typeof organizationSorts)[number];
 
-export type OrganizationListRequest = PageRequest<OrganizationSort> & {
+export type OrganizationListRequest = PageRequest & {
 	/** Name or slug prefix, case-insensitive. */
 	search?: string | null;
 };
@@ -34,8 +35,8 @@ const sortKeys: Record<OrganizationSort, {key: string; cast: string}> = {
 /** One page of organizations; counts come from per-organization index lookups, so a page costs its own rows only. */
 export async function listOrganizations(sql: Sql, request: OrganizationListRequest): Promise<Page<OrganizationRow>> {
 	const limit = clampLimit(request.limit);
-	const sort = request.sort ?? 'name';
-	const descending = request.descending ?? false;
+	const {sort, descending: asked} = parseSort(request.sort, organizationSorts, 'name');
+	const descending = asked ?? false;
 	const page = keyset(sql, {...sortKeys[sort], id: 'o.id', nullable: false}, request.after, sort, descending);
 	const search = request.search?.trim();
 	const from = sql`

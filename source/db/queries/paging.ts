@@ -1,31 +1,9 @@
-// Keyset pagination shared by the browse queries: cursors, pages, and "rows 1–40 of ~12 345" totals.
+// Keyset pagination in SQL for the browse queries (the types are model/page.ts): the "after the cursor" and
+// ORDER BY fragments, the page cut, and "rows 1–40 of ~12 345" totals.
 import type {PendingQuery, Row as PgRow, Sql} from 'postgres';
+import type {Cursor, Page} from '../../model/page.js';
 
 export type Fragment = PendingQuery<PgRow[]>;
-
-/** Where the next page starts: the sort key and id of the last row of this page (opaque to callers). */
-export type Cursor = {
-	readonly sort: string;
-	readonly key: string | number | boolean | null;
-	readonly id: string;
-};
-
-export type PageRequest<Sort extends string = string> = {
-	after?: Cursor | null;
-	limit: number;
-	sort?: Sort;
-	/** Descending order of the sort key (ties always break on id ascending). */
-	descending?: boolean;
-};
-
-export type Page<Row> = {
-	rows: Row[];
-	/** null on the last page. */
-	nextCursor: Cursor | null;
-	/** Rows matching the filters: exact when totalIsExact, else the planner's estimate. */
-	estimatedTotal: number;
-	totalIsExact: boolean;
-};
 
 /** Counting stops here; above it the total is the planner's estimate (counting a million rows is not browsing). */
 export const exactCountLimit = 10_000;
@@ -49,12 +27,12 @@ export function toPage<Row extends {id: string}>(
 	limit: number,
 	sort: string,
 	keyOf: (row: Row) => SortableValue,
-	total: {estimatedTotal: number; totalIsExact: boolean},
+	total: {total: number; estimated: boolean},
 ): Page<Row> {
 	const rows = fetched.slice(0, limit);
 	const last = rows.at(-1);
-	const nextCursor = fetched.length > limit && last ? {sort, key: cursorKey(keyOf(last)), id: last.id} : null;
-	return {rows, nextCursor, ...total};
+	const next = fetched.length > limit && last ? {sort, key: cursorKey(keyOf(last)), id: last.id} : null;
+	return {rows, next, ...total};
 }
 
 export type KeysetSpec = {
@@ -100,28 +78,12 @@ export function keyset(sql: Sql, spec: KeysetSpec, cursor: Cursor | null | undef
  * "of N" for a list: the planner's estimate first (EXPLAIN, nothing read); when that is small, an exact count
  * bounded by exactCountLimit (so a bad estimate never costs more than reading that many rows).
  */
-export async function countOrEstimate(sql: Sql, from: Fragment): Promise<{estimatedTotal: number; totalIsExact: boolean}> {
+export async function countOrEstimate(sql: Sql, from: Fragment): Promise<{total: number; estimated: boolean}> {
 	const [plan] = await sql<{queryPlan: Array<{Plan: {'Plan Rows': number}}>}[]>`explain (format json) select 1 ${from}`;
 	const planned = Math.round(plan?.queryPlan?.[0]?.Plan?.['Plan Rows'] ?? 0);
-	if (planned > exactCountLimit) return {estimatedTotal: planned, totalIsExact: false};
+	if (planned > exactCountLimit) return {total: planned, estimated: true};
 	const [counted] = await sql<{n: number}[]>`select count(*)::int as n from (select 1 ${from} limit ${exactCountLimit + 1}) capped`;
 	const n = counted?.n ?? 0;
-	if (n <= exactCountLimit) return {estimatedTotal: n, totalIsExact: true};
-	return {estimatedTotal: Math.max(n, planned), totalIsExact: false};
-}
-
-/** Up to `limit` rows from a paged query, fetching pages of at most 1000 (for non-interactive commands). */
-export async function collectPages<Row>(
-	fetch: (request: {after: Cursor | null; limit: number}) => Promise<Page<Row>>,
-	limit: number,
-): Promise<Page<Row>> {
-	const rows: Row[] = [];
-	let after: Cursor | null = null;
-	let page: Page<Row>;
-	do {
-		page = await fetch({after, limit: Math.min(1000, limit - rows.length)});
-		rows.push(...page.rows);
-		after = page.nextCursor;
-	} while (after && rows.length < limit);
-	return {...page, rows, nextCursor: after};
+	if (n <= exactCountLimit) return {total: n, estimated: false};
+	return {total: Math.max(n, planned), estimated: true};
 }

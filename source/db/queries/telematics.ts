@@ -1,6 +1,7 @@
 // One vehicle's telematics history, newest first, in keyset pages over the (vehicle_id, recorded_at) primary key.
 import type {Sql} from 'postgres';
-import {clampLimit, countOrEstimate, type Cursor, type Page} from './paging.js';
+import {clampLimit, countOrEstimate} from './paging.js';
+import type {Cursor, Page} from '../../model/page.js';
 import {isGap} from '../../model/telematics-gaps.js';
 
 /** What a vehicle reports: one telematics row, and its live state (vehicles.ts) carries the same. */
@@ -32,7 +33,7 @@ export type TelematicsRequest = {
 	vehicleId: string;
 	/** The next page: rows older than the cursor's time. */
 	after?: Cursor | null;
-	/** Jump: rows strictly older than this time (the inspector's `t`). Page on with `after: nextCursor`, which is exact to the microsecond. */
+	/** Jump: rows strictly older than this time (the inspector's `t`). Page on with `after: next`, which is exact to the microsecond. */
 	before?: Date | null;
 	/** Window: nothing older than since, nothing newer than until. */
 	since?: Date | null;
@@ -78,9 +79,9 @@ export async function listTelematics(sql: Sql, request: TelematicsRequest): Prom
 		order by p.recorded_at desc`;
 	const page = fetched.slice(0, limit);
 	const last = page.at(-1);
-	const nextCursor: Cursor | null = fetched.length > limit && last ? {sort: 'recordedAt', key: last.cursorKey, id: last.id} : null;
+	const next: Cursor | null = fetched.length > limit && last ? {sort: 'recordedAt', key: last.cursorKey, id: last.id} : null;
 	const rows = page.map(({cursorKey: _cursorKey, ...row}) => ({...row, gap: isGap(row.secondsToNewer, request.gapSeconds)}));
-	return {rows, nextCursor, ...(await countOrEstimate(sql, window))};
+	return {rows, next, ...(await countOrEstimate(sql, window))};
 }
 
 /** The cursor that starts a page at a point in time (rows strictly older than it). */

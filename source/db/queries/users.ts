@@ -1,7 +1,8 @@
 // People of one organization: who to call at a customer (name, email, roles, status, last login).
 import type {Sql} from 'postgres';
 import {escapeLike} from './organizations.js';
-import {clampLimit, countOrEstimate, keyset, toPage, type Page, type PageRequest} from './paging.js';
+import {clampLimit, countOrEstimate, keyset, toPage} from './paging.js';
+import {parseSort, type Page, type PageRequest} from '../../model/page.js';
 
 export type UserRow = {
 	id: string;
@@ -19,7 +20,7 @@ export type UserRow = {
 export const userSorts = ['name', 'email', 'status', 'lastLogin'] as const;
 export type UserSort = (typeof userSorts)[number];
 
-export type UserListRequest = PageRequest<UserSort> & {
+export type UserListRequest = PageRequest & {
 	organizationId?: string | null;
 	status?: string | null;
 	/** Name or email prefix, case-insensitive. */
@@ -35,8 +36,8 @@ const sortKeys: Record<UserSort, {key: string; cast: string; nullable: boolean}>
 
 export async function listUsers(sql: Sql, request: UserListRequest): Promise<Page<UserRow>> {
 	const limit = clampLimit(request.limit);
-	const sort = request.sort ?? 'name';
-	const descending = request.descending ?? (sort === 'lastLogin');
+	const {sort, descending: asked} = parseSort(request.sort, userSorts, 'name');
+	const descending = asked ?? (sort === 'lastLogin');
 	const page = keyset(sql, {...sortKeys[sort], id: 'u.id'}, request.after, sort, descending);
 	const search = request.search?.trim();
 	const from = sql`

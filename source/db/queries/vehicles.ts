@@ -3,7 +3,8 @@
 import type {Sql} from 'postgres';
 import {nearestAvailableConnectors, type NearestConnectorRow} from './charging.js';
 import {escapeLike, isUuid} from './organizations.js';
-import {clampLimit, countOrEstimate, keyset, toPage, type Fragment, type Page, type PageRequest} from './paging.js';
+import {clampLimit, countOrEstimate, keyset, toPage, type Fragment} from './paging.js';
+import {parseSort, type Page, type PageRequest} from '../../model/page.js';
 import type {TelematicsReading} from './telematics.js';
 import {vehicleStatuses, connectivities, connectivityThresholdSeconds, type VehicleStatus, type Connectivity} from '../../model/vehicles.js';
 export {vehicleStatuses, connectivities, connectivityThresholdSeconds, type VehicleStatus, type Connectivity};
@@ -36,7 +37,7 @@ export type VehicleRow = {
 export const vehicleSorts = ['vin', 'plate', 'model', 'status', 'soc', 'lastSeen', 'fleet'] as const;
 export type VehicleSort = (typeof vehicleSorts)[number];
 
-export type VehicleListRequest = PageRequest<VehicleSort> & {
+export type VehicleListRequest = PageRequest & {
 	organizationId?: string | null;
 	fleetId?: string | null;
 	status?: VehicleStatus | null;
@@ -117,8 +118,8 @@ const vehicleFrom = (sql: Sql) => sql`
 
 export async function listVehicles(sql: Sql, request: VehicleListRequest): Promise<Page<VehicleRow>> {
 	const limit = clampLimit(request.limit);
-	const sort = request.sort ?? 'vin';
-	const descending = request.descending ?? false;
+	const {sort, descending: asked} = parseSort(request.sort, vehicleSorts, 'vin');
+	const descending = asked ?? false;
 	const page = keyset(sql, {...sortKeys[sort], id: 'v.id'}, request.after, sort, descending);
 	const search = request.search?.trim();
 	const filtered = (searchCondition: Fragment) => sql`
