@@ -1,7 +1,8 @@
 // The console shell: header, breadcrumbs, the current view, footer; global keys, command line, help,
 // connection banner with reconnect. Views come from the registry (views.tsx); data from ConsoleData.
 import React, {useCallback, useEffect, useMemo, useReducer, useRef, useState} from 'react';
-import {Box, useInput, useStdout} from 'ink';
+import {Box, useStdout} from 'ink';
+import {KeyboardProvider} from '../components/keyboard.js';
 import {Text} from '../components/Styled.js';
 import {Banner} from '../components/Banner.js';
 import {Breadcrumbs} from '../components/Breadcrumbs.js';
@@ -81,7 +82,16 @@ export function useTerminalSize(fixed?: {width?: number; height?: number}): {wid
 	return fixed?.width && fixed?.height ? {width: fixed.width, height: fixed.height} : size;
 }
 
+/** The console: one reader of the keyboard for all of it, so keys typed ahead reach what has the keyboard by then. */
 export function Shell(props: ShellProps) {
+	return (
+		<KeyboardProvider>
+			<ShellScreen {...props}/>
+		</KeyboardProvider>
+	);
+}
+
+function ShellScreen(props: ShellProps) {
 	const {data, session, org, initialView = 'orgs', initialArg, registry = defaultViews, onOrgChange, orgSlugs = noWords, onQuit, healthIntervalMs = 15_000, retryBaseMs = 1000, keymap = emptyKeymap} = props;
 	const terminal = useTerminalSize({width: props.width, height: props.height});
 	// One line short of the terminal: Ink redraws the whole screen on every frame that fills it (flicker).
@@ -190,20 +200,9 @@ export function Shell(props: ShellProps) {
 			if (findBinding(screenKeys.bindings, input, key)) return;
 			findBinding(globalKeys, input, key)?.handler?.();
 		},
-		{
-			isActive: shellHasKeys,
-			// ":vehicle WVW…⏎" typed fast or pasted arrives as one chunk: it is one command, not separate keys.
-			onChunk: input => {
-				if (screenKeys.capturing || !input.startsWith(':')) return false;
-				const text = input.slice(1);
-				const newline = text.search(/[\r\n]/);
-				if (newline === -1) setMode('command', text);
-				else runCommand(text.slice(0, newline));
-				return true;
-			},
-		},
+		{isActive: shellHasKeys},
 	);
-	useInput(
+	useKeypress(
 		(input, key) => {
 			if (matchesKey('y', input, key)) onQuit();
 			else setMode('normal');

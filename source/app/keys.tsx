@@ -1,6 +1,7 @@
 // Key bindings: declared once per screen in a table that the screen's input handling AND the shell footer read.
 import React, {createContext, useContext, useEffect, useId, useRef} from 'react';
-import {useInput, type Key} from 'ink';
+import type {Key} from 'ink';
+import {useKeyboard} from '../components/keyboard.js';
 import {type KeyBinding} from '../components/key-binding.js';
 export {type KeyBinding};
 import {emptyKeymap, remapLabel, remapNames, type Keymap} from './keymap.js';
@@ -52,47 +53,13 @@ export function findBinding(bindings: readonly KeyBinding[], input: string, key:
 	return bindings.find(binding => binding.handler && bindingMatches(binding, input, key));
 }
 
-const noKey: Key = {
-	upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false,
-	return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false,
-	super: false, hyper: false, capsLock: false, numLock: false,
-};
-
-/** A chunk of plain keys that arrived together ("jj\r" over a slow link) as single keypresses; others unchanged. */
-export function splitKeypresses(input: string, key: Key): Array<[string, Key]> {
-	if (input.length <= 1 || key.ctrl || key.meta || input.includes('\u001B')) return [[input, key]];
-	return [...input].map(char => (char === '\r' || char === '\n' ? ['', {...noKey, return: true}] : [char, {...noKey, shift: char !== char.toLowerCase()}]));
-}
-
 /**
- * useInput, one keypress at a time: keys that arrived in one chunk are handled in order, each after the
- * previous one has been rendered (so `j` then `enter` opens the row `j` moved to).
+ * A reader of keys, one keypress at a time, in order with every other reader of the console (see
+ * components/keyboard.tsx): keys typed ahead reach what has the keyboard after the keys before them.
+ * `waiting`: what the keys act on is still loading (keys typed ahead wait for it).
  */
-export function useKeypress(handler: (input: string, key: Key) => void, options: {isActive?: boolean; onChunk?: (input: string, key: Key) => boolean} = {}): void {
-	const chunk = useRef(options.onChunk);
-	chunk.current = options.onChunk;
-	const latest = useRef(handler);
-	latest.current = handler;
-	const active = useRef(options.isActive ?? true);
-	active.current = options.isActive ?? true;
-	useInput(
-		(input, key) => {
-			if (input.length > 1 && chunk.current?.(input, key)) return;
-			const [first, ...rest] = splitKeypresses(input, key);
-			if (first) latest.current(first[0], first[1]);
-			const next = (queue: Array<[string, Key]>) => {
-				const [head, ...tail] = queue;
-				if (!head) return;
-				setImmediate(() => {
-					if (!active.current) return;
-					latest.current(head[0], head[1]);
-					next(tail);
-				});
-			};
-			next(rest);
-		},
-		{isActive: options.isActive ?? true},
-	);
+export function useKeypress(handler: (input: string, key: Key) => void, options: {isActive?: boolean; waiting?: boolean} = {}): void {
+	useKeyboard(handler, options);
 }
 
 /**
@@ -152,7 +119,7 @@ export function useActionsOff(): boolean {
  * now (the footer shows exactly those) and whether the screen is capturing text (a filter or time
  * prompt is open, so the shell's own keys `:` `?` `q` `esc` must not fire).
  */
-export function useKeyBindings(bindings: readonly KeyBinding[], options: {isActive?: boolean; capturing?: boolean; captureHints?: readonly KeyHint[]} = {}): void {
+export function useKeyBindings(bindings: readonly KeyBinding[], options: {isActive?: boolean; capturing?: boolean; captureHints?: readonly KeyHint[]; waiting?: boolean} = {}): void {
 	const visible = useContext(ViewVisibleContext);
 	const isActive = (options.isActive ?? true) && visible;
 	const capturing = (options.capturing ?? false) && visible;
@@ -168,8 +135,7 @@ export function useKeyBindings(bindings: readonly KeyBinding[], options: {isActi
 		(input, key) => {
 			findBinding(latest.current, input, key)?.handler?.();
 		},
-		// A chunk starting with ":" is a command line the shell runs whole; it is not this screen's keys.
-		{isActive, onChunk: input => registry !== null && input.startsWith(':')},
+		{isActive, waiting: options.waiting},
 	);
 	const signature = working.map(b => `${b.key}:${b.label}:${b.handler ? 1 : 0}:${b.hidden ? 1 : 0}:${b.footerPriority ?? 0}`).join('|');
 	const hintSignature = captureHints?.map(h => `${h.key}:${h.label}`).join('|');

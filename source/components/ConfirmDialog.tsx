@@ -1,7 +1,8 @@
 // A confirmation: y/N for plain actions; for destructive ones the object's name must be typed, and the
 // run button stays disabled until it matches exactly. esc (or n) always cancels; the default is no.
 import React, {useRef, useState, type ReactNode} from 'react';
-import {Box, useInput} from 'ink';
+import {Box} from 'ink';
+import {useKeyboard} from './keyboard.js';
 import {Text} from './Styled.js';
 import {colorEnabled, textAttributesEnabled} from '../text/terminal.js';
 import {truncate} from '../text/cells.js';
@@ -42,7 +43,7 @@ export function ConfirmDialog({title, children, confirmText, action = 'Run', wid
 	const destructive = Boolean(confirmText);
 	const enabled = destructive ? typedConfirms(typed, confirmText!) : true;
 
-	useInput(
+	useKeyboard(
 		(input, key) => {
 			if (key.escape) return onCancel();
 			if (!destructive) {

@@ -1,7 +1,8 @@
 // A one-line text input: a prompt, the text typed so far and a cursor; enter submits, esc cancels.
 // The owner decides when it is active (only one thing reads the keyboard at a time).
 import React, {useRef, useState} from 'react';
-import {Box, useInput} from 'ink';
+import {Box} from 'ink';
+import {useKeyboard} from './keyboard.js';
 import {Text} from './Styled.js';
 import {textAttributesEnabled} from '../text/terminal.js';
 import {truncate} from '../text/cells.js';
@@ -28,7 +29,7 @@ export function TextPrompt({prompt, width, initial = '', isActive = true, sugges
 		setValue(next);
 		onChange?.(next);
 	};
-	useInput(
+	useKeyboard(
 		(input, key) => {
 			if (key.return) return onSubmit(latest.current);
 			if (key.escape) return onCancel();

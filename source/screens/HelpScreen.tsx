@@ -1,6 +1,7 @@
 // The `?` overlay (and :help): every key and command, built from the shell's keys, the view's key table and the view registry.
 import React, {useState} from 'react';
-import {Box, useInput} from 'ink';
+import {Box} from 'ink';
+import {useKeyboard} from '../components/keyboard.js';
 import {Text} from '../components/Styled.js';
 import {fit, truncate} from '../text/cells.js';
 
@@ -18,7 +19,7 @@ export default function HelpScreen({sections, width, height, onClose}: {readonly
 	}
 	const room = Math.max(1, height);
 	const maxTop = Math.max(0, lines.length - room);
-	useInput((input, key) => {
+	useKeyboard((input, key) => {
 		if (key.escape || input === '?' || input === 'q') onClose();
 		else if (key.downArrow || input === 'j') setTop(t => Math.min(maxTop, t + 1));
 		else if (key.upArrow || input === 'k') setTop(t => Math.max(0, t - 1));

@@ -88,7 +88,8 @@ export function ListView<T>(props: ListViewProps<T>) {
 	if (sorts.length > 1) bindings.push({key: 's', label: `sort:${sort?.label ?? ''}`, handler: () => setSortIndex(i => (i + 1) % sorts.length)});
 	bindings.push({key: 'r', label: 'refresh', handler: list.refresh, footerPriority: 1});
 	if (extraKeys) bindings.push(...extraKeys(row));
-	useKeyBindings(bindings, {isActive: isActive && !filtering, capturing: filtering});
+	// Keys typed ahead of the first rows (`:vehicles⏎jjj`) wait for them.
+	useKeyBindings(bindings, {isActive: isActive && !filtering, capturing: filtering, waiting: list.status === 'loading' && list.rows.length === 0});
 
 	const color = colorEnabled();
 	const shownFrom = list.firstRow + nav.offset;

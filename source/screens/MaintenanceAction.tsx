@@ -2,7 +2,8 @@
 // progress → what was and was not done. esc cancels while running (the statement is cancelled on the server).
 // Used by the `evfleet maint …` commands on a terminal and by the maintenance screen.
 import React, {useEffect, useRef, useState} from 'react';
-import {Box, useInput} from 'ink';
+import {Box} from 'ink';
+import {useKeyboard} from '../components/keyboard.js';
 import {Text} from '../components/Styled.js';
 import {leaveAlternateScreen} from '../app/alternate-screen.js';
 import {interruptedExitCode, wasInterrupted} from '../app/interrupt.js';
@@ -215,7 +216,7 @@ export function MaintenanceAction({data, request, yes = false, width, height, is
 		// eslint-disable-next-line react-hooks/exhaustive-deps -- finish once per terminal state, not on every render of its callbacks
 	}, [state.kind]);
 
-	useInput(
+	useKeyboard(
 		(input, key) => {
 			if (state.kind !== 'running' || state.cancelling) return;
 			if (key.escape || (key.ctrl && input === 'c')) {

@@ -157,6 +157,7 @@ describe('ActivityScreen', () => {
 		await waitForFrame(lastFrame, f => f.includes('updated 0s ago'));
 		clock.advance(5000);
 		stdin.write('r');
+		await vi.waitFor(() => expect(hanging).toHaveLength(1)); // keys are handled in turn, after the write
 		clock.advance(70_000);
 		// the 1 s tick redraws the line from the clock
 		const frame = await waitForFrame(lastFrame, f => f.includes('refresh running for 70 s'), 4000);
@@ -164,6 +165,8 @@ describe('ActivityScreen', () => {
 		expect(frame).toContain('lock table fleets'); // the last rows stay
 		stdin.write('r');
 		stdin.write('r');
+		stdin.write('s'); // handled after both r: once the sort changed, they were too
+		await waitForFrame(lastFrame, f => f.includes('sort: blocked'));
 		expect(hanging).toHaveLength(1); // r while a refresh runs starts none
 	});
 

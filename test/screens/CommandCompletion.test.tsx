@@ -67,8 +67,9 @@ it('completes a vehicle argument from the data source: the common prefix first, 
 	await waitForFrame(lastFrame, f => promptLine(f).startsWith(':'));
 	stdin.write('vehicle JN1');
 	// Both JN1 VINs are offered in the hint line once the source answered.
-	await waitForFrame(lastFrame, f => f.includes('JN1FE0000RA000101  JN1FE0000RA000102'));
-	expect(completion.complete).toHaveBeenCalledWith('vehicle', 'JN1', 20);
+	// (The keys are typed one at a time: the source is asked for "", "J", "JN", then "JN1".)
+	await waitForFrame(lastFrame, f => promptLine(f).startsWith(':vehicle JN1') && f.includes('JN1FE0000RA000101  JN1FE0000RA000102'));
+	await vi.waitFor(() => expect(completion.complete).toHaveBeenCalledWith('vehicle', 'JN1', 20));
 	stdin.write(tab);
 	await waitForFrame(lastFrame, f => promptLine(f).startsWith(':vehicle JN1FE0000RA00010'));
 	stdin.write(tab);

@@ -96,6 +96,8 @@ describe('MaintenanceScreen activity section', () => {
 		await waitForFrame(lastFrame, f => f.includes('no maintenance recorded yet'));
 		await vi.waitFor(() => expect(keys()).not.toContain('enter'));
 		stdin.write('\r');
+		stdin.write('\u001B[Z'); // Shift-Tab back: handled after enter, so enter has been handled once it shows
+		await waitForFrame(lastFrame, f => f.includes('enter opens :activity'));
 		expect(opened).toEqual([]);
 	});
 });
