@@ -24,6 +24,10 @@ export type PageRequest<Sort extends string = string> = {
 	readonly sort?: SortRequest<Sort>;
 	/** Where the page starts (null or undefined: the first page). */
 	readonly after?: Cursor | null;
+	/** The page that ends just before this position (a page's `previous`): paging back up. */
+	readonly before?: Cursor | null;
+	/** The last page of the list (`G`, End), read backwards from its end. */
+	readonly last?: boolean;
 	readonly limit: number;
 };
 
@@ -31,6 +35,8 @@ export type Page<T> = {
 	readonly rows: T[];
 	/** Position after the last row, or null when there are no more rows. */
 	readonly next: Cursor | null;
+	/** Position before the first row (hand it back as `before`), or null on the first page; absent: the source pages forward only. */
+	readonly previous?: Cursor | null;
 	/** Rows matching (for "rows 1–40 of ~12 345"); null when unknown. */
 	readonly total: number | null;
 	/** True when `total` is the planner's estimate (shown with "~"). */

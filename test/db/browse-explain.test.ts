@@ -86,6 +86,9 @@ describe('browse queries use indexes', () => {
 			const first = await listVehicles(sql, {limit: 40});
 			await listVehicles(sql, {limit: 40, after: first.next});
 			await listVehicles(sql, {limit: 40, sort: 'vin:desc'});
+			// G and paging back up from there read backwards, through the same indexes.
+			const last = await listVehicles(sql, {limit: 40, last: true});
+			await listVehicles(sql, {limit: 40, before: last.previous});
 			await listVehicles(sql, {limit: 40, fleetId: sample.fleetId});
 			await listVehicles(sql, {limit: 40, organizationId: sample.organizationId});
 			await listVehicles(sql, {limit: 40, search: sample.vin.slice(0, 14)});

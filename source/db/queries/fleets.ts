@@ -44,7 +44,7 @@ export async function listFleets(sql: Sql, request: FleetListRequest): Promise<P
 	const limit = clampLimit(request.limit);
 	const {sort, descending: asked} = parseSort(request.sort, fleetSorts, request.organizationId ? 'name' : 'organization');
 	const descending = asked ?? false;
-	const page = keyset(sql, {...sortKeys[sort], id: 'f.id', nullable: false}, request.after, sort, descending);
+	const page = keyset(sql, {...sortKeys[sort], id: 'f.id', nullable: false}, request, sort, descending);
 	const direction = descending ? sql`desc` : sql`asc`;
 	const search = request.search?.trim();
 	const from = sql`
@@ -80,7 +80,7 @@ export async function listFleets(sql: Sql, request: FleetListRequest): Promise<P
 			where v.fleet_id = p.id and v.status <> 'retired'
 		) agg on true
 		order by p.sort_key ${direction}, p.id ${direction}`;
-	const result = toPage(fetched, limit, sort, row => row.cursorKey, await countOrEstimate(sql, from));
+	const result = toPage(fetched, limit, sort, row => row.cursorKey, await countOrEstimate(sql, from), page.read);
 	return {...result, rows: result.rows.map(({sortKey: _sortKey, cursorKey: _cursorKey, ...row}) => row)};
 }
 

@@ -37,7 +37,7 @@ export async function listOrganizations(sql: Sql, request: OrganizationListReque
 	const limit = clampLimit(request.limit);
 	const {sort, descending: asked} = parseSort(request.sort, organizationSorts, 'name');
 	const descending = asked ?? false;
-	const page = keyset(sql, {...sortKeys[sort], id: 'o.id', nullable: false}, request.after, sort, descending);
+	const page = keyset(sql, {...sortKeys[sort], id: 'o.id', nullable: false}, request, sort, descending);
 	const search = request.search?.trim();
 	const from = sql`
 		from organizations o
@@ -58,7 +58,7 @@ export async function listOrganizations(sql: Sql, request: OrganizationListReque
 			limit ${limit + 1}
 		) p
 		order by p.sort_key ${descending ? sql`desc` : sql`asc`}, p.id ${descending ? sql`desc` : sql`asc`}`;
-	const result = toPage(fetched, limit, sort, row => row.cursorKey, await countOrEstimate(sql, from));
+	const result = toPage(fetched, limit, sort, row => row.cursorKey, await countOrEstimate(sql, from), page.read);
 	return {...result, rows: result.rows.map(({sortKey: _sortKey, cursorKey: _cursorKey, ...row}) => row)};
 }
 

@@ -1,7 +1,7 @@
 // Keyset pagination in SQL for the browse queries (the types are model/page.ts): the "after the cursor" and
 // ORDER BY fragments, the page cut, and "rows 1–40 of ~12 345" totals.
 import type {PendingQuery, Row as PgRow, Sql} from 'postgres';
-import type {Cursor, Page} from '../../model/page.js';
+import type {Cursor, Page, PageRequest} from '../../model/page.js';
 
 export type Fragment = PendingQuery<PgRow[]>;
 
@@ -21,18 +21,29 @@ function cursorKey(value: SortableValue): string | number | boolean | null {
 	return value;
 }
 
-/** Cuts the one extra row a query fetched to learn whether there is a next page. */
+/** How keyset() read a page: forwards (the first page, or after a cursor) or backwards (before a cursor, the last page). */
+export type KeysetRead = {readonly backward: boolean; readonly fromCursor: boolean};
+
+/**
+ * Cuts the one extra row a query fetched to learn whether there is a page beyond, and puts a page read backwards
+ * (in reversed order) back in the list's order. `read` is keyset()'s.
+ */
 export function toPage<Row extends {id: string}>(
 	fetched: Row[],
 	limit: number,
 	sort: string,
 	keyOf: (row: Row) => SortableValue,
 	total: {total: number; estimated: boolean},
+	read: KeysetRead = {backward: false, fromCursor: false},
 ): Page<Row> {
+	const cursorAt = (row: Row | undefined): Cursor | null => (row ? {sort, key: cursorKey(keyOf(row)), id: row.id} : null);
+	const beyond = fetched.length > limit;
+	if (read.backward) {
+		const rows = fetched.slice(0, limit).reverse();
+		return {rows, next: read.fromCursor ? cursorAt(rows.at(-1)) : null, previous: beyond ? cursorAt(rows[0]) : null, ...total};
+	}
 	const rows = fetched.slice(0, limit);
-	const last = rows.at(-1);
-	const next = fetched.length > limit && last ? {sort, key: cursorKey(keyOf(last)), id: last.id} : null;
-	return {rows, next, ...total};
+	return {rows, next: beyond ? cursorAt(rows.at(-1)) : null, previous: read.fromCursor ? cursorAt(rows[0]) : null, ...total};
 }
 
 export type KeysetSpec = {
@@ -47,31 +58,47 @@ export type KeysetSpec = {
 };
 
 /**
- * The WHERE fragment "after the cursor" and the ORDER BY fragment of one keyset: `order by key, id` in one
- * direction. A cursor made for another sort order starts from the top.
+ * The WHERE and ORDER BY fragments of one keyset page in the order `key, id` (both one direction; nullable keys
+ * sort their nulls last). The first page, or the page after `request.after`; or read backwards: the page before
+ * `request.before`, or the last page (`request.last`), in the reversed order with the comparison flipped, so each
+ * is one index range scan like the forward pages (toPage turns it back). A cursor made for another sort order
+ * starts from the top.
  */
-export function keyset(sql: Sql, spec: KeysetSpec, cursor: Cursor | null | undefined, sort: string, descending: boolean) {
+export function keyset(sql: Sql, spec: KeysetSpec, request: Pick<PageRequest, 'after' | 'before' | 'last'>, sort: string, descending: boolean) {
 	const key = sql.unsafe(spec.key);
 	const id = sql.unsafe(spec.id);
 	const cast = sql.unsafe(spec.cast);
-	const direction = descending ? sql`desc` : sql`asc`;
+	const mine = (cursor: Cursor | null | undefined) => (cursor && cursor.sort === sort ? cursor : undefined);
+	const after = mine(request.after);
+	const before = after ? undefined : mine(request.before);
+	const backward = !after && (before !== undefined || request.last === true);
+	const cursor = after ?? before;
+	// Read backwards, the order is reversed, nulls included (they come first), and so is "past the cursor".
+	const reading = backward ? !descending : descending;
+	const direction = reading ? sql`desc` : sql`asc`;
 	// Non-null keys: plain "desc" (nulls first) so a backward index scan serves it.
-	const orderBy = spec.nullable ? sql`${key} ${direction} nulls last, ${id} ${direction}` : sql`${key} ${direction}, ${id} ${direction}`;
-	let after = sql`true`;
-	if (cursor && cursor.sort === sort) {
-		const comparison = descending ? sql`<` : sql`>`;
+	const orderBy = spec.nullable
+		? sql`${key} ${direction} ${backward ? sql`nulls first` : sql`nulls last`}, ${id} ${direction}`
+		: sql`${key} ${direction}, ${id} ${direction}`;
+	let where = sql`true`;
+	if (cursor) {
+		const comparison = reading ? sql`<` : sql`>`;
 		if (cursor.key === null) {
-			after = spec.nullable ? sql`(${key} is null and ${id} ${comparison} ${cursor.id})` : sql`true`;
+			// Past a null key: the nulls beyond it by id; read backwards, every non-null key too (they come before the nulls).
+			const nulls = sql`(${key} is null and ${id} ${comparison} ${cursor.id})`;
+			where = !spec.nullable ? sql`true` : backward ? sql`(${nulls} or ${key} is not null)` : nulls;
 		} else {
 			// Sent as text and cast by the server: a parameter the server types as timestamptz would go through
 			// postgres.js's Date serializer, which keeps milliseconds only (rows in the same millisecond skipped).
 			const value = sql`${String(cursor.key)}::text::${cast}`;
 			const rowComparison = sql`(${key}, ${id}) ${comparison} (${value}, ${cursor.id})`;
-			after = spec.nullable ? sql`(${rowComparison} or ${key} is null)` : rowComparison;
+			// Forwards the nulls come after every key; backwards they never precede a non-null cursor.
+			where = spec.nullable && !backward ? sql`(${rowComparison} or ${key} is null)` : rowComparison;
 		}
 	}
+	const read: KeysetRead = {backward, fromCursor: cursor !== undefined};
 	// The cursor keeps the key as the server's text (exact: microseconds, float digits), cast back with `cast`.
-	return {after, orderBy, key, cursorKey: sql`(${key})::text`};
+	return {after: where, orderBy, key, cursorKey: sql`(${key})::text`, read};
 }
 
 /**

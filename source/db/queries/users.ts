@@ -38,7 +38,7 @@ export async function listUsers(sql: Sql, request: UserListRequest): Promise<Pag
 	const limit = clampLimit(request.limit);
 	const {sort, descending: asked} = parseSort(request.sort, userSorts, 'name');
 	const descending = asked ?? (sort === 'lastLogin');
-	const page = keyset(sql, {...sortKeys[sort], id: 'u.id'}, request.after, sort, descending);
+	const page = keyset(sql, {...sortKeys[sort], id: 'u.id'}, request, sort, descending);
 	const search = request.search?.trim();
 	const from = sql`
 		from users u
@@ -54,6 +54,6 @@ export async function listUsers(sql: Sql, request: UserListRequest): Promise<Pag
 		  and ${page.after}
 		order by ${page.orderBy}
 		limit ${limit + 1}`;
-	const result = toPage(fetched, limit, sort, row => row.cursorKey, await countOrEstimate(sql, from));
+	const result = toPage(fetched, limit, sort, row => row.cursorKey, await countOrEstimate(sql, from), page.read);
 	return {...result, rows: result.rows.map(({cursorKey: _cursorKey, ...row}) => row)};
 }

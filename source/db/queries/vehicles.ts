@@ -120,7 +120,7 @@ export async function listVehicles(sql: Sql, request: VehicleListRequest): Promi
 	const limit = clampLimit(request.limit);
 	const {sort, descending: asked} = parseSort(request.sort, vehicleSorts, 'vin');
 	const descending = asked ?? false;
-	const page = keyset(sql, {...sortKeys[sort], id: 'v.id'}, request.after, sort, descending);
+	const page = keyset(sql, {...sortKeys[sort], id: 'v.id'}, request, sort, descending);
 	const search = request.search?.trim();
 	const filtered = (searchCondition: Fragment) => sql`
 		${vehicleFrom(sql)}
@@ -141,7 +141,7 @@ export async function listVehicles(sql: Sql, request: VehicleListRequest): Promi
 		  and ${page.after}
 		order by ${page.orderBy}
 		limit ${limit + 1}`;
-	const result = toPage(fetched, limit, sort, row => row.cursorKey, await countOrEstimate(sql, from));
+	const result = toPage(fetched, limit, sort, row => row.cursorKey, await countOrEstimate(sql, from), page.read);
 	return {...result, rows: result.rows.map(({sortKey: _sortKey, cursorKey: _cursorKey, ...row}) => row)};
 }
 
