@@ -55,7 +55,7 @@ export function ListView<T>(props: ListViewProps<T>) {
 	const sort = sorts[sortIndex];
 	const tableHeight = Math.max(2, height - 2);
 	const visibleRows = tableHeight - 1;
-	// Where the selection lands once a page's rows are in: its first row after next, its last after previous.
+	// Where the selection lands once a page's rows are in: its first row after first/next, its last after last/previous.
 	const landing = useRef<'first' | 'last' | undefined>(undefined);
 	const list = usePagedList<T>({
 		load,
@@ -64,8 +64,8 @@ export function ListView<T>(props: ListViewProps<T>) {
 		sort: sort?.key,
 		deps,
 		reportError,
-		onPage: direction => {
-			if (direction !== 'same') landing.current = direction === 'previous' ? 'last' : 'first';
+		onPage: move => {
+			if (move !== 'same') landing.current = move === 'previous' || move === 'last' ? 'last' : 'first';
 		},
 	});
 	const nav = useListNavigation({
@@ -81,20 +81,28 @@ export function ListView<T>(props: ListViewProps<T>) {
 		// eslint-disable-next-line react-hooks/exhaustive-deps -- only a new page moves the selection; nav is a new object every render
 	}, [list.rows]);
 	const row = list.rows[nav.selected];
-	const bindings: KeyBinding[] = [...nav.bindings];
+	// g/G (Home/End) go to the first/last row of the whole list, reading its first or last page when this is not it;
+	// they come before the page's own g/G, which stop at the page's edges.
+	const wholeList: KeyBinding[] = list.rows.length > 1 || list.hasNext || list.hasPrevious
+		? [
+			{key: 'g/G', label: 'top/bottom', match: ['g', 'home'], handler: () => (list.hasPrevious ? list.firstPage() : nav.select(0)), hidden: true},
+			{key: 'g/G', label: 'top/bottom', match: ['G', 'end'], handler: () => (list.hasNext ? list.lastPage() : nav.select(list.rows.length - 1)), hidden: true},
+		]
+		: [];
+	const bindings: KeyBinding[] = [...wholeList, ...nav.bindings];
 	if (onOpen && row) bindings.push({key: 'enter', label: openLabel, match: ['enter'], handler: () => onOpen(list.rows[nav.current()] ?? row)});
 	bindings.push({key: '/', label: 'filter', handler: () => setFiltering(true)});
 	if (search) bindings.push({key: 'esc', label: 'clear filter', match: ['escape'], handler: () => setSearch('')});
 	if (sorts.length > 1) bindings.push({key: 's', label: `sort:${sort?.label ?? ''}`, handler: () => setSortIndex(i => (i + 1) % sorts.length)});
 	bindings.push({key: 'r', label: 'refresh', handler: list.refresh, footerPriority: 1});
 	if (extraKeys) bindings.push(...extraKeys(row));
-	// Keys typed ahead of the first rows (`:vehicles⏎jjj`) wait for them.
-	useKeyBindings(bindings, {isActive: isActive && !filtering, capturing: filtering, waiting: list.status === 'loading' && list.rows.length === 0});
+	// Keys typed ahead of a page being read (`:vehicles⏎jjj`, `Gk`) wait for its rows.
+	useKeyBindings(bindings, {isActive: isActive && !filtering, capturing: filtering, waiting: list.status === 'loading'});
 
 	const color = colorEnabled();
 	const shownFrom = list.firstRow + nav.offset;
 	const loading = list.status === 'loading';
-	const windowed = list.rows.length === 0 ? (loading ? 'loading…' : 'no rows') : (loading ? 'loading… · ' : '') + describeRows({rows: list.rows.slice(nav.offset, nav.offset + visibleRows), firstRow: shownFrom, total: list.total ?? (list.hasNext ? null : list.firstRow + list.rows.length - 1), estimated: list.estimated});
+	const windowed = list.rows.length === 0 ? (loading ? 'loading…' : 'no rows') : (loading ? 'loading… · ' : '') + describeRows({rows: list.rows.slice(nav.offset, nav.offset + visibleRows), firstRow: shownFrom, approximate: list.approximate, total: list.total ?? (list.hasNext ? null : list.firstRow + list.rows.length - 1), estimated: list.estimated});
 	const titleLine = [title, windowed, sort && sorts.length > 1 ? `sort: ${sort.label}` : '', search ? `filter: "${search}"` : '', note ?? ''].filter(Boolean).join('  ·  ');
 	return (
 		<Box flexDirection="column" width={width} height={height}>

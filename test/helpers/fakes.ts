@@ -48,14 +48,19 @@ export function telematics(count: number, {start = Date.now(), stepMs = 30_000, 
 /** The fakes' cursor: the index of the next row (exact, as the real one is). */
 export const indexCursor = (index: number): Cursor => ({sort: 'index', key: index, id: String(index)});
 
-/** Pages an in-memory list like a keyset query: cursor = index of the next row; search matches any string field. */
+/**
+ * Pages an in-memory list like a keyset query: a cursor is the index of a row boundary (`after`: the page starts
+ * there; `before`: it ends there; `last`: the last page); search matches any string field.
+ */
 export function pageOf<T>(rows: readonly T[], request: PageRequest, filter: (row: T) => boolean = () => true): Page<T> {
 	const search = request.search?.toLowerCase();
 	const matching = rows.filter(row => filter(row) && (!search || Object.values(row as object).some(value => typeof value === 'string' && value.toLowerCase().includes(search))));
-	const start = request.after ? Number(request.after.key) : 0;
-	const slice = matching.slice(start, start + request.limit);
-	const end = start + slice.length;
-	return {rows: slice, next: end < matching.length ? indexCursor(end) : null, total: matching.length, estimated: matching.length > 1000};
+	const backward = !request.after && (request.before || request.last);
+	const end = backward ? (request.before ? Number(request.before.key) : matching.length) : undefined;
+	const start = end === undefined ? (request.after ? Number(request.after.key) : 0) : Math.max(0, end - request.limit);
+	const slice = matching.slice(start, end ?? start + request.limit);
+	const stop = start + slice.length;
+	return {rows: slice, next: stop < matching.length ? indexCursor(stop) : null, previous: start > 0 ? indexCursor(start) : null, total: matching.length, estimated: matching.length > 1000};
 }
 
 export type FakeOptions = {
