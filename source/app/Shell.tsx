@@ -15,7 +15,7 @@ import {useConnectionHealth} from './use-connection-health.js';
 import {emptyKeymap, keyLabel, keyNamesOf, keyUses, remapLabel, type Keymap, type KeyUse} from './keymap.js';
 import {applyKeymap, findBinding, KeyRegistryProvider, ViewVisibility, useKeypress, matchesKey, workingBindings, type KeyBinding, type ScreenKeysState} from './keys.js';
 import {findView, views as defaultViews, type ConsoleData, type ViewContext, type ViewDefinition} from './views.js';
-import HelpScreen, {type HelpSection} from '../screens/HelpScreen.js';
+import HelpScreen, {helpScrolls, type HelpSection} from '../screens/HelpScreen.js';
 
 /** readOnly: browsing runs in read-only transactions; actionsOff: --readonly, no maintenance actions either. */
 export type SessionInfo = {location: string; user: string; version?: string; readOnly: boolean; actionsOff?: boolean};
@@ -45,11 +45,12 @@ export type ShellProps = {
 	readonly notice?: string;
 };
 
-/** The shell's keys and the list keys every view shares, for help and for checking the keymap. */
+/** The shell's own keys: they work on every view (each view's keys, lists' included, are listed under the view in help). */
 export const everywhereKeys: ReadonlyArray<{key: string; label: string; match?: readonly string[]}> = [
-	{key: '↑↓ j/k', label: 'move'}, {key: 'g/G', label: 'top / bottom'}, {key: 'PgUp/PgDn', label: 'page'}, {key: 'enter', label: 'open'},
-	{key: 'esc', label: 'back (breadcrumb)'}, {key: '/', label: 'filter the list'}, {key: 's', label: 'cycle sort'}, {key: 'r', label: 'refresh'},
-	{key: ':', label: 'command line (tab completes)'}, {key: '?', label: 'this help'}, {key: 'q', label: 'quit'},
+	{key: 'esc', label: 'back to the previous view, as you left it (breadcrumbs)', match: ['escape']},
+	{key: ':', label: 'command line (tab completes)'},
+	{key: '?', label: 'this help'},
+	{key: 'q', label: 'quit'},
 ];
 
 /** The keys in use, by place (the shell's own everywhere, each view's), to check a keymap against. */
@@ -295,7 +296,7 @@ function ShellScreen(props: ShellProps) {
 				{mode === 'command' ? (
 					<CommandLine width={width} initial={commandInitial} words={completions} completeArgument={completeArgument} onSubmit={runCommand} onCancel={() => setMode('normal')}/>
 				) : mode === 'help' ? (
-					<KeyHints width={width} bindings={[{key: 'esc', label: 'close help', handler: () => {}}, {key: '↑↓', label: 'scroll', handler: () => {}}]}/>
+					<KeyHints width={width} bindings={[hint('esc', 'close help'), ...(helpScrolls(helpSections, mainHeight) ? [hint('↑↓', 'scroll')] : [])]}/>
 				) : (
 					<KeyHints width={width} bindings={footerBindings} pinned={footerPinned}/>
 				)}

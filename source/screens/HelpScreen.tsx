@@ -7,8 +7,7 @@ import {fit, truncate} from '../text/cells.js';
 
 export type HelpSection = {title: string; keys: Array<{key: string; label: string}>};
 
-export default function HelpScreen({sections, width, height, onClose}: {readonly sections: readonly HelpSection[]; readonly width: number; readonly height: number; onClose(): void}) {
-	const [top, setTop] = useState(0);
+function helpLines(sections: readonly HelpSection[]): Array<{text: string; bold?: boolean}> {
 	const lines: Array<{text: string; bold?: boolean}> = [];
 	const keyWidth = Math.min(28, Math.max(...sections.flatMap(s => s.keys.map(k => k.key.length)), 4) + 2);
 	for (const section of sections) {
@@ -17,6 +16,17 @@ export default function HelpScreen({sections, width, height, onClose}: {readonly
 		for (const k of section.keys) lines.push({text: `  ${fit(k.key, keyWidth)}${k.label}`});
 		lines.push({text: ''});
 	}
+	return lines;
+}
+
+/** Whether the help is longer than `height` lines (only then do ↑↓ scroll it, and only then does the footer say so). */
+export function helpScrolls(sections: readonly HelpSection[], height: number): boolean {
+	return helpLines(sections).length > Math.max(1, height);
+}
+
+export default function HelpScreen({sections, width, height, onClose}: {readonly sections: readonly HelpSection[]; readonly width: number; readonly height: number; onClose(): void}) {
+	const [top, setTop] = useState(0);
+	const lines = helpLines(sections);
 	const room = Math.max(1, height);
 	const maxTop = Math.max(0, lines.length - room);
 	useKeyboard((input, key) => {

@@ -82,7 +82,7 @@ describe('a remapped console', () => {
 		await waitForFrame(view.lastFrame, f => /› .*WVWZZZ1KZAW000030/.test(f));
 		view.stdin.write('?');
 		const help = await waitForFrame(view.lastFrame, f => f.includes('Your keymap'));
-		expect(help).toMatch(/g\/e +top \/ bottom/);
+		expect(help).toMatch(/g\/e +Home\/End +first \/ last row of the whole list/);
 		expect(help).toMatch(/e +does what G does/);
 	});
 });
