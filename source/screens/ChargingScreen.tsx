@@ -119,7 +119,7 @@ export default function ChargingScreen(props: ChargingScreenProps) {
 		...refreshBindings(controls, state.paused),
 		{key: 's', label: `status:${connectorStatus ?? 'all'}`, handler: () => setConnectorStatus(current => nextInCycle(connectorStatusCycle, current))},
 	];
-	useKeyBindings(bindings, {isActive});
+	useKeyBindings(bindings, {isActive, waiting: loadedFromRefresh(state).status === 'loading'});
 
 	const sessionColumns: Column<ChargingSessionRow>[] = [
 		{key: 'vehicle', header: 'Vehicle', value: s => s.plate ?? s.vin, minWidth: 8, maxWidth: 17, priority: 0},

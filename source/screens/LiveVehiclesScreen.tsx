@@ -104,7 +104,8 @@ export default function LiveVehiclesScreen(props: LiveVehiclesScreenProps) {
 		{key: 'f', label: `status:${status ?? 'all'}`, handler: () => setFilter(() => setStatus(current => nextInCycle(vehicleStatusCycle, current)))},
 		{key: 'c', label: `conn:${connectivity ?? 'all'}`, handler: () => setFilter(() => setConnectivity(current => nextInCycle(connectivityCycle, current)))},
 	];
-	useKeyBindings(bindings, {isActive});
+	// Keys typed ahead of the first rows (`:live⏎jjj`) wait for them.
+	useKeyBindings(bindings, {isActive, waiting: loadedFromRefresh(state).status === 'loading'});
 
 	const ascii = !color;
 	const columns: Column<LiveVehicleRow>[] = [

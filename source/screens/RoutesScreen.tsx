@@ -82,7 +82,7 @@ export default function RoutesScreen(props: RoutesScreenProps) {
 			...(selected ? [{key: 'enter', label: 'inspect', match: ['enter'], handler: () => navigate('vehicle', selected.vehicleId, selected.plate ?? selected.vin)}] : []),
 			...refreshBindings(controls, state.paused),
 		],
-		{isActive},
+		{isActive, waiting: loadedFromRefresh(state).status === 'loading'},
 	);
 
 	const columns: Column<RouteRow>[] = [

@@ -6,6 +6,8 @@ import {afterEach, describe, expect, it} from 'vitest';
 import {Shell} from '../../source/app/Shell.js';
 import type {ActivitySource} from '../../source/model/activity.js';
 import {fakeConsoleData, fleet, organization, vehicle, waitForFrame} from '../helpers/fakes.js';
+import {liveSnapshot, liveVehicle} from '../helpers/live-fakes.js';
+import type {LiveVehiclesData, LiveVehiclesSnapshot} from '../../source/model/live-data.js';
 
 const session = {location: 'db.example:5432/fleet', user: 'support', readOnly: true};
 let cleanup: Array<() => void> = [];
@@ -101,5 +103,18 @@ describe('keys that arrive in a burst', () => {
 		stdin.write('jj:users\r');
 		const frame = await waitForFrame(lastFrame, f => crumbs(f).includes('Users'));
 		expect(crumbs(frame)).toBe('Vehicles › Users');
+	});
+
+	it('gives keys typed after a jump to a live view to it once its first snapshot is in', async () => {
+		const plates = ['CAI 101', 'CAI 102', 'CAI 103', 'CAI 104'];
+		const pending: Array<(snapshot: LiveVehiclesSnapshot) => void> = [];
+		const live: LiveVehiclesData = {snapshot: () => new Promise(resolve => pending.push(resolve))};
+		const {lastFrame, stdin} = open({data: {...world(), live}});
+		await waitForFrame(lastFrame, onOrganizations);
+		stdin.write(':live\rjj\r');
+		await waitForFrame(lastFrame, f => crumbs(f).includes('Live vehicles') && pending.length > 0);
+		pending[0]!(liveSnapshot(plates.map(plate => liveVehicle({plate}))));
+		const frame = await waitForFrame(lastFrame, f => crumbs(f).split('›').length > 2);
+		expect(crumbs(frame)).toBe('Organizations › Live vehicles › CAI 103');
 	});
 });
