@@ -47,7 +47,7 @@ export type ShellProps = {
 
 /** The shell's own keys: they work on every view (each view's keys, lists' included, are listed under the view in help). */
 export const everywhereKeys: ReadonlyArray<{key: string; label: string; match?: readonly string[]}> = [
-	{key: 'esc', label: 'back to the previous view, as you left it (breadcrumbs)', match: ['escape']},
+	{key: 'esc', label: 'back to the previous view (as you left it)', match: ['escape']},
 	{key: ':', label: 'command line (tab completes)'},
 	{key: '?', label: 'this help'},
 	{key: 'q', label: 'quit'},
@@ -60,6 +60,11 @@ export function consoleKeyUses(registry: readonly ViewDefinition[] = defaultView
 }
 
 const noWords: readonly string[] = [];
+
+/** A view's key table with one line per key: a view's own entry (listed after the shared list keys) wins. */
+function lastOfEachKey<T extends {key: string}>(entries: readonly T[]): T[] {
+	return entries.filter((entry, i) => !entries.slice(i + 1).some(later => later.key === entry.key));
+}
 
 /** Commands that are not views. */
 const shellCommands: Array<{word: string; hint?: string; description: string}> = [
@@ -255,7 +260,7 @@ function ShellScreen(props: ShellProps) {
 	const helpSections: HelpSection[] = [
 		...(keymap.size > 0 ? [{title: 'Your keymap (config file)', keys: [...keymap].map(([from, to]) => ({key: keyLabel(to), label: `does what ${keyLabel(from)} does (${keyLabel(from)} itself does nothing now)`}))}] : []),
 		{title: 'Keys everywhere', keys: remapped(everywhereKeys)},
-		{title: `Keys on ${definition?.title ?? current.view}`, keys: remapped(workingBindings(definition?.keys ?? [], Boolean(session.actionsOff)))},
+		{title: `Keys on ${definition?.title ?? current.view}`, keys: remapped(lastOfEachKey(workingBindings(definition?.keys ?? [], Boolean(session.actionsOff))))},
 		{
 			title: 'Commands',
 			keys: [

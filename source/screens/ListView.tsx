@@ -40,8 +40,9 @@ export type ListViewProps<T> = {
 
 /** Documentation of the keys every list has (the help overlay merges it with a screen's own). */
 export const listViewKeys: KeyBinding[] = [
-	...listKeys.filter(k => k.key !== 'g/G'),
-	{key: 'g/G  Home/End', label: 'first / last row of the whole list (reads that page from the server)'},
+	...listKeys.filter(k => k.key !== 'g/G' && k.key !== 'PgUp/PgDn'),
+	{key: 'g/G  Home/End', label: 'first / last row of the whole list'},
+	{key: 'PgUp/PgDn', label: 'a screen up / down; the next page at the edges'},
 	{key: 'enter', label: 'open the selected row'},
 	{key: '/', label: 'filter (searched on the server); esc clears it'},
 	{key: 's', label: 'cycle the sort column'},

@@ -48,7 +48,10 @@ describe('help offers only working keys', () => {
 		await waitForFrame(lastFrame, f => f.includes('enter inspect'));
 		stdin.write('?');
 		const frame = await waitForFrame(lastFrame, f => f.includes('Keys on Vehicles'));
-		expect(section(frame, 'Keys on Vehicles').join('\n')).toContain('first / last row of the whole list');
+		const lines = section(frame, 'Keys on Vehicles');
+		expect(lines.join('\n')).toContain('first / last row of the whole list');
+		// One line per key: the view's own "enter" (inspect), not also the generic "open the selected row".
+		expect(lines.filter(line => line.startsWith('enter '))).toEqual([expect.stringContaining('inspect the vehicle')]);
 	});
 
 	it('offers ↑↓ in the help footer only when the help is longer than the screen', async () => {
