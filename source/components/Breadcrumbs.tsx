@@ -8,9 +8,11 @@ export function Breadcrumbs({crumbs: rawCrumbs, width}: {readonly crumbs: readon
 	// Crumbs are names from the database (organization, fleet, vehicle): safe before they are measured.
 	const crumbs = rawCrumbs.map(crumb => sanitizeForTerminal(crumb));
 	// Keep the end of the trail (where the person is) when it is too long.
+	// Measured with its "… › " lead: without it a trail a few cells too long lost its last crumb, the view on screen.
+	const textOf = (kept: readonly string[]) => (kept.length < crumbs.length ? '… › ' : '') + kept.join(' › ');
 	let shown = [...crumbs];
-	while (shown.length > 1 && shown.join(' › ').length > width) shown = shown.slice(1);
-	const text = (shown.length < crumbs.length ? '… › ' : '') + shown.join(' › ');
+	while (shown.length > 1 && textOf(shown).length > width) shown = shown.slice(1);
+	const text = textOf(shown);
 	return (
 		<Box width={width} height={1}>
 			<Text dimColor wrap="truncate">
