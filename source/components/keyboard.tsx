@@ -82,7 +82,14 @@ export class KeyDispatcher {
 
 	/** Something that reads keys changed (rendered): held keys may go now. */
 	changed(): void {
-		if (this.heldSince !== undefined) this.kick();
+		if (this.heldSince === undefined || this.someoneWaits()) return;
+		this.heldSince = undefined;
+		clearTimeout(this.holdTimer);
+		this.kick();
+	}
+
+	private someoneWaits(): boolean {
+		return [...this.entries].some(entry => entry.active && entry.waiting);
 	}
 
 	close(): void {
@@ -103,7 +110,8 @@ export class KeyDispatcher {
 	private deliverOne(): void {
 		if (this.queue.length === 0) return;
 		const readers = [...this.entries].filter(entry => entry.active);
-		// A view still loading its first rows gets the keys typed ahead for it (`:vehicles⏎jjj`) once they are in.
+		// A view still loading its rows gets the keys typed ahead for it (`:vehicles⏎jjj`) once they are in; past the
+		// limit every key goes (to a view that still loads) until the wait is over.
 		if (readers.some(entry => entry.waiting)) {
 			this.heldSince ??= Date.now();
 			const leftMs = typeAheadLimitMs - (Date.now() - this.heldSince);
@@ -112,9 +120,9 @@ export class KeyDispatcher {
 				this.holdTimer = setTimeout(() => this.kick(), leftMs);
 				return;
 			}
+		} else {
+			this.heldSince = undefined;
 		}
-		this.heldSince = undefined;
-		clearTimeout(this.holdTimer);
 		const [input, key] = this.queue.shift()!;
 		for (const entry of readers) entry.handler(input, key);
 		this.kick();
