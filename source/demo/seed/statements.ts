@@ -442,9 +442,12 @@ export {chargingOperators, placesJson};
 /**
  * The public stations a vehicle's loop may pass: active, with a free public CCS2 connector (the lowest id of them),
  * in a table of their own with a GiST index, so that finding each parking spot's nearest one is a single KNN probe.
- * (The KNN walk over every station, checking each one's connectors on the way, cost minutes at 50 000 stations.)
+ * (The KNN walk over the stations checked each one's connectors on the way, through tables not yet analyzed: minutes
+ * at 50 000 stations.)
  */
 export const createCcsStations = `
+-- just written: without statistics the planner would take both tables for empty and join them in nested loops
+analyze charging_stations, charging_connectors;
 create unlogged table evfleet_seed_ccs_stations as
 select s.id, s.location, c.connector_id, c.power_kw
 from charging_stations s
