@@ -345,7 +345,7 @@ select evfleet_ensure_primary_key('charging_session_metrics', array['session_id'
 -- ST_DWithin and && are not LEAKPROOF, so under row-level security the planner applies the policy first and cannot
 -- use charging_stations_location_gist for them: a tenant's "within 2 km" read every station (KNN <-> is unaffected).
 -- This function runs as its owner, so the index is used, and applies the tenant rule itself, as the policies do:
--- public stations, the organization evfleet_current_org() gives the calling login (its bindings, its choice), every
+-- public stations, the organization evfleet_tenant_scope gives the calling login (its bindings, its choice), every
 -- station for an evfleet_admin login. It returns ids and distances only: join them with charging_stations, whose
 -- policies then apply as usual (the console does).
 create or replace function charging_stations_within(lon double precision, lat double precision, radius_m double precision)
@@ -356,8 +356,9 @@ set plan_cache_mode = force_generic_plan as $$
 -- planning, more than the search); the index scan is the right plan for any point and radius: generic from the start
 declare
   origin geography := st_setsrid(st_makepoint(lon, lat), 4326)::geography;
-  -- the caller's scope, looked up once per call (not once per station the index returns)
-  org uuid := evfleet_current_org();
+  -- the caller's scope, looked up once per call (not once per station the index returns); read from the view with a
+  -- plan kept for the session (evfleet_current_org(), a SQL function, would be parsed and planned on every call)
+  org uuid := (select s.organization_id from public.evfleet_tenant_scope s);
   admin boolean := pg_has_role(session_user, 'evfleet_admin', 'usage');
 begin
   if radius_m is null or radius_m < 0 or radius_m > 20000000 then

@@ -27,9 +27,9 @@ $$;
 set citus.enable_unsafe_triggers = on;
 set citus.propagate_set_commands = 'local';
 
--- The tenant policies call evfleet_current_org(), which reads organization_logins (a reference table). On a worker
--- that read happens inside a query on a shard, which Citus refuses as nested distributed execution unless allowed:
--- allowed for this one function only (a read of the local copy of a reference table).
+-- The tenant policies call evfleet_current_org(), which reads organization_logins (a reference table) through the view
+-- evfleet_tenant_scope. On a worker that read happens inside a query on a shard, which Citus refuses as nested
+-- distributed execution unless allowed: allowed for this one function only (a read of the local copy of a reference table).
 do $$
 begin
   alter function evfleet_current_org() set citus.allow_nested_distributed_execution = on;
@@ -103,24 +103,26 @@ end
 $$;
 
 -- Policies without subqueries: Citus refuses a subquery in a policy of a distributed table, and the schema's
--- tenant predicate is organization_id = (select evfleet_current_org()) (an initplan: once per statement on one
--- server). Here it becomes organization_id = evfleet_current_org(), a stable function the workers evaluate, once per
+-- tenant predicate is organization_id = (select s.organization_id from evfleet_tenant_scope s) (an initplan: once per
+-- statement on one server; before 2026-12: (select evfleet_current_org())). Here it becomes
+-- organization_id = evfleet_current_org() (which reads that view), a stable function the workers evaluate, once per
 -- index scan when the index on organization_id is used. (Re-running evfleet_enable_tenant_rls() would put the
 -- subquery back: on Citus, run this file again after it.)
 do $$
 declare
   p record;
-  subquery constant text := '( SELECT evfleet_current_org() AS evfleet_current_org)';
+  -- the subquery as pg_get_expr prints it (today's and the earlier one)
+  subquery constant text := '\(\s*SELECT (s\.organization_id\s+FROM evfleet_tenant_scope s|evfleet_current_org\(\) AS evfleet_current_org)\)';
 begin
   for p in
     select pol.polname, pol.polrelid::regclass as tbl, pg_get_expr(pol.polqual, pol.polrelid) as qual,
            pg_get_expr(pol.polwithcheck, pol.polrelid) as withcheck
     from pg_policy pol
-    where position(subquery in coalesce(pg_get_expr(pol.polqual, pol.polrelid), '') || coalesce(pg_get_expr(pol.polwithcheck, pol.polrelid), '')) > 0
+    where coalesce(pg_get_expr(pol.polqual, pol.polrelid), '') || coalesce(pg_get_expr(pol.polwithcheck, pol.polrelid), '') ~ subquery
   loop
     execute format('alter policy %I on %s%s%s', p.polname, p.tbl,
-      case when p.qual is not null then format(' using (%s)', replace(p.qual, subquery, 'evfleet_current_org()')) else '' end,
-      case when p.withcheck is not null then format(' with check (%s)', replace(p.withcheck, subquery, 'evfleet_current_org()')) else '' end);
+      case when p.qual is not null then format(' using (%s)', regexp_replace(p.qual, subquery, 'evfleet_current_org()', 'g')) else '' end,
+      case when p.withcheck is not null then format(' with check (%s)', regexp_replace(p.withcheck, subquery, 'evfleet_current_org()', 'g')) else '' end);
   end loop;
 end
 $$;

@@ -209,12 +209,12 @@ create index if not exists energy_efficiency_metrics_organization_week on energy
 create or replace view battery_health_trends_scoped with (security_barrier = true) as
 select * from battery_health_trends where evfleet_is_admin()
 union all
-select * from battery_health_trends where not evfleet_is_admin() and organization_id = (select evfleet_current_org());
+select * from battery_health_trends where not evfleet_is_admin() and organization_id = (select s.organization_id from evfleet_tenant_scope s);
 
 create or replace view energy_efficiency_metrics_scoped with (security_barrier = true) as
 select * from energy_efficiency_metrics where evfleet_is_admin()
 union all
-select * from energy_efficiency_metrics where not evfleet_is_admin() and organization_id = (select evfleet_current_org());
+select * from energy_efficiency_metrics where not evfleet_is_admin() and organization_id = (select s.organization_id from evfleet_tenant_scope s);
 
 -- Refresh: concurrently once populated (readers are not blocked), plain the first time; each refresh is logged
 create or replace function evfleet_refresh_matview(view_name regclass) returns matview_refresh_log

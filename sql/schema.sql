@@ -249,14 +249,17 @@ create or replace trigger organization_logins_role_exists before insert or updat
 -- The organization this statement's rows belong to, for every tenant policy: the chosen one
 -- (app.current_org_id, best set transaction-locally with set_config(..., true)) when the login may see it;
 -- the login's only organization when it chose none; NULL otherwise (fail closed: no tenant rows).
--- Policies call it as (select evfleet_current_org()), an initplan: once per statement, then one indexed equality
--- per row. SECURITY DEFINER so that organization_logins stays unreadable to tenants; it reads only that table,
--- names it schema-qualified and pins search_path, so a caller's temporary table cannot stand in for it.
 -- Keyed on session_user (the login): a superuser or evfleet_admin login that SET ROLE evfleet_reader to be
 -- scoped (evfleet --org) keeps choosing any organization.
-create or replace function evfleet_current_org() returns uuid
-language sql stable security definer parallel safe set search_path = pg_catalog, pg_temp as $$
-  select case
+-- A view, not a function, so that the policies' (select ... from evfleet_tenant_scope) is planned with the statement
+-- (an initplan of one index probe into organization_logins, kept in the statement's cached plan): a SQL function is
+-- not inlined when it reads a table, and is parsed and planned again in every statement that calls it (~0.2-0.5 ms
+-- each, 1.5-2x one vehicle's last 100 rows, bench figure tenantPredicate). The view reads organization_logins with its
+-- owner's rights, so that table stays unreadable to tenants; a tenant reading the view sees only its own scope.
+-- security_barrier: no caller's function is evaluated inside it. Its text is parsed once, here: a caller's
+-- search_path cannot change what it calls.
+create or replace view evfleet_tenant_scope with (security_barrier = true) as
+select case
     when pg_has_role(session_user, 'evfleet_admin', 'usage') then s.chosen
     else (select l.organization_id from public.organization_logins l
           where l.role_name = session_user
@@ -264,8 +267,15 @@ language sql stable security definer parallel safe set search_path = pg_catalog,
                  or (s.chosen is null
                      and not exists (select 1 from public.organization_logins m
                                      where m.role_name = session_user and m.organization_id <> l.organization_id))))
-  end
-  from (select nullif(current_setting('app.current_org_id', true), '')::uuid as chosen) s
+  end as organization_id
+from (select nullif(current_setting('app.current_org_id', true), '')::uuid as chosen) s;
+comment on view evfleet_tenant_scope is 'the organization this session may see now (one row; NULL: none): every tenant policy reads it';
+
+-- The same, as a function, for plpgsql (charging_stations_within) and for Citus, whose policies cannot hold a
+-- subquery (sql/citus.sql). SECURITY DEFINER with a pinned search_path, as before the view: it reads only the view.
+create or replace function evfleet_current_org() returns uuid
+language sql stable security definer parallel safe set search_path = pg_catalog, pg_temp as $$
+  select s.organization_id from public.evfleet_tenant_scope s
 $$;
 
 -- Users (people of one organization)
@@ -393,7 +403,7 @@ join permissions p on p.code = grants.permission_code or grants.permission_code 
 on conflict do nothing;
 
 -- Row-level security: one helper so every tenant table (and each partition) gets the same policies
--- Regular roles: one indexed equality on the organization column against evfleet_current_org(), evaluated once per
+-- Regular roles: one indexed equality on the organization column against evfleet_tenant_scope, evaluated once per
 -- statement (an initplan); NULL when the login may not see the chosen organization: fail closed.
 -- evfleet_admin members: every row. shared_when_null: rows without an organization (public stations) are readable by all.
 -- Re-running it brings an existing table's (and its partitions') policies to the current predicate.
@@ -401,7 +411,7 @@ create or replace function evfleet_enable_tenant_rls(tbl regclass, org_column na
 returns void language plpgsql set search_path = pg_catalog, public, pg_temp as $$
 declare
   t text := (select relname from pg_class where oid = tbl);
-  predicate text := format('%I = (select evfleet_current_org())', org_column);
+  predicate text := format('%I = (select s.organization_id from public.evfleet_tenant_scope s)', org_column);
   part regclass;
 begin
   execute format('alter table %s enable row level security', tbl);
@@ -459,6 +469,28 @@ begin
   end loop;
   execute format('grant select on %s to evfleet_reader', part);
   execute format('grant all on %s to evfleet_admin', part);
+end
+$$;
+
+-- Upgrade: policies made before evfleet_tenant_scope (2026-12) read the bindings through (select evfleet_current_org()),
+-- a SQL function parsed and planned again in every statement. Every such policy, the partitions' copies included, gets
+-- today's predicate (the one evfleet_enable_tenant_rls writes), also on tables whose own file is not re-applied.
+do $$
+declare
+  p record;
+  before constant text := '\(\s*SELECT evfleet_current_org\(\) AS evfleet_current_org\)';
+  today constant text := '(select s.organization_id from public.evfleet_tenant_scope s)';
+begin
+  for p in
+    select pol.polname, pol.polrelid::regclass as tbl, pg_get_expr(pol.polqual, pol.polrelid) as qual,
+           pg_get_expr(pol.polwithcheck, pol.polrelid) as withcheck
+    from pg_policy pol
+    where coalesce(pg_get_expr(pol.polqual, pol.polrelid), '') || coalesce(pg_get_expr(pol.polwithcheck, pol.polrelid), '') ~ before
+  loop
+    execute format('alter policy %I on %s%s%s', p.polname, p.tbl,
+      case when p.qual is not null then format(' using (%s)', regexp_replace(p.qual, before, today, 'g')) else '' end,
+      case when p.withcheck is not null then format(' with check (%s)', regexp_replace(p.withcheck, before, today, 'g')) else '' end);
+  end loop;
 end
 $$;
 
@@ -724,7 +756,7 @@ language plpgsql set search_path = pg_catalog, public, pg_temp as $$
 declare
   r record;
   definer_grants jsonb := jsonb_build_object(
-    'evfleet_current_org', 'evfleet_reader',          -- every tenant policy calls it
+    'evfleet_current_org', 'evfleet_reader',          -- evfleet_tenant_scope as a function (plpgsql, Citus policies)
     'charging_stations_within', 'evfleet_reader',     -- the leak-proof radius search
     'evfleet_log_refusal', 'evfleet_reader',          -- audits refusals of roles that may not write maintenance_log
     'create_monthly_partitions', 'evfleet_operator',

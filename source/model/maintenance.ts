@@ -206,9 +206,14 @@ export type MaintenanceRequest =
 
 export type LogEntry = {
 	id: number;
+	/** The role in effect when the row was written (its SET ROLE, else the login): written by the server. */
 	dbUser: string;
+	/** Claimed by the client (its OS user and host name): any login can write anything here. */
 	osUser: string | null;
 	clientHost: string | null;
+	/** The server's view, set by a trigger whatever the client sends: the login (session_user) and its address (null: a Unix socket). Both null on rows older than the trigger. */
+	serverUser: string | null;
+	serverClientAddr: string | null;
 	action: string;
 	target: string | null;
 	sql: string | null;
@@ -229,3 +234,15 @@ export type PartitionRow = {
 	totalBytes: number | null;
 	hasRows: boolean | null;
 };
+
+/** Who wrote an audit row, as the server saw it: "login@address" ("local" for a Unix socket). */
+export function auditServerParty(entry: Pick<LogEntry, 'serverUser' | 'serverClientAddr'>): string {
+	if (entry.serverUser === null) return '(not recorded)';
+	return `${entry.serverUser}@${entry.serverClientAddr ?? 'local'}`;
+}
+
+/** Who the client said it was: "os user@host", empty when it claimed nothing. */
+export function auditClaimedParty(entry: Pick<LogEntry, 'osUser' | 'clientHost'>): string {
+	if (entry.osUser === null && entry.clientHost === null) return '';
+	return `${entry.osUser ?? '?'}@${entry.clientHost ?? '?'}`;
+}

@@ -12,6 +12,7 @@ import {formatBytes, formatDuration, formatNumber, formatSeconds} from '../text/
 import {colorEnabled, textAttributesEnabled} from '../text/terminal.js';
 import {MaintenanceAction, type FlowOutcome} from './MaintenanceAction.js';
 import type {LogEntry, MaintenanceData, MaintenanceHealth, MaintenanceRequest} from '../model/maintenance-data.js';
+import {auditClaimedParty, auditServerParty} from '../model/maintenance.js';
 import type {ScreenProps} from './screen-props.js';
 
 export const tabs = ['overview', 'tables', 'indexes', 'activity', 'log'] as const;
@@ -100,9 +101,11 @@ const indexColumns: Column<IndexRow>[] = [
 
 const logColumns: Column<LogEntry>[] = [
 	{key: 'when', header: 'started', value: r => r.startedAt.toISOString().slice(5, 16).replace('T', ' '), priority: 0},
-	{key: 'who', header: 'who', value: r => r.dbUser, maxWidth: 14, priority: 3},
+	// the server's view (login@address, set by a trigger) beside what the client claimed (os user@host)
+	{key: 'who', header: 'who (server)', value: r => auditServerParty(r), minWidth: 16, maxWidth: 24, priority: 2},
+	{key: 'claimed', header: 'claimed', value: r => auditClaimedParty(r), minWidth: 12, maxWidth: 24, priority: 3},
 	{key: 'action', header: 'action', value: r => r.action, priority: 0},
-	{key: 'target', header: 'target', value: r => r.target ?? '', maxWidth: 28, priority: 2},
+	{key: 'target', header: 'target', value: r => r.target ?? '', minWidth: 10, maxWidth: 28, priority: 3},
 	{key: 'outcome', header: 'outcome', value: r => r.outcome ?? 'running?', priority: 1, color: r => (r.outcome === 'done' ? 'green' : r.outcome === 'failed' || r.outcome === 'cancelled' ? 'red' : undefined)},
 	{key: 'error', header: 'error', value: r => r.error ?? '', maxWidth: 40, priority: 4},
 ];

@@ -136,6 +136,21 @@ describe('escape sequences from the audit log (evfleet_log_refusal by a reader)'
 		const [row] = JSON.parse(result.stdout) as Array<{osUser: string; clientHost: string; error: string; sql: string; target: string}>;
 		expect(row).toMatchObject({osUser: evil('osuser'), clientHost: evil('host'), error: evil('error'), sql: evil('select 1'), target: evil('target')});
 	});
+
+	it('maint log prints the server\'s view (the real login and its address) beside the forged claim', async () => {
+		const [server] = await db.sql<Array<{addr: string | null}>>`select host(server_client_addr) as addr from maintenance_log where server_user = ${reader}`;
+		const from = server!.addr ?? 'local';
+		const result = await runCli(['maint', 'log'], {env});
+		expect(result.code, result.stderr).toBe(0);
+		const [head, ...lines] = result.stdout.split('\n');
+		const columns = head!.split('\t');
+		const row = lines.find(line => line.includes('osuser'))!.split('\t');
+		expect(row[columns.indexOf('login@address (server)')]).toBe(`${reader}@${from}`);
+		expect(row[columns.indexOf('os user@host (claimed)')]).toMatch(/^osuser\\x1b.*@host\\x1b/);
+		const json = await runCli(['maint', 'log', '--json'], {env});
+		const [entry] = JSON.parse(json.stdout) as Array<{serverUser: string; serverClientAddr: string | null; osUser: string}>;
+		expect(entry).toMatchObject({serverUser: reader, serverClientAddr: server!.addr, osUser: evil('osuser')});
+	});
 });
 
 describe('escape sequences in a hostile login\'s query text (pg_stat_activity)', () => {

@@ -57,8 +57,8 @@ describe('upgrading main\'s schema with data in it', () => {
 		const rows = await db.sql<Array<{qual: string}>>`
 			select distinct pg_get_expr(polqual, polrelid) as qual from pg_policy where polname like '%_tenant_isolation'`;
 		expect(rows.map(r => r.qual).sort()).toEqual([
-			'(id = ( SELECT evfleet_current_org() AS evfleet_current_org))',
-			'(organization_id = ( SELECT evfleet_current_org() AS evfleet_current_org))',
+			'(id = ( SELECT s.organization_id\n   FROM evfleet_tenant_scope s))',
+			'(organization_id = ( SELECT s.organization_id\n   FROM evfleet_tenant_scope s))',
 		]);
 	});
 

@@ -112,6 +112,23 @@ describe('loading the files again', () => {
 		const after = await db.sql<Array<{n: number}>>`select (select count(*) from roles) + (select count(*) from permissions) + (select count(*) from role_permissions) as n`;
 		expect(after).toEqual(before);
 	});
+
+	it('schema.sql alone brings policies of the first bindings predicate (select evfleet_current_org()) to the view, partitions included', async () => {
+		const [part] = await db.sql<Array<{name: string}>>`select inhrelid::regclass::text as name from pg_inherits where inhparent = 'vehicle_telematics'::regclass limit 1`;
+		const old = '(select evfleet_current_org())';
+		for (const [policy, table] of [['vehicles_tenant_isolation', 'vehicles'], ['vehicle_telematics_tenant_isolation', part!.name]] as const) {
+			await db.sql.unsafe(`alter policy ${policy} on ${table} using (organization_id = ${old}) with check (organization_id = ${old})`);
+		}
+		const predicates = () => db.sql<Array<{qual: string; withcheck: string}>>`
+			select distinct pg_get_expr(polqual, polrelid) as qual, pg_get_expr(polwithcheck, polrelid) as withcheck
+			from pg_policy where polname like '%\_tenant\_isolation' and polrelid <> 'organizations'::regclass`;
+		expect((await predicates()).length).toBe(2);
+		await db.sql.begin(async tx => {
+			await tx.unsafe(fs.readFileSync(path.resolve('sql/schema.sql'), 'utf8')).simple();
+		});
+		const today = '(organization_id = ( SELECT s.organization_id\n   FROM evfleet_tenant_scope s))';
+		expect(await predicates()).toEqual([{qual: today, withcheck: today}]);
+	});
 });
 
 describe('core constraints and triggers', () => {

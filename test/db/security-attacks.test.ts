@@ -174,6 +174,39 @@ describe('hole 2: a login picks another organization', () => {
 		}
 	});
 
+	it('the scope every policy reads (evfleet_tenant_scope) shows a login its own organization only: no other binding, nothing it was not granted', async () => {
+		const scope = (sql: Sql, org: string | null) => inOrg(sql, org, tx => tx<Array<{org: string | null}>>`select organization_id as org from evfleet_tenant_scope`);
+		expect(await scope(as(logins.reader), null)).toEqual([{org: a.org}]);
+		expect(await scope(as(logins.reader), a.org)).toEqual([{org: a.org}]);
+		expect(await scope(as(logins.reader), b.org)).toEqual([{org: null}]);
+		expect(await scope(as(logins.twoOrgs), null)).toEqual([{org: null}]);
+		expect(await scope(as(logins.twoOrgs), b.org)).toEqual([{org: b.org}]);
+		// a function of the caller's own, called on the view, sees that one row and nothing of organization_logins
+		const sql = as(logins.reader);
+		const seen = await sql.begin(async tx => {
+			await tx`create function pg_temp.peek(value uuid) returns boolean language plpgsql cost 0.0001 as $f$
+				begin perform set_config('atk.seen', coalesce(current_setting('atk.seen', true), '') || coalesce(value::text, 'null') || ' ', true); return true; end $f$`;
+			await tx`select set_config('app.current_org_id', ${b.org}, true)`;
+			await tx`select count(*) from evfleet_tenant_scope where pg_temp.peek(organization_id)`;
+			const [row] = await tx<Array<{seen: string}>>`select current_setting('atk.seen', true) as seen`;
+			return row!.seen;
+		}).catch((error: {code?: string}) => {
+			if (error.code === '42501') return 'null '; // no TEMP privilege: the attack is off
+			throw error;
+		});
+		expect(seen).toBe('null ');
+		// and what it reads cannot be replaced: the view and the policies name their tables by oid, not by search_path
+		await sql.begin(async tx => {
+			await tx.unsafe(`create temp view evfleet_tenant_scope as select '${b.org}'::uuid as organization_id`);
+			await tx`set local search_path = pg_temp, public`;
+			await tx`select set_config('app.current_org_id', ${b.org}, true)`;
+			const [row] = await tx<Array<{n: number}>>`select count(*)::int as n from public.vehicles where organization_id = ${b.org}`;
+			expect(row!.n).toBe(0);
+		}).catch((error: {code?: string}) => {
+			if (error.code !== '42501') throw error;
+		});
+	});
+
 	it('a bound login cannot bind itself to another organization', async () => {
 		const sql = as(logins.writer);
 		await expect(sql`insert into organization_logins (role_name, organization_id) values (${logins.writer}, ${b.org})`).rejects.toMatchObject({code: '42501'});

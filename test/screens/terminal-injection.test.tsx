@@ -36,7 +36,7 @@ function backend(pid: number, overrides: Partial<ActivityRow> = {}): ActivityRow
 }
 
 function logEntry(overrides: Partial<LogEntry> = {}): LogEntry {
-	return {id: 1, dbUser: 'reader', osUser: evil('osuser'), clientHost: evil('host'), action: 'vacuum', target: evil('target'), sql: evil('sql'), startedAt: new Date(), finishedAt: new Date(), outcome: 'refused', error: evil('error'), ...overrides};
+	return {id: 1, dbUser: 'reader', osUser: evil('osuser'), clientHost: evil('host'), serverUser: 'reader', serverClientAddr: null, action: 'vacuum', target: evil('target'), sql: evil('sql'), startedAt: new Date(), finishedAt: new Date(), outcome: 'refused', error: evil('error'), ...overrides};
 }
 
 function plan(request: MaintenanceRequest): ActionPlan {
@@ -49,10 +49,10 @@ function plan(request: MaintenanceRequest): ActionPlan {
 	};
 }
 
-function maintenance(tab: MaintenanceTab) {
+function maintenance(tab: MaintenanceTab, entry: LogEntry = logEntry()) {
 	const data: MaintenanceData = {
 		health: vi.fn(async () => ({checkedAt: new Date(), currentMonth: '2026-11', partitions: [], matviews: [], tables: [], indexes: [], activity: [backend(4242)], issues: []})),
-		log: vi.fn(async () => [logEntry()]),
+		log: vi.fn(async () => [entry]),
 		prepare: vi.fn(async (request: MaintenanceRequest) => plan(request)),
 		run: vi.fn(() => new Promise<never>(() => {})),
 		refuse: vi.fn(async () => true),
@@ -72,6 +72,17 @@ describe(':maint shows database strings visibly', () => {
 		const frame = await waitForFrame(lastFrame, f => f.includes('vacuum'));
 		expectSafe(frame);
 		expect(frame).toContain('\\x1b');
+	});
+
+	it('Log tab at 80 columns: the server\'s login@address beside the forged claim', async () => {
+		const {lastFrame} = maintenance('log', logEntry({serverUser: 'mallory', serverClientAddr: '10.0.0.7', osUser: 'postgres', clientHost: evil('dba-laptop')}));
+		const frame = await waitForFrame(lastFrame, f => f.includes('vacuum'));
+		expectSafe(frame);
+		const header = frame.split('\n').find(line => /who \(server\)/i.test(line));
+		expect(header, frame).toMatch(/claimed/i);
+		const row = frame.split('\n').find(line => line.includes('vacuum'))!;
+		expect(row).toContain('mallory@10.0.0.7');
+		expect(row).toContain('postgres@db'); // the claim, cut to its column's minimum at 80 columns
 	});
 });
 

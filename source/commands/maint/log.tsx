@@ -4,8 +4,9 @@ import Task from '../../app/Task.js';
 import {connectionOptions, outputOptions} from '../../app/options.js';
 import {parseSince} from '../../text/parse.js';
 import {UsageError} from '../../model/errors.js';
+import {auditClaimedParty, auditServerParty} from '../../model/maintenance.js';
 
-export const description = 'Recent maintenance actions from the maintenance_log audit: who, what, outcome';
+export const description = 'Recent maintenance actions from the maintenance_log audit: who (as the server saw it, and as claimed), what, outcome';
 
 export const options = connectionOptions.merge(outputOptions).extend({
 	limit: zod.string().default('20').describe('How many entries (newest first)'),
@@ -35,8 +36,10 @@ export default function Log({options}: Props) {
 				}
 				output.printRows(rows, [
 					{key: 'startedAt', header: 'started'},
-					{key: 'dbUser', header: 'db user', format: (v, r) => `${v}${r.osUser && r.osUser !== v ? ` (${r.osUser})` : ''}`},
-					{key: 'clientHost', header: 'host', format: v => (v as string | null) ?? ''},
+					{key: 'dbUser', header: 'db user'},
+					// the server's view (a trigger sets it) beside what the client claimed: a DBA sees when they differ
+					{key: 'serverUser', header: 'login@address (server)', format: (_, r) => auditServerParty(r)},
+					{key: 'osUser', header: 'os user@host (claimed)', format: (_, r) => auditClaimedParty(r)},
 					{key: 'action', header: 'action'},
 					{key: 'target', header: 'target', format: v => String(v ?? '').slice(0, 40)},
 					{key: 'outcome', header: 'outcome', format: v => (v as string | null) ?? 'running?'},

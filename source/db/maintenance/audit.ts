@@ -81,7 +81,8 @@ export type LogQuery = {limit?: number; action?: string; outcome?: Outcome; sinc
 /** Recent entries, newest first. */
 export async function recentLog(sql: Sql, {limit = 50, action, outcome, since}: LogQuery = {}): Promise<LogEntry[]> {
 	return sql<LogEntry[]>`
-		select id, db_user, os_user, client_host, action, target, sql, started_at, finished_at, outcome, error
+		select id, db_user, os_user, client_host, server_user, host(server_client_addr) as server_client_addr,
+		       action, target, sql, started_at, finished_at, outcome, error
 		from maintenance_log
 		where true
 		  ${action ? sql`and action = ${action}` : sql``}

@@ -216,6 +216,7 @@ async function generate(sql: Sql, spec: ScaleSpec, options: SeedOptions, anchor:
 	// Each vehicle's loop (model/vehicle-motion.ts), bent through the nearest public CCS2 station when it can use one.
 	const withCcs = world.vehicles.filter(v => v.seed.ccsRank !== null && v.status === 'active');
 	const stations = new Map<number, {connectorId: string; lon: number; lat: number; powerKw: number}>();
+	await sql.unsafe(statements.createCcsStations);
 	for (let start = 0; start < withCcs.length; start += 5000) {
 		const points = JSON.stringify(withCcs.slice(start, start + 5000).map(v => ({n: v.seed.n, lon: v.seed.parkLon, lat: v.seed.parkLat})));
 		const {rows} = await run(sql, statements.nearestPublicCcs, {p_points: points});
