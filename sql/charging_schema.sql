@@ -253,13 +253,14 @@ select
   cs.is_v2g,
   m.recorded_at as last_meter_at
 from charging_sessions cs
-join vehicles v on v.id = cs.vehicle_id
+-- joined on organization_id too (the composite keys say it is the same): on Citus that keeps each join on one shard
+join vehicles v on v.id = cs.vehicle_id and v.organization_id = cs.organization_id
 left join charging_connectors c on c.id = cs.connector_id
 left join charging_stations st on st.id = c.station_id
 left join lateral (
   select m.recorded_at, m.direction, m.power_kw, m.energy_kwh, m.soc_pct
   from charging_session_metrics m
-  where m.session_id = cs.id and m.recorded_at >= cs.started_at
+  where m.session_id = cs.id and m.organization_id = cs.organization_id and m.recorded_at >= cs.started_at
   order by m.recorded_at desc
   limit 1
 ) m on true

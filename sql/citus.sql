@@ -105,24 +105,31 @@ $$;
 -- Policies without subqueries: Citus refuses a subquery in a policy of a distributed table, and the schema's
 -- tenant predicate is organization_id = (select s.organization_id from evfleet_tenant_scope s) (an initplan: once per
 -- statement on one server; before 2026-12: (select evfleet_current_org())). Here it becomes
--- organization_id = evfleet_current_org() (which reads that view), a stable function the workers evaluate, once per
--- index scan when the index on organization_id is used. (Re-running evfleet_enable_tenant_rls() would put the
--- subquery back: on Citus, run this file again after it.)
+-- organization_id = any (array[evfleet_current_org()]) (which reads that view), a stable function the workers
+-- evaluate, once per index scan when the index on organization_id is used. Not "= evfleet_current_org()": the
+-- planner treats an equality with a stable expression as a constant that every joined organization_id equals, and
+-- for an outer join on organization_id (vehicles left join vehicle_live_state) it then leaves a constant-true join
+-- clause behind, a pseudo-constant qual with which Citus on PostgreSQL 15 and 16 refuses the join ("Distributed
+-- queries with outer joins and pseudoconstant quals are not supported"): every tenant's list with a left join failed.
+-- "= any (array[...])" is the same test (null: no rows) that the planner does not propagate through joins.
+-- (Re-running evfleet_enable_tenant_rls() would put the subquery back: on Citus, run this file again after it.)
 do $$
 declare
   p record;
-  -- the subquery as pg_get_expr prints it (today's and the earlier one)
-  subquery constant text := '\(\s*SELECT (s\.organization_id\s+FROM evfleet_tenant_scope s|evfleet_current_org\(\) AS evfleet_current_org)\)';
+  -- the right-hand side as pg_get_expr prints it: today's subquery, the earlier one, and "= evfleet_current_org()"
+  -- (what this file wrote before)
+  rhs constant text := '= (\(\s*SELECT (s\.organization_id\s+FROM evfleet_tenant_scope s|evfleet_current_org\(\) AS evfleet_current_org)\)|evfleet_current_org\(\))';
+  wanted constant text := '= ANY (ARRAY[evfleet_current_org()])';
 begin
   for p in
     select pol.polname, pol.polrelid::regclass as tbl, pg_get_expr(pol.polqual, pol.polrelid) as qual,
            pg_get_expr(pol.polwithcheck, pol.polrelid) as withcheck
     from pg_policy pol
-    where coalesce(pg_get_expr(pol.polqual, pol.polrelid), '') || coalesce(pg_get_expr(pol.polwithcheck, pol.polrelid), '') ~ subquery
+    where coalesce(pg_get_expr(pol.polqual, pol.polrelid), '') || coalesce(pg_get_expr(pol.polwithcheck, pol.polrelid), '') ~ rhs
   loop
     execute format('alter policy %I on %s%s%s', p.polname, p.tbl,
-      case when p.qual is not null then format(' using (%s)', regexp_replace(p.qual, subquery, 'evfleet_current_org()', 'g')) else '' end,
-      case when p.withcheck is not null then format(' with check (%s)', regexp_replace(p.withcheck, subquery, 'evfleet_current_org()', 'g')) else '' end);
+      case when p.qual is not null then format(' using (%s)', regexp_replace(p.qual, rhs, wanted, 'g')) else '' end,
+      case when p.withcheck is not null then format(' with check (%s)', regexp_replace(p.withcheck, rhs, wanted, 'g')) else '' end);
   end loop;
 end
 $$;

@@ -52,14 +52,12 @@ export async function listFleets(sql: Sql, request: FleetListRequest): Promise<P
 		join organizations o on o.id = f.organization_id
 		where ${request.organizationId ? sql`f.organization_id = ${request.organizationId}::uuid` : sql`true`}
 		  and ${search ? sql`f.name ilike ${escapeLike(search) + '%'}` : sql`true`}`;
-	// The page is chosen first (index order, limit), the per-fleet aggregates run for its rows only.
+	// The page is chosen first (index order, limit), the per-fleet aggregates run for its rows only: joins grouped by
+	// (organization_id, fleet_id), never a subquery correlated with the page, so that on Citus they run on the shards
+	// of the page's organizations (vehicles and vehicle_live_state co-located, joined on organization_id).
+	const ofPage = sql`(v.organization_id, v.fleet_id) in (select p.organization_id, p.id from p) and v.status <> 'retired'`;
 	const fetched = await sql<(FleetRow & {sortKey: string | Date | null; cursorKey: string | null})[]>`
-		select p.*,
-		       coalesce(agg.vehicles, 0) as vehicles,
-		       coalesce(agg.by_status, '{}'::jsonb) as vehicles_by_status,
-		       agg.avg_soc_pct, coalesce(agg.online, 0) as online,
-		       case when coalesce(agg.vehicles, 0) = 0 then null else agg.online::double precision / agg.vehicles end as online_share
-		from (
+		with p as (
 			select f.id, f.name, f.organization_id, o.name as organization_name, o.slug as organization_slug,
 			       f.depot_address, st_y(f.depot_location::geometry) as depot_latitude, st_x(f.depot_location::geometry) as depot_longitude,
 			       f.timezone, ${page.key} as sort_key, ${page.cursorKey} as cursor_key
@@ -67,18 +65,27 @@ export async function listFleets(sql: Sql, request: FleetListRequest): Promise<P
 			  and ${page.after}
 			order by ${page.orderBy}
 			limit ${limit + 1}
-		) p
-		left join lateral (
-			select count(*)::int as vehicles,
+		)
+		select p.*,
+		       coalesce(agg.vehicles, 0) as vehicles,
+		       coalesce(per_status.by_status, '{}'::jsonb) as vehicles_by_status,
+		       agg.avg_soc_pct, coalesce(agg.online, 0) as online,
+		       case when coalesce(agg.vehicles, 0) = 0 then null else agg.online::double precision / agg.vehicles end as online_share
+		from p
+		left join (
+			select v.organization_id, v.fleet_id, count(*)::int as vehicles,
 			       avg(s.soc_pct)::double precision as avg_soc_pct,
-			       (count(*) filter (where connectivity_status(extract(epoch from now() - s.recorded_at)::double precision) = 'online'))::int as online,
-			       (select jsonb_object_agg(per_status.status, per_status.n) from (
-			          select v2.status, count(*)::int as n from vehicles v2
-			          where v2.fleet_id = p.id and v2.status <> 'retired' group by v2.status) per_status) as by_status
+			       (count(*) filter (where connectivity_status(extract(epoch from now() - s.recorded_at)::double precision) = 'online'))::int as online
 			from vehicles v
 			left join vehicle_live_state s on s.vehicle_id = v.id and s.organization_id = v.organization_id
-			where v.fleet_id = p.id and v.status <> 'retired'
-		) agg on true
+			where ${ofPage}
+			group by v.organization_id, v.fleet_id
+		) agg on agg.organization_id = p.organization_id and agg.fleet_id = p.id
+		left join (
+			select n.organization_id, n.fleet_id, jsonb_object_agg(n.status, n.n) as by_status
+			from (select v.organization_id, v.fleet_id, v.status, count(*)::int as n from vehicles v where ${ofPage} group by v.organization_id, v.fleet_id, v.status) n
+			group by n.organization_id, n.fleet_id
+		) per_status on per_status.organization_id = p.organization_id and per_status.fleet_id = p.id
 		order by p.sort_key ${direction}, p.id ${direction}`;
 	const result = toPage(fetched, limit, sort, row => row.cursorKey, await countOrEstimate(sql, from), page.read);
 	return {...result, rows: result.rows.map(({sortKey: _sortKey, cursorKey: _cursorKey, ...row}) => row)};

@@ -164,23 +164,25 @@ export async function liveCharging(sql: Sql, filter: ChargingFilter = {}): Promi
 		          'stationId', b.id, 'name', b.name, 'operatorName', b.operator_name, 'organizationId', b.organization_id,
 		          'status', b.status, 'connectors', b.connectors, 'available', b.available, 'occupied', b.occupied,
 		          'reserved', b.reserved, 'faulted', b.faulted, 'offline', b.offline,
-		          'utilisation24h', u.share,
+		          'utilisation24h', least(1, coalesce(u.busy_seconds, 0) / (86400.0 * greatest(b.connectors, 1))),
 		          'lastHeartbeatAt', b.last_heartbeat_at, 'heartbeatStale', b.stale,
 		          'distanceM', b.distance_m, 'latitude', b.latitude, 'longitude', b.longitude) ${boardOrder}), '[]'::json)
 		        from board b
 		        -- Busy connector-seconds of the last 24 h over connector-seconds; sessions are found through
-		        -- (connector_id, started_at) and assumed to last less than a day.
-		        cross join lateral (
-		          select least(1, coalesce(sum(greatest(0, date_part('epoch', least(coalesce(cs.ended_at, now()), now())
-		                                                   - greatest(cs.started_at, now() - interval '24 hours')))), 0)
-		                           / (86400.0 * greatest(b.connectors, 1))) as share
+		        -- (connector_id, started_at) and assumed to last less than a day. Grouped by station for the board's
+		        -- stations (not a lateral aggregate per station, which Citus cannot distribute).
+		        left join (
+		          select c.station_id,
+		                 sum(greatest(0, date_part('epoch', least(coalesce(cs.ended_at, now()), now())
+		                                                  - greatest(cs.started_at, now() - interval '24 hours')))) as busy_seconds
 		          from charging_connectors c
 		          join charging_sessions cs on cs.connector_id = c.id
-		          where c.station_id = b.id
+		          where c.station_id in (select board.id from board)
 		            and cs.started_at > now() - interval '48 hours'
 		            and (cs.ended_at is null or cs.ended_at > now() - interval '24 hours')
 		            and cs.status in ('active', 'completed')
-		        ) u) as stations`;
+		          group by c.station_id
+		        ) u on u.station_id = b.id) as stations`;
 	if (!row) throw new Error('live charging query returned nothing');
 	const summary = row.summary as ChargingSummary;
 	const sessions = row.sessions.map((s): ChargingSessionRow => ({

@@ -72,11 +72,11 @@ export async function liveVehicles(sql: Sql, filter: LiveVehiclesFilter = {}): P
 	// without, only the vehicles out of service are, and a live row without one is a vehicle in service.
 	const joinAll = Boolean(filter.fleetId) || status !== null;
 	const known = joinAll
-		? sql`select v.id, v.status from vehicles v where v.status <> 'retired' ${fleet}`
-		: sql`select v.id, v.status from vehicles v where v.status in ('maintenance', 'offline', 'retired') ${inOrg('v')}`;
+		? sql`select v.id, v.organization_id, v.status from vehicles v where v.status <> 'retired' ${fleet}`
+		: sql`select v.id, v.organization_id, v.status from vehicles v where v.status in ('maintenance', 'offline', 'retired') ${inOrg('v')}`;
 	const liveRows = joinAll
-		? sql`vehicle_live_state s join known k on k.id = s.vehicle_id where true ${inOrg('s')}`
-		: sql`vehicle_live_state s left join known k on k.id = s.vehicle_id where k.status is distinct from 'retired' ${inOrg('s')}`;
+		? sql`vehicle_live_state s join known k on k.id = s.vehicle_id and k.organization_id = s.organization_id where true ${inOrg('s')}`
+		: sql`vehicle_live_state s left join known k on k.id = s.vehicle_id and k.organization_id = s.organization_id where k.status is distinct from 'retired' ${inOrg('s')}`;
 	const connCode = connectivity === null ? null : {online: 0, stale: 1, offline: 2}[connectivity];
 	const inStatus = (alias: string) => (status ? sql`${sql(alias)}.status = ${status}` : sql`true`);
 	const pageFilter = sql`${inStatus('l')} and ${connCode === null ? sql`true` : sql`l.conn = ${connCode}`}`;
@@ -92,7 +92,7 @@ export async function liveVehicles(sql: Sql, filter: LiveVehiclesFilter = {}): P
 		       (count(*) filter (where c = 2))::int as offline, count(*)::int as reported
 		from (select ${conn('s')} as c
 		      from since cross join vehicles v
-		      cross join lateral (select s.recorded_at from vehicle_live_state s where s.vehicle_id = v.id ${inOrg('s')} offset 0) s
+		      cross join lateral (select s.recorded_at from vehicle_live_state s where s.vehicle_id = v.id and s.organization_id = v.organization_id ${inOrg('s')} offset 0) s
 		      where ${where} ${inOrg('v')}) x`;
 	const reported = joinAll
 		? sql`
@@ -104,6 +104,13 @@ export async function liveVehicles(sql: Sql, filter: LiveVehiclesFilter = {}): P
 			       null::int as offline_in_service, null::int as stale_in_service, null::int as reported_in_service
 			from (select l.status, l.conn, count(*)::int as n from live l group by l.status, l.conn) g`
 		: sql`
+			with a as materialized (
+				select online, stale, reported, reported - online as quiet
+				from (
+					select (count(*) filter (where c = 0))::int as online, (count(*) filter (where c = 1))::int as stale, count(*)::int as reported
+					from (select ${conn('s')} as c from since cross join vehicle_live_state s where true ${inOrg('s')}) x
+				) x
+			)
 			select a.online - r.online as online, a.stale - r.stale as stale, a.reported - r.reported as reported,
 			       a.online - r.online as online_in_status, a.stale - r.stale as stale_in_status,
 			       -- live rows of vehicles in service that are offline or stale (ranks 0 and 1 of the page); known only
@@ -111,22 +118,18 @@ export async function liveVehicles(sql: Sql, filter: LiveVehiclesFilter = {}): P
 			       case when a.quiet >= ${limit} then a.reported - a.online - a.stale - r.offline - q.offline end as offline_in_service,
 			       case when a.quiet >= ${limit} then a.stale - r.stale - q.stale end as stale_in_service,
 			       case when a.quiet >= ${limit} then a.reported - r.reported - q.reported end as reported_in_service
-			from (
-				select online, stale, reported, reported - online as quiet
-				from (
-					select (count(*) filter (where c = 0))::int as online, (count(*) filter (where c = 1))::int as stale, count(*)::int as reported
-					from (select ${conn('s')} as c from since cross join vehicle_live_state s where true ${inOrg('s')}) x
-				) x
-			) a
+			from a
 			cross join (${outOfServiceCounts(sql`v.status = 'retired'`)}) r
-			cross join lateral (${outOfServiceCounts(sql`v.status in ('maintenance', 'offline') and a.quiet >= ${limit}`)}) q`;
+			-- "enough quiet rows" as a scalar subquery on a (once per statement), not a lateral reference to it: Citus
+			-- cannot push down an aggregate whose subquery refers to a row of a CTE
+			cross join (${outOfServiceCounts(sql`v.status in ('maintenance', 'offline') and (select a.quiet >= ${limit} from a)`)}) q`;
 	const fetched = await sql<Fetched[]>`
 		with since as materialized (
 			select now() - make_interval(secs => ${online}) as online_after, now() - make_interval(secs => ${stale}) as stale_after
 		),
 		known as (${known}),
 		live as not materialized (
-			select s.vehicle_id, s.recorded_at, s.soc_pct, s.pack_temp_c, k.status,
+			select s.vehicle_id, s.organization_id, s.recorded_at, s.soc_pct, s.pack_temp_c, k.status,
 			       ${conn('s')} as conn
 			from since cross join ${liveRows}
 		),
@@ -159,9 +162,9 @@ export async function liveVehicles(sql: Sql, filter: LiveVehiclesFilter = {}): P
 			) b, reported c, since
 		),
 		page as (
-			select u.id, u.rank, u.soc_pct
+			select u.id, u.organization_id, u.rank, u.soc_pct
 			from (
-				select l.vehicle_id as id, l.soc_pct,
+				select l.vehicle_id as id, l.organization_id, l.soc_pct,
 				       -- Silence matters for vehicles in service; one in maintenance or parked offline is expected to be quiet.
 				       case when l.conn = 2 and (l.status is null or l.status in ('active', 'charging', 'idle')) then 0
 				            when l.conn = 1 and (l.status is null or l.status in ('active', 'charging', 'idle')) then 1
@@ -172,10 +175,12 @@ export async function liveVehicles(sql: Sql, filter: LiveVehiclesFilter = {}): P
 				from live l
 				where ${pageFilter} and l.recorded_at < coalesce((select page_before from counts), 'infinity')
 				union all
-				select v.id, null::real, case when v.status in ('active', 'charging', 'idle') then 0 when v.status = 'maintenance' then 4 else 5 end
-				from vehicles v
-				where (select never_reported > 0 from counts) and v.status <> 'retired' ${fleet} and ${neverFilter}
-				  and not exists (select 1 from vehicle_live_state s where s.vehicle_id = v.id ${inOrg('s')})
+				select v.id, v.organization_id, null::real, case when v.status in ('active', 'charging', 'idle') then 0 when v.status = 'maintenance' then 4 else 5 end
+				-- "only when some never reported" as a filter on counts' row, not a condition on no column: Citus on
+				-- PostgreSQL 15 cannot distribute a join under such a pseudo-constant condition
+				from (select from counts where never_reported > 0) some_never cross join vehicles v
+				where v.status <> 'retired' ${fleet} and ${neverFilter}
+				  and not exists (select 1 from vehicle_live_state s where s.vehicle_id = v.id and s.organization_id = v.organization_id ${inOrg('s')})
 			) u
 			order by u.rank, u.soc_pct asc nulls first, u.id
 			-- A sub-select, not a bare parameter: postgres.js prepares the statement, and with the limit known only
@@ -188,7 +193,9 @@ export async function liveVehicles(sql: Sql, filter: LiveVehiclesFilter = {}): P
 		left join lateral (
 			select d.*, page.rank, page.soc_pct as sort_soc
 			from page
-			-- one primary-key lookup per row of the page (offset 0 keeps the planner from hashing every vehicle instead)
+			-- one primary-key lookup per row of the page: the order by (of one row) keeps the planner from flattening
+			-- the lateral subquery and hashing every vehicle instead (Citus refuses offset 0 there); on Citus it is joined
+			-- on organization_id on the page's own shards
 			cross join lateral (
 				select v.id, v.vin, v.plate, v.make, v.model, v.fleet_id, f.name as fleet_name, v.organization_id, v.status,
 				       connectivity_status(date_part('epoch', now() - s.recorded_at)) as connectivity,
@@ -199,8 +206,8 @@ export async function liveVehicles(sql: Sql, filter: LiveVehiclesFilter = {}): P
 				from vehicles v
 				join fleets f on f.id = v.fleet_id and f.organization_id = v.organization_id ${inOrg('f')}
 				left join vehicle_live_state s on s.vehicle_id = v.id and s.organization_id = v.organization_id ${inOrg('s')}
-				where v.id = page.id ${inOrg('v')}
-				offset 0
+				where v.id = page.id and v.organization_id = page.organization_id ${inOrg('v')}
+				order by v.id
 			) d
 		) p on true
 		order by p.rank, p.sort_soc asc nulls first, p.id`;

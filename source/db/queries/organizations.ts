@@ -1,6 +1,6 @@
 // Organizations (tenants) with their size at a glance: fleets, vehicles, vehicles online now, users.
 import type {Sql} from 'postgres';
-import {keyset, clampLimit, countOrEstimate, toPage} from './paging.js';
+import {keyset, clampLimit, countOrEstimate, toPage, type Fragment} from './paging.js';
 import {parseSort, type Page, type PageRequest} from '../../model/page.js';
 
 export type OrganizationRow = {
@@ -32,7 +32,11 @@ const sortKeys: Record<OrganizationSort, {key: string; cast: string}> = {
 	created: {key: 'o.created_at', cast: 'timestamptz'},
 };
 
-/** One page of organizations; counts come from per-organization index lookups, so a page costs its own rows only. */
+/**
+ * One page of organizations; counts come from per-organization index lookups, so a page costs its own rows only.
+ * The page is chosen first; each count is a join with a group by organization_id (never a subquery correlated with
+ * the page), which Citus runs on the shards of the page's organizations (organizations is a reference table there).
+ */
 export async function listOrganizations(sql: Sql, request: OrganizationListRequest): Promise<Page<OrganizationRow>> {
 	const limit = clampLimit(request.limit);
 	const {sort, descending: asked} = parseSort(request.sort, organizationSorts, 'name');
@@ -42,21 +46,26 @@ export async function listOrganizations(sql: Sql, request: OrganizationListReque
 	const from = sql`
 		from organizations o
 		where ${search ? sql`(o.name ilike ${escapeLike(search) + '%'} or o.slug like ${escapeLike(search.toLowerCase()) + '%'})` : sql`true`}`;
-	// The page is chosen first, the per-organization counts (index lookups) run for its rows only.
+	// Rows of `table` per organization of the page (index on organization_id), those matching `where`.
+	const countPer = (table: string, where: Fragment) => sql`(
+		select t.organization_id, count(*)::int as n from ${sql(table)} t
+		where t.organization_id in (select p.id from p) and ${where}
+		group by t.organization_id)`;
 	const fetched = await sql<(OrganizationRow & {sortKey: string | Date; cursorKey: string | null})[]>`
-		select p.id, p.name, p.slug, p.plan, p.is_active, p.created_at, p.sort_key, p.cursor_key,
-		       (select count(*)::int from fleets f where f.organization_id = p.id) as fleets,
-		       (select count(*)::int from vehicles v where v.organization_id = p.id and v.status <> 'retired') as vehicles,
-		       (select count(*)::int from vehicle_live_state s
-		         where s.organization_id = p.id and connectivity_status(extract(epoch from now() - s.recorded_at)::double precision) = 'online') as online_now,
-		       (select count(*)::int from users u where u.organization_id = p.id and u.status <> 'deactivated') as users
-		from (
+		with p as (
 			select o.id, o.name, o.slug, o.subscription_plan as plan, o.is_active, o.created_at, ${page.key} as sort_key, ${page.cursorKey} as cursor_key
 			${from}
 			  and ${page.after}
 			order by ${page.orderBy}
 			limit ${limit + 1}
-		) p
+		)
+		select p.id, p.name, p.slug, p.plan, p.is_active, p.created_at, p.sort_key, p.cursor_key,
+		       coalesce(f.n, 0) as fleets, coalesce(v.n, 0) as vehicles, coalesce(s.n, 0) as online_now, coalesce(u.n, 0) as users
+		from p
+		left join ${countPer('fleets', sql`true`)} f on f.organization_id = p.id
+		left join ${countPer('vehicles', sql`t.status <> 'retired'`)} v on v.organization_id = p.id
+		left join ${countPer('vehicle_live_state', sql`connectivity_status(extract(epoch from now() - t.recorded_at)::double precision) = 'online'`)} s on s.organization_id = p.id
+		left join ${countPer('users', sql`t.status <> 'deactivated'`)} u on u.organization_id = p.id
 		order by p.sort_key ${descending ? sql`desc` : sql`asc`}, p.id ${descending ? sql`desc` : sql`asc`}`;
 	const result = toPage(fetched, limit, sort, row => row.cursorKey, await countOrEstimate(sql, from), page.read);
 	return {...result, rows: result.rows.map(({sortKey: _sortKey, cursorKey: _cursorKey, ...row}) => row)};
