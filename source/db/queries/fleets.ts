@@ -55,7 +55,7 @@ export async function listFleets(sql: Sql, request: FleetListRequest): Promise<P
 	// The page is chosen first (index order, limit), the per-fleet aggregates run for its rows only: joins grouped by
 	// (organization_id, fleet_id), never a subquery correlated with the page, so that on Citus they run on the shards
 	// of the page's organizations (vehicles and vehicle_live_state co-located, joined on organization_id).
-	const ofPage = sql`(v.organization_id, v.fleet_id) in (select p.organization_id, p.id from p) and v.status <> 'retired'`;
+	const ofPage = sql`v.fleet_id = any (array(select p.id from p)) and v.status <> 'retired'`;
 	const fetched = await sql<(FleetRow & {sortKey: string | Date | null; cursorKey: string | null})[]>`
 		with p as (
 			select f.id, f.name, f.organization_id, o.name as organization_name, o.slug as organization_slug,

@@ -36,6 +36,11 @@ function clamp(limit: number | undefined, fallback: number): number {
 export async function liveCharging(sql: Sql, filter: ChargingFilter = {}): Promise<ChargingSnapshot> {
 	const sessionLimit = clamp(filter.sessionLimit, 100);
 	const stationLimit = clamp(filter.stationLimit, 50);
+	// Limits as sub-selects, not bare parameters: with a bare one PostgreSQL plans each call with the value (the plan
+	// for 50 stations looks cheaper than the cached generic one) and never reuses the cached plan (~7 ms of planning
+	// per refresh, medium seed); so each call's plan looks like the cached one and that is reused (as in live.ts).
+	const stationCap = sql`(select ${stationLimit}::int)`;
+	const sessionCap = sql`(select ${sessionLimit}::int)`;
 	const near = filter.near;
 	const point = near ? sql`st_setsrid(st_makepoint(${near.longitude}::float8, ${near.latitude}::float8), 4326)::geography` : sql`null::geography`;
 	const radiusM = near ? near.radiusKm * 1000 : 0;
@@ -63,19 +68,19 @@ export async function liveCharging(sql: Sql, filter: ChargingFilter = {}): Promi
 				select st.id, st.location from charging_stations st
 				where st.status <> 'decommissioned' and ${withStatus}
 				order by st.location <-> ${point}
-				limit ${stationLimit}
+				limit ${stationCap}
 			) n
 			where ${stationInArea('n')}`
 		: sql`
 			(select st.id from charging_stations st
 			 where st.status <> 'decommissioned' and ${stale('st')}
-			 order by st.last_heartbeat_at nulls first limit ${stationLimit})
+			 order by st.last_heartbeat_at nulls first limit ${stationCap})
 			union
 			(select b.station_id from connector_stats k, unnest(k.bad_stations) as b(station_id)
-			 group by b.station_id order by count(*) desc limit ${stationLimit})
+			 group by b.station_id order by count(*) desc limit ${stationCap})
 			union
 			(select u.station_id from connector_stats k, unnest(k.busy_stations[1:${stationLimit}]) as u(station_id))
-			${filter.connectorStatus ? sql`union (select c.station_id from charging_connectors c where c.status = ${filter.connectorStatus} limit ${stationLimit})` : sql``}`;
+			${filter.connectorStatus ? sql`union (select c.station_id from charging_connectors c where c.status = ${filter.connectorStatus} limit ${stationCap})` : sql``}`;
 	// json_agg does not keep a CTE's order: the order is given on the board's columns.
 	const boardOrder = near
 		? sql`order by b.distance_m, b.id`
@@ -124,7 +129,7 @@ export async function liveCharging(sql: Sql, filter: ChargingFilter = {}): Promi
 			) k
 			where st.id in (${candidates}) and ${withStatus}
 			order by ${near ? sql`st.location <-> ${point}, st.id` : sql`${stale('st')} desc, k.faulted + k.offline desc, k.occupied desc, st.name collate "C", st.id`}
-			limit ${stationLimit}
+			limit ${stationCap}
 		),
 		-- sessions in progress (partial index), then their stations by primary key: never a probe per area connector
 		active_all as materialized (
@@ -159,7 +164,7 @@ export async function liveCharging(sql: Sql, filter: ChargingFilter = {}): Promi
 		          order by s.started_at, s.session_id), '[]'::json)
 		        from active_charging_sessions s
 		        left join charging_connectors c on c.id = s.connector_id
-		        where s.session_id in (select id from active order by started_at, id limit ${sessionLimit})) as sessions,
+		        where s.session_id in (select id from active order by started_at, id limit ${sessionCap})) as sessions,
 		       (select coalesce(json_agg(json_build_object(
 		          'stationId', b.id, 'name', b.name, 'operatorName', b.operator_name, 'organizationId', b.organization_id,
 		          'status', b.status, 'connectors', b.connectors, 'available', b.available, 'occupied', b.occupied,
@@ -177,7 +182,7 @@ export async function liveCharging(sql: Sql, filter: ChargingFilter = {}): Promi
 		                                                  - greatest(cs.started_at, now() - interval '24 hours')))) as busy_seconds
 		          from charging_connectors c
 		          join charging_sessions cs on cs.connector_id = c.id
-		          where c.station_id in (select board.id from board)
+		          where c.station_id = any (array(select board.id from board))
 		            and cs.started_at > now() - interval '48 hours'
 		            and (cs.ended_at is null or cs.ended_at > now() - interval '24 hours')
 		            and cs.status in ('active', 'completed')

@@ -49,7 +49,7 @@ export async function listOrganizations(sql: Sql, request: OrganizationListReque
 	// Rows of `table` per organization of the page (index on organization_id), those matching `where`.
 	const countPer = (table: string, where: Fragment) => sql`(
 		select t.organization_id, count(*)::int as n from ${sql(table)} t
-		where t.organization_id in (select p.id from p) and ${where}
+		where t.organization_id = any (array(select p.id from p)) and ${where}
 		group by t.organization_id)`;
 	const fetched = await sql<(OrganizationRow & {sortKey: string | Date; cursorKey: string | null})[]>`
 		with p as (
