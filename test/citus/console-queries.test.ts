@@ -1,7 +1,7 @@
 // The console's main screens on Citus: the same rows as on one server, tenants isolated by row-level security on
 // the workers (the console's SET LOCALs in each transaction, db/scope.ts), and a tenant's live page routed to the one
 // shard that holds it.
-import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {afterAll, beforeAll, describe, expect, inject, it} from 'vitest';
 import type {Sql} from '../../source/db/connection.js';
 import {nearestAvailableConnectors} from '../../source/db/queries/charging.js';
 import {listFleets} from '../../source/db/queries/fleets.js';
@@ -10,7 +10,11 @@ import {liveVehicles} from '../../source/db/queries/live.js';
 import {listOrganizations} from '../../source/db/queries/organizations.js';
 import {listTelematics} from '../../source/db/queries/telematics.js';
 import type {Page} from '../../source/model/page.js';
-import {listVehicles, type VehicleRow} from '../../source/db/queries/vehicles.js';
+import {getVehicleDetail, listVehicles, type VehicleRow} from '../../source/db/queries/vehicles.js';
+import {listUsers} from '../../source/db/queries/users.js';
+import {fadeRanking} from '../../source/db/queries/battery.js';
+import {liveRoutes} from '../../source/db/queries/routes.js';
+import {UnsupportedOnCitusError} from '../../source/db/citus.js';
 import {createConsoleData} from '../../source/app/console-data.js';
 import {asTenant, connectTo, consoleHandle, recordingTransactions, type SentStatement, type Server} from './helpers.js';
 
@@ -152,6 +156,37 @@ describe('the console on Citus returns what one server returns', () => {
 		expect(nearest.citus).toEqual(nearest.single);
 	});
 });
+
+describe('the console\'s other screens on Citus', () => {
+	it('shows one vehicle in the inspector, the users list and the battery fade ranking as one server does', async () => {
+		const detail = await timed(() => onBoth(sql => getVehicleDetail(sql, vehicle.id)));
+		const {citus, single} = detail.result;
+		expect(single?.state).toBeTruthy();
+		const withoutAge = (d: typeof single) => ({...d, state: d?.state ? {...d.state, secondsSinceReport: 0} : null});
+		expect(withoutAge(citus)).toEqual(withoutAge(single));
+		expect(Math.abs(citus!.state!.secondsSinceReport - single!.state!.secondsSinceReport)).toBeLessThanOrEqual(detail.seconds);
+		const users = await onBoth(sql => listUsers(sql, {limit: 20}));
+		expect(users.single.rows.length).toBeGreaterThan(0);
+		expect(users.citus).toEqual(users.single);
+		const now = new Date(inject('seedAnchor'));
+		const fade = await onBoth(sql => fadeRanking(sql, {kind: 'all', label: 'all'}, {months: 12, now}));
+		expect(fade.single.length).toBeGreaterThan(0);
+		// Fitted slopes are sums of floating-point terms, added in another order on the workers.
+		expect(roundFloats(fade.citus)).toEqual(roundFloats(fade.single));
+	});
+
+	it('says in one sentence that the live routes view does not run there, instead of the planner\'s words', async () => {
+		await expect(liveRoutes(admin.single!, {})).resolves.toBeTruthy();
+		const refused = await liveRoutes(admin.citus!, {}).then(() => undefined, (error: unknown) => error);
+		expect(refused).toBeInstanceOf(UnsupportedOnCitusError);
+		expect((refused as Error).message).toMatch(/^The live routes view does not run on a Citus cluster: Citus cannot distribute its query \(/);
+	});
+});
+
+/** Numbers rounded to 9 significant digits, everything else as it is. */
+function roundFloats<T>(value: T): T {
+	return JSON.parse(JSON.stringify(value), (_key, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(9)) : v)) as T;
+}
 
 describe('row-level security on Citus', () => {
 	it('shows a tenant only its own rows of every table, on every worker, with SET LOCAL in a transaction', async () => {

@@ -181,7 +181,7 @@ export async function fadeRanking(sql: Sql, scope: AnalyticsScope, {months, limi
 	const peers = peerScope(scope);
 	return sql<FadeFitRow[]>`
 		with raw as (
-			select t.vehicle_id,
+			select t.organization_id, t.vehicle_id,
 				count(*)::integer as reports,
 				regr_slope(t.soh_pct, extract(epoch from t.reported_at)::double precision / ${secondsPerYear}::double precision) as slope_pct_per_year,
 				regr_intercept(t.soh_pct, extract(epoch from t.reported_at)::double precision / ${secondsPerYear}::double precision) as intercept_pct,
@@ -192,7 +192,7 @@ export async function fadeRanking(sql: Sql, scope: AnalyticsScope, {months, limi
 				(array_agg(t.capacity_measured_kwh order by t.reported_at desc) filter (where t.capacity_measured_kwh is not null))[1] as capacity_measured_kwh
 			from battery_health_reports t
 			where t.reported_at >= ${from} ${vehicleScopeFilter(sql, peers)}
-			group by t.vehicle_id
+			group by t.organization_id, t.vehicle_id
 		), fits as (
 			-- A line through a few weeks of reports is noise: fit only enough reports over enough time.
 			select raw.*, (raw.reports >= ${minimumFitReports} and raw.last_reported_at - raw.first_reported_at >= ${`${minimumFitDays} days`}::interval) as fitted
@@ -209,8 +209,9 @@ export async function fadeRanking(sql: Sql, scope: AnalyticsScope, {months, limi
 			v.battery_capacity_kwh as nominal_capacity_kwh, r.rank, r.ranked,
 			(select percentile_cont(0.5) within group (order by -slope_pct_per_year) from fits where fitted and slope_pct_per_year is not null) as median_fade_pct_per_year
 		from ranked r
-		join vehicles v on v.id = r.vehicle_id
-		join fleets fl on fl.id = v.fleet_id
+		-- joined on organization_id too: on Citus each vehicle on its own shard
+		join vehicles v on v.id = r.vehicle_id and v.organization_id = r.organization_id
+		join fleets fl on fl.id = v.fleet_id and fl.organization_id = v.organization_id
 		where true ${scope.kind === 'vehicle' ? sql`and r.vehicle_id = ${scope.vehicleId}` : sql``}
 		order by r.rank
 		limit ${limit}`;

@@ -2,6 +2,7 @@
 // distance to the next waypoint, and whether the charge left covers the rest of the route. ONE query per refresh.
 // Distances are on the sphere (st_distance(..., false)): close enough for an estimate, and much cheaper.
 import type {Sql} from 'postgres';
+import {citusRefusal} from '../citus.js';
 import {type RouteRow, type RoutesSummary, type RoutesSnapshot} from '../../model/live-data.js';
 export {type RouteRow, type RoutesSummary, type RoutesSnapshot};
 
@@ -34,7 +35,9 @@ type Fetched = Omit<RouteRow, 'assignmentId'> & {
 export async function liveRoutes(sql: Sql, filter: RoutesFilter = {}): Promise<RoutesSnapshot> {
 	const limit = Math.min(1000, Math.max(1, Math.floor(filter.limit ?? 100)));
 	const fleet = filter.fleetId ? sql`and v.fleet_id = ${filter.fleetId}::uuid` : sql``;
-	const fetched = await sql<Fetched[]>`
+	let fetched: Fetched[];
+	try {
+		fetched = await sql<Fetched[]>`
 		with assignments as materialized (
 			select r.assignment_id, r.route_id, r.route_name, r.vehicle_id, r.vin, r.plate, r.driver_id, r.driver_name,
 			       r.actual_start_at, r.planned_end_at, r.waypoints_done, r.waypoints_total,
@@ -107,6 +110,10 @@ export async function liveRoutes(sql: Sql, filter: RoutesFilter = {}): Promise<R
 			limit ${limit}
 		) p on true
 		order by p.cannot_finish desc, p.eta_drift_seconds desc nulls last, p.actual_start_at desc nulls last, p.assignment_id`;
+	} catch (error) {
+		// Its view and laterals join routes, waypoints and vehicles in ways Citus does not distribute.
+		throw citusRefusal(error, 'The live routes view') ?? error;
+	}
 	const first = fetched[0];
 	if (!first) throw new Error('live routes query returned no summary row');
 	return {

@@ -48,7 +48,7 @@ export async function listUsers(sql: Sql, request: UserListRequest): Promise<Pag
 		  and ${search ? sql`(u.full_name ilike ${escapeLike(search) + '%'} or lower(u.email) like ${escapeLike(search.toLowerCase()) + '%'})` : sql`true`}`;
 	const fetched = await sql<(UserRow & {cursorKey: string | null})[]>`
 		select u.id, u.organization_id, o.name as organization_name, u.full_name, u.email, u.phone, u.status, u.last_login_at,
-		       coalesce((select array_agg(r.name order by r.name) from user_roles ur join roles r on r.id = ur.role_id where ur.user_id = u.id), '{}') as roles,
+		       coalesce((select array_agg(r.name order by r.name) from user_roles ur join roles r on r.id = ur.role_id where ur.user_id = u.id and ur.organization_id = u.organization_id), '{}') as roles,
 		       ${page.cursorKey} as cursor_key
 		${from}
 		  and ${page.after}

@@ -311,7 +311,7 @@ export async function getVehicleIdentity(sql: Sql, vehicleId: string): Promise<V
 		       v.v2g_capable, v.odometer_km, v.commissioned_on::text as commissioned_on,
 		       f.depot_address, st_y(f.depot_location::geometry) as depot_latitude, st_x(f.depot_location::geometry) as depot_longitude
 		from vehicles v
-		join fleets f on f.id = v.fleet_id
+		join fleets f on f.id = v.fleet_id and f.organization_id = v.organization_id
 		join organizations o on o.id = v.organization_id
 		where v.id = ${vehicleId}::uuid`;
 	return vehicle;
@@ -329,8 +329,8 @@ export async function getVehicleLiveState(sql: Sql, vehicleId: string): Promise<
 		       st_distance(f.depot_location, s.location) as depot_distance_m,
 		       degrees(st_azimuth(f.depot_location, s.location)) as depot_bearing_deg
 		from vehicle_live_state s
-		join vehicles v on v.id = s.vehicle_id
-		join fleets f on f.id = v.fleet_id
+		join vehicles v on v.id = s.vehicle_id and v.organization_id = s.organization_id
+		join fleets f on f.id = v.fleet_id and f.organization_id = v.organization_id
 		where s.vehicle_id = ${vehicleId}::uuid`;
 	return state ?? null;
 }
@@ -348,7 +348,7 @@ export async function getCurrentChargingSession(sql: Sql, vehicleId: string): Pr
 		left join lateral (
 			select mv.energy_kwh, mv.power_kw, mv.recorded_at
 			from charging_session_metrics mv
-			where mv.session_id = cs.id and mv.recorded_at >= cs.started_at
+			where mv.session_id = cs.id and mv.organization_id = cs.organization_id and mv.recorded_at >= cs.started_at
 			order by mv.recorded_at desc
 			limit 1
 		) m on true
@@ -363,11 +363,11 @@ export async function getCurrentRouteAssignment(sql: Sql, vehicleId: string): Pr
 	const [assignment] = await sql<VehicleRouteAssignment[]>`
 		select a.id, a.status, a.route_id, r.name as route_name, a.planned_start_at, a.planned_end_at, a.actual_start_at,
 		       r.planned_distance_km, u.full_name as driver_name,
-		       (select count(*)::int from route_waypoints w where w.route_id = a.route_id) as waypoints,
-		       (select count(*)::int from route_progress p where p.assignment_id = a.id) as waypoints_reached
+		       (select count(*)::int from route_waypoints w where w.route_id = a.route_id and w.organization_id = a.organization_id) as waypoints,
+		       (select count(*)::int from route_progress p where p.assignment_id = a.id and p.organization_id = a.organization_id) as waypoints_reached
 		from route_assignments a
-		join routes r on r.id = a.route_id
-		left join users u on u.id = a.driver_id
+		join routes r on r.id = a.route_id and r.organization_id = a.organization_id
+		left join users u on u.id = a.driver_id and u.organization_id = a.organization_id
 		where a.vehicle_id = ${vehicleId}::uuid
 		  and (a.status = 'in_progress' or (a.status = 'scheduled' and coalesce(a.planned_end_at, a.planned_start_at) >= now()))
 		order by (a.status = 'in_progress') desc, a.planned_start_at
@@ -394,7 +394,7 @@ export async function getLatestBatteryReport(sql: Sql, vehicleId: string): Promi
 export async function nearestConnectorsForVehicle(sql: Sql, vehicleId: string, options: {limit?: number; radiusKm?: number} = {}): Promise<NearestConnectorRow[]> {
 	const [vehicle] = await sql<{connectorTypes: string[]; latitude: number | null; longitude: number | null}[]>`
 		select v.connector_types, st_y(s.location::geometry) as latitude, st_x(s.location::geometry) as longitude
-		from vehicles v left join vehicle_live_state s on s.vehicle_id = v.id
+		from vehicles v left join vehicle_live_state s on s.vehicle_id = v.id and s.organization_id = v.organization_id
 		where v.id = ${vehicleId}::uuid`;
 	if (!vehicle || vehicle.latitude === null || vehicle.longitude === null) return [];
 	const limit = options.limit ?? 5;
