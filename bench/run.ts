@@ -10,6 +10,7 @@ import {migrate, migrationStatus} from '../source/db/migrate.js';
 import {ingest, liveVehiclesPage, matviewRefreshReader, nearestConnectors, vehicleLast100} from './figures/database.js';
 import {activityRefresh} from './figures/activity.js';
 import {radiusTenant, tenantPredicate} from './figures/tenant.js';
+import {scopedQuery} from './figures/scope.js';
 import {cliHelp, cliOrgsJson, consoleFirstFrame, consoleRssLive, consoleRssPaging} from './figures/processes.js';
 import {skippedFigure, type BenchContext, type FigureRunner} from './lib/context.js';
 import {figureIds, machineLine, markdownTable, reportSchema, type Figure, type FigureId, type Report} from './lib/report.js';
@@ -26,6 +27,7 @@ const figures: Array<{id: FigureId; meta: Meta; run: FigureRunner}> = [
 	{id: 'activityRefresh', meta: {title: 'Activity refresh, idle + blocked backends (200 + 20 from --quick up)', unit: 'ms', better: 'lower', target: 'one evfleet backend after; < 250 ms'}, run: activityRefresh},
 	{id: 'radiusTenant', meta: {title: 'stations within 2 km, as a tenant reader (RLS)', unit: 'ms', better: 'lower', target: '≥ 100× faster, ≤ 3× superuser'}, run: radiusTenant},
 	{id: 'tenantPredicate', meta: {title: 'live page and last 100 rows as a bound tenant reader', unit: 'ms', better: 'lower', target: 'no regression (≤ 1.1× before, both)'}, run: tenantPredicate},
+	{id: 'scopedQuery', meta: {title: 'one scoped list query (tenant, vehicles page)', unit: 'ms', better: 'lower', target: '≤ 1.2× the statement alone'}, run: scopedQuery},
 	{id: 'matviewRefreshReader', meta: {title: 'battery_health_trends refresh, reader', unit: 'ms', better: 'lower', target: 'readers never blocked'}, run: matviewRefreshReader},
 	{id: 'cliHelp', meta: {title: '`evfleet --help`', unit: 'ms', better: 'lower', target: '≤ 4× node -e 0'}, run: cliHelp},
 	{id: 'cliOrgsJson', meta: {title: '`evfleet orgs --json`', unit: 'ms', better: 'lower', target: '≤ 4× node -e 0'}, run: cliOrgsJson},

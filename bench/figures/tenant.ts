@@ -8,7 +8,7 @@ import {summarize, timeRuns} from '../lib/stats.js';
 const tenantLogin = 'evfleet_bench_tenant';
 
 /** A reader login bound to the organization with the most vehicles (member of `roles` too); the organization's id. */
-async function tenantReader(context: BenchContext, login = tenantLogin, roles: string[] = []): Promise<{sql: Sql; org: string; close: () => Promise<void>}> {
+export async function tenantReader(context: BenchContext, login = tenantLogin, roles: string[] = []): Promise<{sql: Sql; org: string; close: () => Promise<void>}> {
 	const {sql} = context;
 	const [{org}] = await sql<[{org: string}]>`select organization_id as org from vehicles group by 1 order by count(*) desc, 1 limit 1`;
 	await sql.unsafe(`do $$ begin if not exists (select 1 from pg_roles where rolname = '${login}') then create role ${login} login in role ${['evfleet_reader', ...roles].join(', ')}; end if; end $$`);

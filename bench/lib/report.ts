@@ -14,6 +14,7 @@ export const figureIds = [
 	'nearestConnectors',
 	'radiusTenant',
 	'tenantPredicate',
+	'scopedQuery',
 	'matviewRefreshReader',
 	'activityRefresh',
 	'cliHelp',

@@ -102,6 +102,22 @@ export function scopedHandle(pool: Sql, scope: TransactionScope): Sql {
 			if (prologue) await tx.unsafe(prologue);
 			return work(tx as unknown as Sql);
 		}) as Promise<T>;
+	// One query in one round trip: BEGIN and the SET LOCALs (one simple-protocol message), the query and COMMIT are
+	// sent back to back on one connection, and only the answers are awaited (the server runs them in order). When
+	// something before COMMIT fails, the transaction is aborted and COMMIT rolls it back; the first error is thrown.
+	const inOneTrip = async (build: (connection: Sql) => Query): Promise<unknown> => {
+		const connection = await pool.reserve();
+		try {
+			const opened = connection.unsafe(`begin ${mode}; ${prologue}`);
+			const query = build(connection as unknown as Sql);
+			const closed = connection.unsafe('commit');
+			const [start, result, end] = await Promise.allSettled([opened, query, closed]);
+			for (const step of [start, result, end]) if (step.status === 'rejected') throw step.reason;
+			return (result as PromiseFulfilledResult<unknown>).value;
+		} finally {
+			connection.release();
+		}
+	};
 	const refuse = (what: string) => () => {
 		throw new Error(`${what} is not available on a transaction-scoped handle (each query is its own transaction)`);
 	};
@@ -109,8 +125,8 @@ export function scopedHandle(pool: Sql, scope: TransactionScope): Sql {
 	const deferred = (outer: Query, build: (tx: Sql) => Query): Query => {
 		Object.defineProperty(outer, 'then', {
 			value: (onFulfilled?: (value: unknown) => unknown, onRejected?: (reason: unknown) => unknown) =>
-				inTransaction(tx => {
-					const inner = build(tx);
+				inOneTrip(connection => {
+					const inner = build(connection);
 					if (outer['isRaw']) inner['isRaw'] = outer['isRaw'];
 					return inner;
 				}).then(onFulfilled, onRejected),

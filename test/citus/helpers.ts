@@ -55,12 +55,20 @@ export function recording(sql: Sql): {sql: Sql; sent: () => SentStatement[]} {
 
 /**
  * pool, recording every statement run in its transactions: what a scoped handle (db/scope.ts, each query its own
- * transaction) actually sent, for EXPLAIN.
+ * transaction, on a reserved connection or in begin()) actually sent, for EXPLAIN.
  */
 export function recordingTransactions(pool: Sql): {sql: Sql; sent: () => SentStatement[]} {
 	const recorded: Array<() => SentStatement[]> = [];
 	const proxy = new Proxy(pool, {
 		get(target, property, receiver) {
+			if (property === 'reserve') {
+				return async () => {
+					const reserved = await (target as unknown as {reserve(): Promise<Sql & {release(): void}>}).reserve();
+					const recorder = recording(reserved);
+					recorded.push(recorder.sent);
+					return recorder.sql; // release() and the rest read through to the reserved connection
+				};
+			}
 			if (property !== 'begin') return Reflect.get(target, property, receiver);
 			return (...args: unknown[]) => {
 				const work = args.at(-1) as (tx: Sql) => unknown;

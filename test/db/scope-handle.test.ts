@@ -60,4 +60,17 @@ describe('scopedHandle', () => {
 		const rows = await handle`select 1 as a, 2 as b`.values();
 		expect(rows).toEqual([[1, 2]]);
 	});
+
+	it('a query that fails rolls its transaction back, and the connection serves the next one', async () => {
+		await expect(handle`select 1 / 0`).rejects.toThrow(/division by zero/);
+		const [row] = await handle<Seen[]>`select current_setting('app.current_org_id', true) as org, current_setting('transaction_read_only') as read_only, current_setting('jit') as jit`;
+		expect(row).toEqual({org, readOnly: 'on', jit: 'off'});
+	});
+
+	it('a scope the server refuses fails with the server\'s reason, not with "transaction is aborted"', async () => {
+		const refused = scopedHandle(pool, {organizationId: org, role: 'evfleet_no_such_role'});
+		await expect(refused`select 1`).rejects.toThrow(/role "evfleet_no_such_role" does not exist/);
+		const [row] = await handle<{org: string}[]>`select current_setting('app.current_org_id', true) as org`;
+		expect(row!.org).toBe(org);
+	});
 });

@@ -6,18 +6,25 @@ import type {TestDatabase} from './db.js';
 
 export type HeldTransaction = {sql: Sql; pid: number; release(): Promise<void>; done: Promise<unknown>};
 
-/** A session (application_name `application`) that opens a transaction, runs `work` in it and keeps it open until released or killed. */
+/**
+ * A session (application_name `application`) that opens a transaction, runs `work` in it and keeps it open until
+ * released or killed. Resolves once `work` has run (the lock it takes is held), not before.
+ */
 export async function holdTransaction(db: TestDatabase, application: string, work: (tx: Sql) => Promise<unknown>): Promise<HeldTransaction> {
 	const sql = db.connect({max: 1, parameters: {application_name: application}});
 	const [row] = await sql<{pid: number}[]>`select pg_backend_pid() as pid`;
 	let release!: () => void;
 	const released = new Promise<void>(resolve => (release = resolve));
+	let ran!: () => void;
+	const workDone = new Promise<void>(resolve => (ran = resolve));
 	const done = sql
 		.begin(async tx => {
 			await work(tx as unknown as Sql);
+			ran();
 			await released;
 		})
-		.catch((error: unknown) => error);
+		.catch((error: unknown) => (ran(), error));
+	await workDone;
 	return {
 		sql,
 		pid: row!.pid,
