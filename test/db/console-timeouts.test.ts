@@ -75,6 +75,7 @@ describe('an Activity refresh stuck on a lock', () => {
 		// the counting connection is opened before).
 		await backendsOf(application);
 		holder = await holdTransaction(db, 'psql', tx => tx`lock table pg_catalog.pg_stat_activity in access exclusive mode`);
+		await holder.worked;
 		clock.fire();
 		await vi.waitFor(async () => {
 			const rows = await backendsOf(application);
@@ -113,6 +114,7 @@ describe('a live view whose query hits the statement timeout', () => {
 		const first = refresher.state.data;
 
 		const holder = await holdTransaction(db, 'psql', tx => tx`lock table vehicles in access exclusive mode`);
+		await holder.worked;
 		try {
 			for (let attempt = 1; attempt <= 3; attempt++) {
 				clock.fire();

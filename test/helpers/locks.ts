@@ -4,19 +4,23 @@ import {expect, vi} from 'vitest';
 import type {Sql} from '../../source/db/connection.js';
 import type {TestDatabase} from './db.js';
 
-export type HeldTransaction = {sql: Sql; pid: number; release(): Promise<void>; done: Promise<unknown>};
+export type HeldTransaction = {
+	sql: Sql;
+	pid: number;
+	release(): Promise<void>;
+	done: Promise<unknown>;
+	/** Settles once `work` has run (the lock it takes is held; it may wait for one): await it before relying on the lock. */
+	worked: Promise<void>;
+};
 
-/**
- * A session (application_name `application`) that opens a transaction, runs `work` in it and keeps it open until
- * released or killed. Resolves once `work` has run (the lock it takes is held), not before.
- */
+/** A session (application_name `application`) that opens a transaction, runs `work` in it and keeps it open until released or killed. */
 export async function holdTransaction(db: TestDatabase, application: string, work: (tx: Sql) => Promise<unknown>): Promise<HeldTransaction> {
 	const sql = db.connect({max: 1, parameters: {application_name: application}});
 	const [row] = await sql<{pid: number}[]>`select pg_backend_pid() as pid`;
 	let release!: () => void;
 	const released = new Promise<void>(resolve => (release = resolve));
 	let ran!: () => void;
-	const workDone = new Promise<void>(resolve => (ran = resolve));
+	const worked = new Promise<void>(resolve => (ran = resolve));
 	const done = sql
 		.begin(async tx => {
 			await work(tx as unknown as Sql);
@@ -24,7 +28,6 @@ export async function holdTransaction(db: TestDatabase, application: string, wor
 			await released;
 		})
 		.catch((error: unknown) => (ran(), error));
-	await workDone;
 	return {
 		sql,
 		pid: row!.pid,
@@ -34,6 +37,7 @@ export async function holdTransaction(db: TestDatabase, application: string, wor
 			await sql.end({timeout: 1}).catch(() => {});
 		},
 		done,
+		worked,
 	};
 }
 
