@@ -4,6 +4,7 @@ import zod from 'zod';
 import Task from '../app/Task.js';
 import {withBrowseSql} from '../db/scope.js';
 import {NotFoundError, UsageError} from '../model/errors.js';
+import type {TelematicsRow, VehicleDetail} from '../model/data-sources.js';
 import {describeLocation, formatAge, formatNumber, formatSeconds} from '../text/formats.js';
 import {connectionOptions, outputOptions, scopeOptions} from '../app/options.js';
 import {chooseFormat, formatTimestamp, formatValue, printJson, printRows, type OutputFormat} from '../print/output.js';
@@ -106,8 +107,8 @@ export default function Vehicle({args: [rawRef], options}: Props) {
 	);
 }
 
-type Detail = NonNullable<Awaited<ReturnType<typeof import('../db/queries/vehicles.js').getVehicleDetail>>>;
-type Telematics = Awaited<ReturnType<typeof import('../db/queries/telematics.js').listTelematics>>['rows'][number];
+type Detail = VehicleDetail;
+type Telematics = TelematicsRow;
 
 function time(value: Date | null | undefined, format: OutputFormat): string {
 	if (!value) return '-';

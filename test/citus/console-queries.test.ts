@@ -10,7 +10,7 @@ import {liveVehicles} from '../../source/db/queries/live.js';
 import {listOrganizations} from '../../source/db/queries/organizations.js';
 import {listTelematics} from '../../source/db/queries/telematics.js';
 import {listVehicles} from '../../source/db/queries/vehicles.js';
-import {createConsoleData} from '../../source/app/console-data.js';
+import {createConsoleData} from '../../source/app/console-sources.js';
 import {asTenant, connectTo, consoleHandle, recordingTransactions, type SentStatement, type Server} from './helpers.js';
 
 // A console login that row-level security restricts (not a superuser, not evfleet_admin).
