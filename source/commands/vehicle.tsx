@@ -89,11 +89,11 @@ export default function Vehicle({args: [rawRef], options}: Props) {
 						printRows(detail.nearestConnectors, [
 							{key: 'distanceM', header: 'distance', align: 'right', format: value => ((value as number) < 1000 ? `${Math.round(value as number)} m` : `${formatNumber((value as number) / 1000, 1)} km`)},
 							{key: 'stationName', header: 'station'},
-							{key: 'operatorName', header: 'operator', priority: 1},
+							{key: 'operatorName', header: 'operator', priority: 2},
 							{key: 'connectorNumber', header: '#', align: 'right'},
 							{key: 'connectorType', header: 'type'},
 							{key: 'maxPowerKw', header: 'kW', align: 'right'},
-							{key: 'pricePerKwh', header: 'per kWh', align: 'right', format: (value, row) => `${formatNumber(value as number, 2)} ${row.currency}`, priority: 2},
+							{key: 'pricePerKwh', header: 'per kWh', align: 'right', format: (value, row) => `${formatNumber(value as number, 2)} ${row.currency}`, priority: 1},
 						], format, process.stdout, {compact: true, width: process.stdout.columns});
 					}
 					if (history) {
@@ -193,8 +193,8 @@ function telematicsColumns(format: OutputFormat) {
 		{key: 'socPct' as const, header: 'SoC', align: 'right' as const, format: (value: unknown) => dash(value, '%')},
 		{key: 'speedKmh' as const, header: 'km/h', align: 'right' as const, format: (value: unknown) => dash(value)},
 		{key: 'powerKw' as const, header: 'kW', align: 'right' as const, format: (value: unknown) => dash(value)},
-		{key: 'packTempC' as const, header: '°C', align: 'right' as const, format: (value: unknown) => dash(value), priority: 3},
-		{key: 'latitude' as const, header: 'position', priority: 1, format: (_value: unknown, row: Telematics) => (row.latitude === null || row.longitude === null ? (format === 'table' ? '-' : '') : `${row.latitude.toFixed(5)},${row.longitude.toFixed(5)}`)},
+		{key: 'packTempC' as const, header: '°C', align: 'right' as const, format: (value: unknown) => dash(value), priority: 1},
+		{key: 'latitude' as const, header: 'position', priority: 3, format: (_value: unknown, row: Telematics) => (row.latitude === null || row.longitude === null ? (format === 'table' ? '-' : '') : `${row.latitude.toFixed(5)},${row.longitude.toFixed(5)}`)},
 		{key: 'odometerKm' as const, header: 'odometer', align: 'right' as const, format: (value: unknown) => dash(value), priority: 2},
 		{
 			key: 'secondsToNewer' as const,

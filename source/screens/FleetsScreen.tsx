@@ -16,13 +16,14 @@ export function formatByStatus(byStatus: Record<string, number>): string {
 	return statusLetters.filter(([status]) => (byStatus[status] ?? 0) > 0).map(([status, letter]) => `${letter}${byStatus[status]}`).join(' ') || '-';
 }
 
+// At 80 columns fleet and vehicles always stay; depot, organization, by status, online, then average SoC go first.
 const columns: Column<FleetRow>[] = [
 	{key: 'name', header: 'Fleet', value: f => f.name, minWidth: 10, maxWidth: 28, priority: 0},
 	{key: 'org', header: 'Organization', value: f => f.organizationName, minWidth: 12, maxWidth: 22, priority: 4},
 	{key: 'depot', header: 'Depot', value: f => f.depotAddress ?? '-', minWidth: 14, maxWidth: 28, priority: 5},
-	{key: 'vehicles', header: 'Veh', value: f => formatNumber(f.vehicles), align: 'right', priority: 1},
+	{key: 'vehicles', header: 'Veh', value: f => formatNumber(f.vehicles), align: 'right', priority: 0},
 	{key: 'status', header: 'By status', value: f => formatByStatus(f.vehiclesByStatus), minWidth: 9, maxWidth: 22, priority: 3},
-	{key: 'soc', header: 'Avg SoC', value: f => (f.avgSocPct === null ? '-' : `${Math.round(f.avgSocPct)}%`), align: 'right', priority: 2},
+	{key: 'soc', header: 'Avg SoC', value: f => (f.avgSocPct === null ? '-' : `${Math.round(f.avgSocPct)}%`), align: 'right', priority: 1},
 	{key: 'online', header: 'Online', value: f => (f.onlineShare === null ? '-' : `${Math.round(f.onlineShare * 100)}%`), align: 'right', priority: 2},
 ];
 

@@ -9,11 +9,12 @@ import type {ScreenProps} from './screen-props.js';
 
 export const keys: KeyBinding[] = listViewKeys.filter(k => k.key !== 'enter');
 
+// At 80 columns name, email and status always stay; organization, last login and roles go first, in that order.
 const columns: Column<UserRow>[] = [
 	{key: 'name', header: 'Name', value: u => u.fullName, minWidth: 10, maxWidth: 26, priority: 0},
 	{key: 'email', header: 'Email', value: u => u.email, minWidth: 12, maxWidth: 34, priority: 0},
 	{key: 'roles', header: 'Roles', value: u => u.roles.join(',') || '-', minWidth: 6, maxWidth: 24, priority: 2},
-	{key: 'status', header: 'Status', value: u => u.status, priority: 1},
+	{key: 'status', header: 'Status', value: u => u.status, priority: 0},
 	{key: 'login', header: 'Last login', value: u => (u.lastLoginAt ? `${formatAge(u.lastLoginAt)} ago` : 'never'), align: 'right', priority: 3},
 	{key: 'org', header: 'Organization', value: u => u.organizationName || '-', maxWidth: 20, priority: 5},
 ];

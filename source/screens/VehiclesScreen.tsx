@@ -21,12 +21,14 @@ export function formatLocation(latitude: number | null, longitude: number | null
 	return `${latitude.toFixed(3)},${longitude.toFixed(3)}`;
 }
 
+// At 80 columns VIN, status and SoC always stay; the others shrink (plate, model, fleet) or go: location,
+// fleet, model, conn, then last seen and plate.
 const columns: Column<VehicleRow>[] = [
 	{key: 'vin', header: 'VIN', value: v => v.vin, width: 17, priority: 0},
 	{key: 'plate', header: 'Plate', value: v => v.plate ?? '-', minWidth: 5, maxWidth: 12, priority: 1},
 	{key: 'model', header: 'Model', value: v => `${v.make} ${v.model}`, minWidth: 10, maxWidth: 22, priority: 4},
-	{key: 'status', header: 'Status', value: v => v.status, maxWidth: 11, priority: 2},
-	{key: 'soc', header: 'SoC', value: v => (v.socPct === null ? '-' : `${Math.round(v.socPct)}%`), align: 'right', priority: 1},
+	{key: 'status', header: 'Status', value: v => v.status, maxWidth: 11, priority: 0},
+	{key: 'soc', header: 'SoC', value: v => (v.socPct === null ? '-' : `${Math.round(v.socPct)}%`), align: 'right', priority: 0},
 	{key: 'seen', header: 'Seen', value: v => (v.lastSeenAt ? formatAge(v.lastSeenAt) : 'never'), align: 'right', priority: 2, color: v => connectivityColor[v.connectivity]},
 	{key: 'conn', header: 'Conn', value: v => v.connectivity, priority: 3, color: v => connectivityColor[v.connectivity]},
 	{key: 'location', header: 'Location', value: v => formatLocation(v.latitude, v.longitude), priority: 7},
