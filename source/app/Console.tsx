@@ -5,7 +5,7 @@ import {useApp} from 'ink';
 import {Text} from '../components/Styled.js';
 import type {Sql} from 'postgres';
 import {describeAddress, describeTarget, type ConnectionTarget} from '../db/connection.js';
-import {createConsoleData} from './console-data.js';
+import {createConsoleData} from './console-sources.js';
 import {serverInfo} from '../db/queries/server.js';
 import {createSql} from '../db/connection.js';
 import {createActivitySource} from '../db/queries/activity.js';

@@ -5,7 +5,7 @@
  *   1. Write the screen in source/screens/ActivityScreen.tsx; its data-source interface (port) and row types
  *      go in source/model/, its implementation in source/db/ (queries/ or sources/).
  *   2. Add the data source to ConsoleData below as an OPTIONAL field (`activity?: ActivityData`), so fakes in
- *      other tests keep compiling, and wire the implementation in source/app/console-data.ts.
+ *      other tests keep compiling, and wire the implementation in source/app/console-sources.ts.
  *   3. Add an entry to `views`:
  *        render: ctx => ctx.data.activity ? <ActivityScreen {...screenProps(ctx)} data={ctx.data.activity}/> : <NotAvailable … />
  *      (names and aliases must stay unique; navigation, `:` completion and help read the registry).
@@ -32,7 +32,7 @@ import LiveVehiclesScreen, {keys as liveKeys} from '../screens/LiveVehiclesScree
 import ChargingScreen, {keys as chargingKeys} from '../screens/ChargingScreen.js';
 import RoutesScreen, {keys as routesKeys} from '../screens/RoutesScreen.js';
 import type {ChargingData, LiveVehiclesData, RoutesData} from '../model/live-data.js';
-import type {FleetsData, OrganizationsData, UsersData, VehicleInspectorData, VehiclesData} from '../model/data-sources.js';
+import type {ConnectionHealth, FleetsData, OrganizationsData, UsersData, VehicleInspectorData, VehiclesData} from '../model/data-sources.js';
 import BatteryScreen, {keys as batteryKeys} from '../screens/BatteryScreen.js';
 import type {BatteryData} from '../model/battery-data.js';
 import MaintenanceScreen, {keys as maintenanceKeys} from '../screens/MaintenanceScreen.js';
@@ -46,15 +46,9 @@ import UsersScreen, {keys as usersKeys} from '../screens/UsersScreen.js';
 import VehiclesScreen, {keys as vehiclesKeys} from '../screens/VehiclesScreen.js';
 import VehicleInspectorScreen, {keys as inspectorKeys} from '../screens/VehicleInspectorScreen.js';
 
-/** Liveness of the database connection, watched by the shell (banner, indicator, reload on reconnect). */
-export type ConnectionHealth = {
-	/** A cheap round trip (select 1); rejects when the server cannot be reached. */
-	ping(): Promise<void>;
-	/** Whether an error means the connection is gone (as opposed to one failed query). */
-	isConnectionError(error: unknown): boolean;
-};
+export type {ConnectionHealth};
 
-/** One data source per area; implemented in source/db/console-data.ts, faked in tests. */
+/** One data source per area: implemented in source/db/sources, wired in source/app/console-sources.ts, faked in tests. */
 export type ConsoleData = {
 	connection: ConnectionHealth;
 	orgs: OrganizationsData;

@@ -30,10 +30,11 @@ export default function Fleets({options}: Props) {
 				const {listFleets} = await import('../db/queries/fleets.js');
 				return listFleets(sql, {...request, organizationId: organization?.id, sort: options.sort, search: options.search});
 			}}
+			// Name, vehicles, average SoC and online share always stay; depot, then by status, then organization go first.
 			columns={(_format, organization) => [
-				...(organization ? [] : [{key: 'organizationSlug' as const, header: 'organization', priority: 3}]),
+				...(organization ? [] : [{key: 'organizationSlug' as const, header: 'organization', priority: 1}]),
 				{key: 'name', header: 'fleet'},
-				{key: 'depotAddress', header: 'depot', priority: 1},
+				{key: 'depotAddress', header: 'depot', priority: 3},
 				{key: 'vehicles', header: 'vehicles', align: 'right'},
 				{key: 'vehiclesByStatus', header: 'by status', format: value => formatByStatus(value as Record<string, number>), priority: 2},
 				{key: 'avgSocPct', header: 'avg SoC', align: 'right', format: value => (value === null ? '-' : `${formatNumber(value as number)}%`)},

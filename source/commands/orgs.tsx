@@ -22,13 +22,14 @@ export default function Orgs({options}: Props) {
 				const {listOrganizations} = await import('../db/queries/organizations.js');
 				return listOrganizations(sql, {...request, sort: options.sort, search: options.search});
 			}}
+			// Slug, fleets and vehicles always stay; plan, then users, then online, then name go first.
 			columns={() => [
 				{key: 'slug', header: 'slug'},
-				{key: 'name', header: 'name', priority: 5},
-				{key: 'plan', header: 'plan', priority: 2},
+				{key: 'name', header: 'name', priority: 1},
+				{key: 'plan', header: 'plan', priority: 4},
 				{key: 'fleets', header: 'fleets', align: 'right'},
 				{key: 'vehicles', header: 'vehicles', align: 'right'},
-				{key: 'onlineNow', header: 'online', align: 'right', priority: 4},
+				{key: 'onlineNow', header: 'online', align: 'right', priority: 2},
 				{key: 'users', header: 'users', align: 'right', priority: 3},
 			]}
 		/>

@@ -27,16 +27,17 @@ export default function Users({options}: Props) {
 				const {listUsers} = await import('../db/queries/users.js');
 				return listUsers(sql, {...request, organizationId: organization?.id, sort: options.sort, search: options.search});
 			}}
+			// Name, email and status always stay; phone, then roles, then last login go first.
 			columns={format => [
 				{key: 'fullName', header: 'name'},
 				{key: 'email', header: 'email'},
-				{key: 'phone', header: 'phone', priority: 4},
-				{key: 'roles', header: 'roles', priority: 3},
-				{key: 'status', header: 'status', priority: 2},
+				{key: 'phone', header: 'phone', priority: 3},
+				{key: 'roles', header: 'roles', priority: 2},
+				{key: 'status', header: 'status'},
 				{
 					key: 'lastLoginAt',
 					header: 'last login',
-					priority: 5,
+					priority: 1,
 					format: value => (value ? (format === 'table' ? `${formatAge(value as Date)} ago` : (value as Date).toISOString()) : 'never'),
 				},
 			]}

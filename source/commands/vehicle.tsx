@@ -4,6 +4,7 @@ import zod from 'zod';
 import Task from '../app/Task.js';
 import {withBrowseSql} from '../db/scope.js';
 import {NotFoundError, UsageError} from '../model/errors.js';
+import type {TelematicsRow, VehicleDetail} from '../model/data-sources.js';
 import {describeLocation, formatAge, formatNumber, formatSeconds} from '../text/formats.js';
 import {connectionOptions, outputOptions, scopeOptions} from '../app/options.js';
 import {chooseFormat, formatTimestamp, formatValue, printJson, printRows, type OutputFormat} from '../print/output.js';
@@ -88,11 +89,11 @@ export default function Vehicle({args: [rawRef], options}: Props) {
 						printRows(detail.nearestConnectors, [
 							{key: 'distanceM', header: 'distance', align: 'right', format: value => ((value as number) < 1000 ? `${Math.round(value as number)} m` : `${formatNumber((value as number) / 1000, 1)} km`)},
 							{key: 'stationName', header: 'station'},
-							{key: 'operatorName', header: 'operator', priority: 1},
+							{key: 'operatorName', header: 'operator', priority: 2},
 							{key: 'connectorNumber', header: '#', align: 'right'},
 							{key: 'connectorType', header: 'type'},
 							{key: 'maxPowerKw', header: 'kW', align: 'right'},
-							{key: 'pricePerKwh', header: 'per kWh', align: 'right', format: (value, row) => `${formatNumber(value as number, 2)} ${row.currency}`, priority: 2},
+							{key: 'pricePerKwh', header: 'per kWh', align: 'right', format: (value, row) => `${formatNumber(value as number, 2)} ${row.currency}`, priority: 1},
 						], format, process.stdout, {compact: true, width: process.stdout.columns});
 					}
 					if (history) {
@@ -106,8 +107,8 @@ export default function Vehicle({args: [rawRef], options}: Props) {
 	);
 }
 
-type Detail = NonNullable<Awaited<ReturnType<typeof import('../db/queries/vehicles.js').getVehicleDetail>>>;
-type Telematics = Awaited<ReturnType<typeof import('../db/queries/telematics.js').listTelematics>>['rows'][number];
+type Detail = VehicleDetail;
+type Telematics = TelematicsRow;
 
 function time(value: Date | null | undefined, format: OutputFormat): string {
 	if (!value) return '-';
@@ -192,8 +193,8 @@ function telematicsColumns(format: OutputFormat) {
 		{key: 'socPct' as const, header: 'SoC', align: 'right' as const, format: (value: unknown) => dash(value, '%')},
 		{key: 'speedKmh' as const, header: 'km/h', align: 'right' as const, format: (value: unknown) => dash(value)},
 		{key: 'powerKw' as const, header: 'kW', align: 'right' as const, format: (value: unknown) => dash(value)},
-		{key: 'packTempC' as const, header: '°C', align: 'right' as const, format: (value: unknown) => dash(value), priority: 3},
-		{key: 'latitude' as const, header: 'position', priority: 1, format: (_value: unknown, row: Telematics) => (row.latitude === null || row.longitude === null ? (format === 'table' ? '-' : '') : `${row.latitude.toFixed(5)},${row.longitude.toFixed(5)}`)},
+		{key: 'packTempC' as const, header: '°C', align: 'right' as const, format: (value: unknown) => dash(value), priority: 1},
+		{key: 'latitude' as const, header: 'position', priority: 3, format: (_value: unknown, row: Telematics) => (row.latitude === null || row.longitude === null ? (format === 'table' ? '-' : '') : `${row.latitude.toFixed(5)},${row.longitude.toFixed(5)}`)},
 		{key: 'odometerKm' as const, header: 'odometer', align: 'right' as const, format: (value: unknown) => dash(value), priority: 2},
 		{
 			key: 'secondsToNewer' as const,

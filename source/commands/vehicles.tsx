@@ -2,7 +2,8 @@ import React from 'react';
 import zod from 'zod';
 import type {Sql} from 'postgres';
 import ListCommand from '../app/ListCommand.js';
-import {connectivities, vehicleSorts, vehicleStatuses, type VehicleRow} from '../db/queries/vehicles.js';
+import {connectivities, vehicleSorts, vehicleStatuses} from '../db/queries/vehicles.js';
+import type {VehicleRow} from '../model/data-sources.js';
 import {NotFoundError, UsageError} from '../model/errors.js';
 import {describeLocation, formatAge} from '../text/formats.js';
 import {connectionOptions, outputOptions, scopeOptions} from '../app/options.js';
@@ -44,23 +45,25 @@ export default function Vehicles({options}: Props) {
 			}}
 			printed={row => ({...row, location: describeLocation(row)})}
 			columns={(format, organization) => {
+				// At 80 columns VIN, status and SoC always stay; the others go in this order: organization, fleet,
+				// location, model, last seen, conn, plate.
 				const columns: Array<Column<PrintedVehicle>> = [
 					{key: 'vin', header: 'VIN'},
-					{key: 'plate', header: 'plate', priority: 9},
-					{key: 'model', header: 'model', format: (_value, row) => `${row.make} ${row.model}`, priority: 3},
-					{key: 'status', header: 'status', priority: 6},
-					{key: 'socPct', header: 'SoC', align: 'right', format: value => (value === null ? '-' : `${Math.round(value as number)}%`), priority: 8},
-					{key: 'connectivity', header: 'conn', priority: 7},
+					{key: 'plate', header: 'plate', priority: 1},
+					{key: 'model', header: 'model', format: (_value, row) => `${row.make} ${row.model}`, priority: 4},
+					{key: 'status', header: 'status'},
+					{key: 'socPct', header: 'SoC', align: 'right', format: value => (value === null ? '-' : `${Math.round(value as number)}%`)},
+					{key: 'connectivity', header: 'conn', priority: 2},
 					{
 						key: 'lastSeenAt',
 						header: 'last seen',
-						priority: 7,
+						priority: 3,
 						format: value => (value ? (format === 'table' ? formatAge(value as Date) : (value as Date).toISOString()) : '-'),
 					},
-					{key: 'location', header: 'location', priority: 4},
-					{key: 'fleetName', header: 'fleet', priority: 2},
+					{key: 'location', header: 'location', priority: 5},
+					{key: 'fleetName', header: 'fleet', priority: 6},
 				];
-				if (!organization && !options.fleet) columns.push({key: 'organizationName', header: 'organization', priority: 1});
+				if (!organization && !options.fleet) columns.push({key: 'organizationName', header: 'organization', priority: 7});
 				return columns;
 			}}
 		/>

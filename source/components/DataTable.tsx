@@ -1,4 +1,4 @@
-// A generic table for every list screen: columns dropped by priority to fit the width, one line per row
+// A generic table for every list screen: columns shrunk or dropped by priority to fit the width (text/columns.ts), one line per row
 // (never wraps), only the visible window rendered, the selected row marked. Plus useListNavigation.
 import React, {useMemo, useRef, useState} from 'react';
 import {Box} from 'ink';
@@ -6,19 +6,14 @@ import {Text} from './Styled.js';
 import type {KeyBinding} from './key-binding.js';
 import {colorEnabled, textAttributesEnabled} from '../text/terminal.js';
 import {fit} from '../text/cells.js';
+import {consoleFrame, fitColumns, type FitColumn} from '../text/columns.js';
 import {sanitizeForTerminal} from '../text/sanitize.js';
 
-export type Column<T> = {
+export type Column<T> = FitColumn & {
 	readonly key: string;
 	readonly header: string;
 	readonly value: (row: T) => string;
-	/** Fixed width; otherwise the widest visible value, between minWidth and maxWidth. */
-	readonly width?: number;
-	readonly minWidth?: number;
-	readonly maxWidth?: number;
 	readonly align?: 'left' | 'right';
-	/** Lower is more important; the highest numbers are dropped first when the table does not fit. 0 is never dropped. */
-	readonly priority?: number;
 	/** A color for the cell (ignored with NO_COLOR). */
 	readonly color?: (row: T) => string | undefined;
 };
@@ -26,7 +21,6 @@ export type Column<T> = {
 export type ColumnLayout<T> = {column: Column<T>; width: number};
 
 const gap = 1;
-const marker = 2; // "› " before each row
 
 /**
  * The column as drawn: header and values terminal-safe on one line (database strings show control characters as
@@ -36,50 +30,16 @@ export function terminalColumn<T>(column: Column<T>): Column<T> {
 	return {...column, header: sanitizeForTerminal(column.header), value: row => sanitizeForTerminal(column.value(row), {keepSpaces: true})};
 }
 
-/** Which columns fit in `width` and how wide each is. Exported for tests and for screens that draw headers. */
+/** Which columns fit in `width` and how wide each is (text/columns.ts, the one fitter; a value is at most 40 cells unless maxWidth says otherwise). */
 export function layoutColumns<T>(unsafeColumns: readonly Column<T>[], rows: readonly T[], width: number): ColumnLayout<T>[] {
-	// The one entry of every cell into a table: whatever the fitter below becomes, it sees and returns safe columns.
+	// The one entry of every cell into a table: the fitter sees and returns safe columns.
 	const columns = unsafeColumns.map(terminalColumn);
-	const natural = (column: Column<T>) => {
-		if (column.width) return column.width;
+	const widest = (column: Column<T>) => {
 		let widest = column.header.length;
 		for (const row of rows) widest = Math.max(widest, column.value(row).length);
-		return Math.min(Math.max(widest, column.minWidth ?? 1), column.maxWidth ?? 40);
+		return Math.min(widest, column.maxWidth ?? 40);
 	};
-	let kept = [...columns];
-	for (;;) {
-		const widths = kept.map(natural);
-		const available = width - marker - gap * Math.max(0, kept.length - 1);
-		let total = widths.reduce((a, b) => a + b, 0);
-		if (total > available) {
-			// Shrink flexible columns toward their minimum, least important first, before dropping any.
-			const order = kept.map((column, i) => ({column, i})).sort((a, b) => (b.column.priority ?? 0) - (a.column.priority ?? 0));
-			for (const {column, i} of order) {
-				if (total <= available) break;
-				if (column.width) continue;
-				// Only columns that say how narrow they may get shrink; the others are dropped whole.
-				const floor = column.minWidth ?? widths[i]!;
-				const cut = Math.min(widths[i]! - floor, total - available);
-				if (cut > 0) {
-					widths[i] = widths[i]! - cut;
-					total -= cut;
-				}
-			}
-		}
-		if (total <= available || kept.length <= 1) {
-			if (total > available && kept.length === 1) widths[0] = Math.max(1, available);
-			return kept.map((column, i) => ({column, width: widths[i]!}));
-		}
-		// Drop the least important column (the last one among equals) and try again.
-		let drop = -1;
-		for (let i = 0; i < kept.length; i++) {
-			const priority = kept[i]!.priority ?? 0;
-			if (priority === 0) continue;
-			if (drop === -1 || priority >= (kept[drop]!.priority ?? 0)) drop = i;
-		}
-		if (drop === -1) drop = kept.length - 1;
-		kept = kept.filter((_, i) => i !== drop);
-	}
+	return fitColumns(columns, widest, consoleFrame(width));
 }
 
 export type DataTableProps<T> = {

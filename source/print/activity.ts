@@ -2,7 +2,7 @@
 // a pipe, JSON for machines (exact, unsanitized). Every string from the server goes through the sanitizer.
 import {buildBlockerTree, flattenBlockerTree, rootBlockers, type ActivityLine, type ActivitySnapshot, type ActivitySort} from '../model/activity.js';
 import {formatSeconds} from '../text/formats.js';
-import {fitColumns, formatTimestamp, printJson, printRows, type Column, type OutputFormat} from './output.js';
+import {formatTimestamp, printJson, printRows, type Column, type OutputFormat} from './output.js';
 import {sanitizeForTerminal} from '../text/sanitize.js';
 import {truncate} from '../text/cells.js';
 
@@ -60,30 +60,19 @@ function columns(format: OutputFormat, cluster: boolean): Array<Column<PrintedRo
 		...(table ? [] : [{key: 'depth', header: 'depth'} as Column<PrintedRow>]),
 		{key: table ? 'tree' : 'backend', header: 'pid', format: table ? undefined : (_, row) => String(row.backend.pid)},
 		...(table ? [] : [{key: 'parentPid', header: 'blocked_by', format: (_, row) => row.backend.blockedBy.join(',')} as Column<PrintedRow>]),
-		{key: 'blocked', header: 'blocks', align: 'right', priority: 4},
-		...(cluster ? [{key: 'backend', header: 'database', format: (_, row) => clean(row.backend.database), priority: 3} as Column<PrintedRow>] : []),
+		// Dropped in this order when the terminal is narrow: client, wait, database, application, blocks, age, user, xact, lock, state.
+		{key: 'blocked', header: 'blocks', align: 'right', priority: 8},
+		...(cluster ? [{key: 'backend', header: 'database', format: (_, row) => clean(row.backend.database), priority: 10} as Column<PrintedRow>] : []),
 		{key: 'who', header: 'user', priority: 6},
-		{key: 'backend', header: 'application', format: (_, row) => clean(row.backend.application), priority: 3},
-		{key: 'client', header: 'client', priority: 1},
-		{key: 'backend', header: 'state', format: (_, row) => (table ? stateText(row.backend.state) : clean(row.backend.state) || '(hidden)'), priority: 7},
-		{key: 'wait', header: 'wait', priority: 2},
-		{key: 'xact', header: 'xact', align: 'right', priority: 6},
-		{key: 'age', header: table ? 'age' : 'query age', align: 'right', priority: 5},
-		{key: 'lock', header: table ? 'lock' : 'lock', priority: 6},
-		{key: 'text', header: 'query'},
+		{key: 'backend', header: 'application', format: (_, row) => clean(row.backend.application), priority: 9},
+		{key: 'client', header: 'client', priority: 12},
+		{key: 'backend', header: 'state', format: (_, row) => (table ? stateText(row.backend.state) : clean(row.backend.state) || '(hidden)'), priority: 3},
+		{key: 'wait', header: 'wait', priority: 11},
+		{key: 'xact', header: 'xact', align: 'right', priority: 5},
+		{key: 'age', header: table ? 'age' : 'query age', align: 'right', priority: 7},
+		{key: 'lock', header: table ? 'lock' : 'lock', priority: 4},
+		{key: 'text', header: 'query', width: 20, grow: true},
 	] as Array<Column<PrintedRow>>;
-}
-
-/** On a terminal the query column gets what the others leave of the width (at least 20 cells), cut with "…". */
-function fitQuery(rows: PrintedRow[], cols: Array<Column<PrintedRow>>, width: number): {rows: PrintedRow[]; cols: Array<Column<PrintedRow>>} {
-	const query = cols.at(-1)!;
-	const minimum = 20;
-	const withShortQuery = rows.map(row => ({...row, text: truncate(row.text, minimum)}));
-	const kept = fitColumns(withShortQuery, cols, width);
-	const cell = (row: PrintedRow, c: Column<PrintedRow>) => (c.format ? c.format(row[c.key], row) : String(row[c.key] ?? ''));
-	const others = kept.filter(c => c !== query).reduce((sum, c) => sum + Math.max(c.header.length, ...rows.map(row => [...cell(row, c)].length)) + 3, 1);
-	const budget = Math.max(minimum, width - others - 3);
-	return {rows: rows.map(row => ({...row, text: truncate(row.text, budget)})), cols: kept};
 }
 
 export function printActivity(snapshot: ActivitySnapshot, format: OutputFormat, {sort = 'age' as ActivitySort, out = process.stdout as NodeJS.WritableStream & {columns?: number}} = {}): void {
@@ -106,8 +95,8 @@ export function printActivity(snapshot: ActivitySnapshot, format: OutputFormat, 
 		const summary = `${cluster ? 'all databases' : `database ${clean(snapshot.database)}`}, ${formatTimestamp(snapshot.takenAt).slice(11)}: ${lines.length} backend${lines.length === 1 ? '' : 's'}, ${waiting} waiting for a lock, ${blockers} root blocker${blockers === 1 ? '' : 's'}`;
 		out.write(`${truncate(summary, out.columns ?? 80)}\n`);
 		if (rows.length === 0) return;
-		const fitted = fitQuery(rows, columns(format, cluster), out.columns ?? 80);
-		printRows(fitted.rows, fitted.cols, format, out, {compact: true});
+		// The query column gets what the others leave of the width (at least 20 cells), cut with "…".
+		printRows(rows, columns(format, cluster), format, out, {compact: true, width: out.columns ?? 80});
 		return;
 	}
 	printRows(rows, columns(format, cluster), format, out);

@@ -77,19 +77,6 @@ export function energySummary(report: EnergyReport): string {
 	return `${fixed(report.whPerKm, 0)} Wh/km · ${formatNumber(report.distanceKm)} km · ${regen}${recent}`;
 }
 
-/** Columns that fit `width` once cli-table3 adds a border and a space on each side of every cell. */
-export function columnsForWidth<T>(columns: readonly Column<T>[], rows: readonly T[], width: number): Column<T>[] {
-	const natural = (column: Column<T>) => column.width ?? Math.min(column.maxWidth ?? 40, Math.max(column.minWidth ?? 1, column.header.length, ...rows.map(row => column.value(row).length)));
-	let kept = [...columns];
-	while (kept.length > 1 && kept.reduce((sum, column) => sum + natural(column) + 3, 1) > width) {
-		const droppable = kept.filter(column => (column.priority ?? 0) > 0);
-		if (droppable.length === 0) break;
-		const drop = droppable.reduce((worst, column) => ((column.priority ?? 0) >= (worst.priority ?? 0) ? column : worst));
-		kept = kept.filter(column => column !== drop);
-	}
-	return kept;
-}
-
 /** One line under the fade table's title: what the numbers mean. */
 export function fadeLegend(medianFadePctPerYear: number | null): string {
 	const median = medianFadePctPerYear === null ? 'no median yet' : `median ${medianFadePctPerYear.toFixed(2)}`;

@@ -6,16 +6,17 @@ import {terminalColumn, type Column} from '../components/DataTable.js';
 import {renderRows, type OutputFormat} from './output.js';
 import {sanitizeForTerminal} from '../text/sanitize.js';
 import type {BatteryReport, EnergyReport} from '../model/battery-data.js';
-import {columnsForWidth, describeRefreshStatus, energySummary, fadeLegend, fadeColumns, temperatureBarColumn, temperatureColumns, v2gColumns} from './battery-format.js';
+import {describeRefreshStatus, energySummary, fadeLegend, fadeColumns, temperatureBarColumn, temperatureColumns, v2gColumns} from './battery-format.js';
 
 export type TextOptions = {width: number; rows: number | undefined; color: boolean; format: Extract<OutputFormat, 'table' | 'tsv'>};
 
 function table<T>(rows: readonly T[], columns: readonly Column<T>[], {width, format, color}: TextOptions): string {
 	if (rows.length === 0) return '(none)';
 	columns = columns.map(terminalColumn);
-	const kept = format === 'table' ? columnsForWidth(columns, rows, width) : [...columns].filter(column => column.header !== '');
+	const kept = format === 'table' ? columns : columns.filter(column => column.header !== '');
 	const cells = rows.map(row => Object.fromEntries(kept.map(column => [column.key, column.value(row)])));
-	return renderRows(cells, kept.map(column => ({key: column.key, header: column.header, ...(column.align ? {align: column.align} : {})})), format, {color});
+	const printed = kept.map(({key, header, align, priority, minWidth, maxWidth}) => ({key, header, align, priority, minWidth, maxWidth}));
+	return renderRows(cells, printed, format, {color, width: format === 'table' ? width : undefined});
 }
 
 // The report's own lines carry scope labels and names from the database: sanitized before any color is added.

@@ -5,15 +5,18 @@ import Table from 'cli-table3';
 import {UsageError} from '../model/errors.js';
 import {colorEnabled} from '../text/terminal.js';
 import {sanitizeForTerminal} from '../text/sanitize.js';
+import {truncate} from '../text/cells.js';
+import {boxedFrame, fitColumns, type FitColumn, type FittedColumn} from '../text/columns.js';
 
-export type Column<Row> = {
+export type Column<Row> = FitColumn & {
 	key: keyof Row & string;
 	header: string;
 	/** Text for table, TSV and CSV (sanitized after it); JSON always carries the raw value. */
 	format?: (value: Row[keyof Row], row: Row) => string;
 	align?: 'left' | 'right';
-	/** Which columns a narrow terminal keeps (higher stays longer); without it a column is never dropped. */
-	priority?: number;
+	// How a narrow terminal fits the table (FitColumn, text/columns.ts: the one fitter for every table): priority
+	// 0 or none is essential and never dropped, 1, 2, … are dropped highest first; a cell wider than its column's
+	// fitted width (minWidth, maxWidth, width) is cut with "…".
 };
 
 export type OutputFormat = 'table' | 'tsv' | 'json' | 'csv';
@@ -67,17 +70,10 @@ export type RenderOptions = {
 	width?: number;
 };
 
-/** The columns that fit in width as a table (borders included), dropping droppable ones lowest priority first. */
-export function fitColumns<Row>(rows: readonly Row[], columns: ReadonlyArray<Column<Row>>, width: number): Array<Column<Row>> {
-	const widths = new Map(columns.map(column => [column, Math.max([...header(column)].length, ...rows.map(row => [...cell(row, column)].length))]));
-	const kept = [...columns];
-	const total = () => kept.reduce((sum, column) => sum + widths.get(column)! + 3, 1);
-	while (total() > width) {
-		const droppable = kept.filter(column => column.priority !== undefined).sort((a, b) => a.priority! - b.priority!)[0];
-		if (!droppable) break;
-		kept.splice(kept.indexOf(droppable), 1);
-	}
-	return kept;
+/** The columns that fit in width as a cli-table3 table (borders included), with the width of each. */
+export function fitPrinted<Row>(rows: readonly Row[], columns: ReadonlyArray<Column<Row>>, width: number): Array<FittedColumn<Column<Row>>> {
+	const widest = (column: Column<Row>) => Math.max([...header(column)].length, ...rows.map(row => [...cell(row, column)].length));
+	return fitColumns(columns, widest, boxedFrame(width));
 }
 
 const compactChars = {mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': ''};
@@ -91,7 +87,8 @@ export function renderRows<Row>(rows: readonly Row[], columns: ReadonlyArray<Col
 		case 'tsv':
 			return [columns.map(header), ...rows.map(row => columns.map(column => tsvField(cell(row, column))))].map(line => line.join('\t')).join('\n');
 		case 'table': {
-			if (options.width) columns = fitColumns(rows, columns, options.width);
+			const fitted = options.width ? fitPrinted(rows, columns, options.width) : columns.map(column => ({column, width: Number.POSITIVE_INFINITY}));
+			columns = fitted.map(f => f.column);
 			const color = options.color ?? colorEnabled();
 			const table = new Table({
 				head: columns.map(header),
@@ -99,7 +96,7 @@ export function renderRows<Row>(rows: readonly Row[], columns: ReadonlyArray<Col
 				style: color ? {head: ['cyan'], border: ['grey']} : {head: [], border: []},
 				...(options.compact ? {chars: compactChars} : {}),
 			});
-			for (const row of rows) table.push(columns.map(column => cell(row, column)));
+			for (const row of rows) table.push(fitted.map(({column, width}) => truncate(cell(row, column), width)));
 			return table.toString();
 		}
 	}

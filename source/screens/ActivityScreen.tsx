@@ -116,16 +116,13 @@ function columnsFor(cluster: boolean, lines: readonly ActivityLine[]): Array<Col
 		{key: 'lock', header: 'lock', value: lockText, maxWidth: 24, priority: 2},
 		{key: 'xact', header: 'xact', value: l => formatSeconds(l.backend.xactSeconds), width: 5, align: 'right', priority: 2},
 		{key: 'age', header: 'age', value: l => formatSeconds(l.backend.querySeconds), width: 5, align: 'right', priority: 1},
-		{key: 'query', header: 'query', value: l => queryText(l.backend), width: queryMinWidth, priority: 0},
+		{key: 'query', header: 'query', value: l => queryText(l.backend), width: queryMinWidth, priority: 0, grow: true},
 	];
 }
 
 /** The columns that fit, with the query widened to the rest of the line. */
 function fittedColumns(cluster: boolean, lines: readonly ActivityLine[], width: number): Array<Column<ActivityLine>> {
-	const layout = layoutColumns(columnsFor(cluster, lines), lines, width);
-	const used = 2 + layout.reduce((sum, l) => sum + l.width, 0) + Math.max(0, layout.length - 1);
-	const rest = Math.max(0, width - used);
-	return layout.map(({column, width: w}) => ({...column, width: column.key === 'query' ? w + rest : w}));
+	return layoutColumns(columnsFor(cluster, lines), lines, width).map(({column, width: w}) => ({...column, width: w}));
 }
 
 /** The selected backend in full: who, what it waits for, and its whole query text (control characters shown, not run). */

@@ -93,9 +93,10 @@ export function ListView<T>(props: ListViewProps<T>) {
 		: [];
 	const bindings: KeyBinding[] = [...wholeList, ...nav.bindings];
 	if (onOpen && row) bindings.push({key: 'enter', label: openLabel, match: ['enter'], handler: () => onOpen(list.rows[nav.current()] ?? row)});
-	bindings.push({key: '/', label: 'filter', handler: () => setFiltering(true)});
+	// Every list has / and s (help lists them): at 80 columns the footer gives the view's own keys (extraKeys) room first.
+	bindings.push({key: '/', label: 'filter', handler: () => setFiltering(true), footerPriority: 1});
 	if (search) bindings.push({key: 'esc', label: 'clear filter', match: ['escape'], handler: () => setSearch('')});
-	if (sorts.length > 1) bindings.push({key: 's', label: `sort:${sort?.label ?? ''}`, handler: () => setSortIndex(i => (i + 1) % sorts.length)});
+	if (sorts.length > 1) bindings.push({key: 's', label: `sort:${sort?.label ?? ''}`, handler: () => setSortIndex(i => (i + 1) % sorts.length), footerPriority: 1});
 	bindings.push({key: 'r', label: 'refresh', handler: list.refresh, footerPriority: 1});
 	if (extraKeys) bindings.push(...extraKeys(row));
 	// Keys typed ahead of a page being read (`:vehicles⏎jjj`, `Gk`) wait for its rows.

@@ -5,7 +5,7 @@ import {Box} from 'ink';
 import {Text} from '../components/Styled.js';
 import {useKeyBindings, type KeyBinding} from '../app/keys.js';
 import {describeRows, usePagedList} from '../app/use-paged-list.js';
-import {describeLoaded, errorMessage, useLoad} from '../app/use-load.js';
+import {errorMessage, useLoad} from '../app/use-load.js';
 import {Banner} from '../components/Banner.js';
 import {DataTable, listKeys, useListNavigation, type Column} from '../components/DataTable.js';
 import {Spinner} from '../components/Spinner.js';
@@ -14,8 +14,8 @@ import {truncate} from '../text/cells.js';
 import {compassPoint, formatAge, formatClock, formatNumber, formatSeconds} from '../text/formats.js';
 import {parseSince} from '../text/parse.js';
 import {colorEnabled} from '../text/terminal.js';
-import {defaultGapSeconds, isGap} from '../model/telematics-gaps.js';
-import type {BatteryReport, ChargingNow, NearbyConnector, RouteNow, TelematicsPoint, VehicleDetail, VehicleInspectorData} from '../model/data-sources.js';
+import {defaultGapSeconds} from '../model/telematics-gaps.js';
+import type {TelematicsRow, VehicleDetail, VehicleInspectorData} from '../model/data-sources.js';
 import type {ScreenProps} from './screen-props.js';
 
 export const keys: KeyBinding[] = [
@@ -34,13 +34,13 @@ function formatTime(date: Date): string {
 	return date.toISOString().replace('T', ' ').slice(0, 19);
 }
 
-const historyColumns: Column<TelematicsPoint>[] = [
+const historyColumns: Column<TelematicsRow>[] = [
 	{key: 'time', header: 'Recorded (UTC)', value: r => formatTime(r.recordedAt), width: 19, priority: 0},
-	{key: 'soc', header: 'SoC', value: r => (r.soc === null ? '-' : `${r.soc.toFixed(1)}%`), align: 'right', priority: 1},
+	{key: 'soc', header: 'SoC', value: r => (r.socPct === null ? '-' : `${r.socPct.toFixed(1)}%`), align: 'right', priority: 1},
 	{key: 'speed', header: 'km/h', value: r => formatNumber(r.speedKmh), align: 'right', priority: 2},
 	{key: 'power', header: 'kW', value: r => formatNumber(r.powerKw, 1), align: 'right', priority: 2},
 	{key: 'temp', header: 'Pack°C', value: r => formatNumber(r.packTempC, 1), align: 'right', priority: 4},
-	{key: 'gap', header: 'Gap', value: r => (isGap(r.secondsToNewer) ? `gap ${formatSeconds(r.secondsToNewer!)}` : ''), minWidth: 3, priority: 1},
+	{key: 'gap', header: 'Gap', value: r => (r.gap ? `gap ${formatSeconds(r.secondsToNewer!)}` : ''), minWidth: 3, priority: 1},
 	{key: 'loc', header: 'Location', value: r => (r.latitude === null || r.longitude === null ? '-' : `${r.latitude.toFixed(4)},${r.longitude.toFixed(4)}`), priority: 5},
 	{key: 'odo', header: 'Odo km', value: r => formatNumber(r.odometerKm), align: 'right', priority: 6},
 ];
@@ -53,7 +53,7 @@ export default function VehicleInspectorScreen({data, reference, width, height, 
 	if (vehicle.status === 'loading') return <Spinner label={`looking up ${reference}`}/>;
 	if (vehicle.status === 'error') return <InspectorError width={width} isActive={isActive} text={`query failed: ${vehicle.error}`} onReload={() => setReload(r => r + 1)}/>;
 	if (!vehicle.data) return <NotFound data={data} reference={reference} width={width} isActive={isActive}/>;
-	return <Inspector key={reload} data={data} vehicle={vehicle.data} width={width} height={height} isActive={isActive} reportError={reportError} onReload={() => setReload(r => r + 1)}/>;
+	return <Inspector key={reload} data={data} detail={vehicle.data} width={width} height={height} isActive={isActive} reportError={reportError} onReload={() => setReload(r => r + 1)}/>;
 }
 
 function InspectorError({width, isActive, text, onReload}: {readonly width: number; readonly isActive: boolean; readonly text: string; onReload(): void}) {
@@ -76,7 +76,7 @@ function NotFound({data, reference, width, isActive}: {readonly data: VehicleIns
 
 type InspectorProps = {
 	readonly data: VehicleInspectorData;
-	readonly vehicle: VehicleDetail;
+	readonly detail: VehicleDetail;
 	readonly width: number;
 	readonly height: number;
 	readonly isActive: boolean;
@@ -84,12 +84,9 @@ type InspectorProps = {
 	onReload(): void;
 };
 
-function Inspector({data, vehicle: v, width, height, isActive, reportError, onReload}: InspectorProps) {
+function Inspector({data, detail, width, height, isActive, reportError, onReload}: InspectorProps) {
 	const color = colorEnabled();
-	const charging = useLoad<ChargingNow | null>(() => data.charging(v.id), [v.id], {reportError});
-	const route = useLoad<RouteNow | null>(() => data.route(v.id), [v.id], {reportError});
-	const battery = useLoad<BatteryReport | null>(() => data.battery(v.id), [v.id], {reportError});
-	const nearest = useLoad<NearbyConnector[]>(() => data.nearestConnectors(v.id, 3), [v.id], {reportError});
+	const {vehicle: v, state: s, chargingSession: c, routeAssignment: r, batteryReport: b, nearestConnectors} = detail;
 	const [jumpTo, setJumpTo] = useState<Date | undefined>(undefined);
 	const [prompting, setPrompting] = useState(false);
 	const [promptError, setPromptError] = useState<string | undefined>(undefined);
@@ -99,7 +96,7 @@ function Inspector({data, vehicle: v, width, height, isActive, reportError, onRe
 	const visibleRows = tableHeight - 1;
 	const pageSize = Math.max(50, visibleRows);
 	const landing = React.useRef<'first' | 'last' | undefined>(undefined);
-	const history = usePagedList<TelematicsPoint>({
+	const history = usePagedList<TelematicsRow>({
 		load: request => data.telematics(v.id, request.after ? {after: request.after, limit: request.limit} : {before: jumpTo, limit: request.limit}),
 		pageSize,
 		deps: [v.id, jumpTo?.getTime()],
@@ -137,18 +134,22 @@ function Inspector({data, vehicle: v, width, height, isActive, reportError, onRe
 		v.maxDcChargeKw ? `DC ${formatNumber(v.maxDcChargeKw)} kW` : '',
 		v.connectorTypes.join(','),
 		v.v2gCapable ? 'V2G' : '',
-		v.odometerKm === null ? '' : `odo ${formatNumber(v.odometerKm)} km`,
+		`odo ${formatNumber(s?.odometerKm ?? v.odometerKm)} km`,
 	].filter(Boolean).join(' · ');
-	const state = v.lastSeenAt
-		? [`SoC ${formatNumber(v.soc, 1)}%`, `SoH ${formatNumber(v.soh, 1)}%`, `${formatNumber(v.speedKmh)} km/h`, `${formatNumber(v.powerKw, 1)} kW`, `pack ${formatNumber(v.packTempC, 1)}°C`, `seen ${formatAge(v.lastSeenAt)} ago (${v.connectivity})`].join(' · ')
+	const state = s
+		? [`SoC ${formatNumber(s.socPct, 1)}%`, `SoH ${formatNumber(s.sohPct, 1)}%`, `${formatNumber(s.speedKmh)} km/h`, `${formatNumber(s.powerKw, 1)} kW`, `pack ${formatNumber(s.packTempC, 1)}°C`, `seen ${formatAge(s.recordedAt)} ago (${s.connectivity})`].join(' · ')
 		: 'never reported';
 	const where =
-		v.latitude === null || v.longitude === null
+		!s || s.latitude === null || s.longitude === null
 			? 'location unknown'
-			: `at ${v.latitude.toFixed(4)},${v.longitude.toFixed(4)}${v.depotDistanceM === null ? '' : ` — ${formatDistance(v.depotDistanceM)} ${v.depotDistanceM < 50 ? 'from' : `${compassPoint(v.depotBearingDeg ?? 0)} of`} depot`}${v.depot ? ` (${v.depot})` : ''}`;
-	const activity = `${describeLoaded(charging, c => (c ? `charging at ${c.stationName}${c.connector ? ` ${c.connector}` : ''} since ${formatAge(c.startedAt)} ago, ${formatNumber(c.energyKwh, 1)} kWh so far${c.powerKw === null ? '' : `, drawing ${formatNumber(c.powerKw, 1)} kW`}` : 'not charging'))} · ${describeLoaded(route, r => (r ? `route ${r.name} ${r.status}${r.progressPct === null ? '' : ` ${Math.round(r.progressPct)}%`}${r.eta ? ` ETA ${formatClock(r.eta)}` : ''}` : 'no route'))}`;
-	const batteryText = `battery: ${describeLoaded(battery, b => (b ? `report ${formatTime(b.reportedAt).slice(0, 10)} SoH ${formatNumber(b.soh, 1)}%${b.capacityKwh ? ` ${formatNumber(b.capacityKwh, 1)} kWh` : ''}${b.cycleCount === null ? '' : ` ${formatNumber(b.cycleCount)} cycles`}${b.note ? ` — ${b.note}` : ''}` : 'no health report'))}`;
-	const nearestText = `nearest free: ${describeLoaded(nearest, list => (list.length === 0 ? 'none' : list.map(c => `${c.stationName} ${c.connector}${c.powerKw ? ` ${formatNumber(c.powerKw)}kW` : ''} ${formatDistance(c.distanceM)}`).join('; ')))}`;
+			: `at ${s.latitude.toFixed(4)},${s.longitude.toFixed(4)}${s.depotDistanceM === null ? '' : ` — ${formatDistance(s.depotDistanceM)} ${s.depotDistanceM < 50 ? 'from' : `${compassPoint(s.depotBearingDeg ?? 0)} of`} depot`}${v.depotAddress ? ` (${v.depotAddress})` : ''}`;
+	const connector = c?.connectorType ? ` #${c.connectorNumber ?? '?'} ${c.connectorType}` : '';
+	const charging = c ? `charging at ${c.stationName ?? 'unknown station'}${connector} since ${formatAge(c.startedAt)} ago, ${formatNumber(c.energyKwh, 1)} kWh so far${c.powerKw === null ? '' : `, drawing ${formatNumber(c.powerKw, 1)} kW`}` : 'not charging';
+	const progress = r && r.waypoints > 0 ? ` ${Math.round((r.waypointsReached / r.waypoints) * 100)}%` : '';
+	const route = r ? `route ${r.routeName} ${r.status}${progress}${r.plannedEndAt ? ` ETA ${formatClock(r.plannedEndAt)}` : ''}` : 'no route';
+	const activity = `${charging} · ${route}`;
+	const batteryText = `battery: ${b ? `report ${formatTime(b.reportedAt).slice(0, 10)} SoH ${formatNumber(b.sohPct, 1)}%${b.capacityMeasuredKwh ? ` ${formatNumber(b.capacityMeasuredKwh, 1)} kWh` : ''}${b.cycleCount === null ? '' : ` ${formatNumber(b.cycleCount)} cycles`}` : 'no health report'}`;
+	const nearestText = `nearest free: ${nearestConnectors.length === 0 ? 'none' : nearestConnectors.map(n => `${n.stationName} ${n.connectorType}${n.maxPowerKw ? ` ${formatNumber(n.maxPowerKw)}kW` : ''} ${formatDistance(n.distanceM)}`).join('; ')}`;
 	const line = (text: string, bold = false, dim = false) => (
 		<Text wrap="truncate" bold={bold} dimColor={dim}>
 			{truncate(text, width) || ' '}
@@ -177,7 +178,7 @@ function Inspector({data, vehicle: v, width, height, isActive, reportError, onRe
 					<Text dimColor>{jumpTo ? `no telematics before ${formatTime(jumpTo)} — n goes back to the newest` : 'no telematics recorded'}</Text>
 				</Box>
 			) : (
-				<DataTable columns={historyColumns} rows={rows} width={width} height={tableHeight} selected={nav.selected} offset={nav.offset} rowKey={r => String(r.recordedAt.getTime())} flag={r => isGap(r.secondsToNewer)}/>
+				<DataTable columns={historyColumns} rows={rows} width={width} height={tableHeight} selected={nav.selected} offset={nav.offset} rowKey={r => String(r.recordedAt.getTime())} flag={r => r.gap}/>
 			)}
 			{prompting ? (
 				<TextPrompt

@@ -3,7 +3,7 @@ import React, {useState} from 'react';
 import type {KeyBinding} from '../app/keys.js';
 import type {Column} from '../components/DataTable.js';
 import {formatAge} from '../text/formats.js';
-import type {VehicleSummary, VehiclesData} from '../model/data-sources.js';
+import type {VehicleRow, VehiclesData} from '../model/data-sources.js';
 import {ListView, listViewKeys} from './ListView.js';
 import type {ScreenProps} from './screen-props.js';
 
@@ -21,12 +21,14 @@ export function formatLocation(latitude: number | null, longitude: number | null
 	return `${latitude.toFixed(3)},${longitude.toFixed(3)}`;
 }
 
-const columns: Column<VehicleSummary>[] = [
+// At 80 columns VIN, status and SoC always stay; the others shrink (plate, model, fleet) or go: location,
+// fleet, model, conn, then last seen and plate.
+const columns: Column<VehicleRow>[] = [
 	{key: 'vin', header: 'VIN', value: v => v.vin, width: 17, priority: 0},
 	{key: 'plate', header: 'Plate', value: v => v.plate ?? '-', minWidth: 5, maxWidth: 12, priority: 1},
 	{key: 'model', header: 'Model', value: v => `${v.make} ${v.model}`, minWidth: 10, maxWidth: 22, priority: 4},
-	{key: 'status', header: 'Status', value: v => v.status, maxWidth: 11, priority: 2},
-	{key: 'soc', header: 'SoC', value: v => (v.soc === null ? '-' : `${Math.round(v.soc)}%`), align: 'right', priority: 1},
+	{key: 'status', header: 'Status', value: v => v.status, maxWidth: 11, priority: 0},
+	{key: 'soc', header: 'SoC', value: v => (v.socPct === null ? '-' : `${Math.round(v.socPct)}%`), align: 'right', priority: 0},
 	{key: 'seen', header: 'Seen', value: v => (v.lastSeenAt ? formatAge(v.lastSeenAt) : 'never'), align: 'right', priority: 2, color: v => connectivityColor[v.connectivity]},
 	{key: 'conn', header: 'Conn', value: v => v.connectivity, priority: 3, color: v => connectivityColor[v.connectivity]},
 	{key: 'location', header: 'Location', value: v => formatLocation(v.latitude, v.longitude), priority: 7},
@@ -62,7 +64,7 @@ export default function VehiclesScreen({data, width, height, isActive, navigate,
 	const scope = parseVehiclesArg(arg);
 	const note = [status ? `status: ${status}` : '', connectivity ? `conn: ${connectivity}` : ''].filter(Boolean).join(' ');
 	return (
-		<ListView<VehicleSummary>
+		<ListView<VehicleRow>
 			title="Vehicles"
 			width={width}
 			height={height}

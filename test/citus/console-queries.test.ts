@@ -10,12 +10,13 @@ import {liveVehicles} from '../../source/db/queries/live.js';
 import {listOrganizations} from '../../source/db/queries/organizations.js';
 import {listTelematics} from '../../source/db/queries/telematics.js';
 import type {Page} from '../../source/model/page.js';
-import {getVehicleDetail, listVehicles, type VehicleRow} from '../../source/db/queries/vehicles.js';
+import {getVehicleDetail, listVehicles} from '../../source/db/queries/vehicles.js';
+import type {VehicleRow} from '../../source/model/data-sources.js';
 import {listUsers} from '../../source/db/queries/users.js';
 import {fadeRanking} from '../../source/db/queries/battery.js';
 import {liveRoutes} from '../../source/db/queries/routes.js';
 import {UnsupportedOnCitusError} from '../../source/db/citus.js';
-import {createConsoleData} from '../../source/app/console-data.js';
+import {createConsoleData} from '../../source/app/console-sources.js';
 import {asTenant, connectTo, consoleHandle, recordingTransactions, type SentStatement, type Server} from './helpers.js';
 
 // A console login that row-level security restricts (not a superuser, not evfleet_admin).

@@ -2,7 +2,7 @@
 import {afterAll, beforeAll, expect, it} from 'vitest';
 import type {Sql} from '../../source/db/connection.js';
 import {listUsers} from '../../source/db/queries/users.js';
-import {createConsoleData} from '../../source/app/console-data.js';
+import {createConsoleData} from '../../source/app/console-sources.js';
 import {createTestDatabase, type TestDatabase} from '../helpers/db.js';
 import * as fixture from './browse-fixtures.js';
 

@@ -2,7 +2,7 @@
 // from the session's meter values, not from the session row (0 kWh until it ends) or the connector's rating.
 import {afterAll, beforeAll, expect, it} from 'vitest';
 import type {Sql} from '../../source/db/connection.js';
-import {createConsoleData} from '../../source/app/console-data.js';
+import {createConsoleData} from '../../source/app/console-sources.js';
 import {getCurrentChargingSession} from '../../source/db/queries/vehicles.js';
 import {createTestDatabase, type TestDatabase} from '../helpers/db.js';
 import * as fixture from './browse-fixtures.js';
@@ -49,13 +49,13 @@ afterAll(async () => {
 });
 
 it('shows the energy delivered so far and the power drawn now, from the newest meter value', async () => {
-	const now = await createConsoleData(sql).vehicle.charging(charging.id);
-	expect(now).toMatchObject({energyKwh: 19.4, powerKw: 31.7, connector: '#1 CCS2'});
+	const now = (await createConsoleData(sql).vehicle.find(charging.id))?.chargingSession;
+	expect(now).toMatchObject({energyKwh: 19.4, powerKw: 31.7, connectorNumber: 1, connectorType: 'CCS2'});
 });
 
 it('before the first meter value: no power (not the connector rating), the session energy', async () => {
 	const row = await getCurrentChargingSession(sql, waiting.id);
 	expect(row).toMatchObject({energyKwh: 0, powerKw: null, meterAt: null, maxPowerKw: 150});
-	const now = await createConsoleData(sql).vehicle.charging(waiting.id);
+	const now = (await createConsoleData(sql).vehicle.find(waiting.id))?.chargingSession;
 	expect(now?.powerKw).toBeNull();
 });

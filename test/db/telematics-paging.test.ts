@@ -1,7 +1,7 @@
 // The inspector's history pages through the console's data source with the server's microsecond cursor.
 import type {Cursor} from '../../source/model/page.js';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {createConsoleData} from '../../source/app/console-data.js';
+import {createConsoleData} from '../../source/app/console-sources.js';
 import {createTestDatabase, type TestDatabase} from '../helpers/db.js';
 import {fleet, organization, vehicle, type VehicleFixture} from './browse-fixtures.js';
 
@@ -31,7 +31,7 @@ describe('telematics paging in the console', () => {
 		let after: Cursor | undefined;
 		for (let pages = 0; pages < 10; pages++) {
 			const page = await data.telematics(v.id, {after, limit: 1});
-			socs.push(...page.rows.map(row => row.soc));
+			socs.push(...page.rows.map(row => row.socPct));
 			if (!page.next) break;
 			after = page.next;
 		}
@@ -41,9 +41,9 @@ describe('telematics paging in the console', () => {
 	it('starts a jump strictly before the given time, then pages on by cursor', async () => {
 		const data = createConsoleData(db.sql).vehicle;
 		const first = await data.telematics(v.id, {before: new Date('2026-11-20T14:05:00.124Z'), limit: 1});
-		expect(first.rows.map(row => row.soc)).toEqual([60]);
+		expect(first.rows.map(row => row.socPct)).toEqual([60]);
 		const second = await data.telematics(v.id, {after: first.next!, limit: 5});
-		expect(second.rows.map(row => row.soc)).toEqual([59, 58]);
+		expect(second.rows.map(row => row.socPct)).toEqual([59, 58]);
 		expect(second.next).toBeNull();
 	});
 });

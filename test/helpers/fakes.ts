@@ -1,48 +1,71 @@
 // Fake console data sources and row builders for screen tests (no database).
 import type {Cursor, Page, PageRequest} from '../../source/model/page.js';
-import {secondsToNewer} from '../../source/model/telematics-gaps.js';
+import {isGap, secondsToNewer} from '../../source/model/telematics-gaps.js';
 import type {ConsoleData} from '../../source/app/views.js';
-import type {FleetSummary, OrganizationSummary, TelematicsPoint, UserSummary, VehicleDetail, VehicleSummary} from '../../source/model/data-sources.js';
+import type {FleetRow, OrganizationRow, TelematicsRow, UserRow, VehicleDetail, VehicleIdentity, VehicleRow} from '../../source/model/data-sources.js';
 
 let counter = 0;
 const nextId = () => `00000000-0000-4000-8000-${String(++counter).padStart(12, '0')}`;
 
-export function organization(overrides: Partial<OrganizationSummary> = {}): OrganizationSummary {
+export function organization(overrides: Partial<OrganizationRow> = {}): OrganizationRow {
 	const id = overrides.id ?? nextId();
-	return {id, name: 'Acme Mobility', slug: 'acme', plan: 'enterprise', active: true, fleets: 2, vehicles: 40, online: 31, users: 7, ...overrides};
+	return {id, name: 'Acme Mobility', slug: 'acme', plan: 'enterprise', isActive: true, fleets: 2, vehicles: 40, onlineNow: 31, users: 7, createdAt: new Date('2026-01-01T00:00:00Z'), ...overrides};
 }
 
-export function fleet(overrides: Partial<FleetSummary> = {}): FleetSummary {
-	return {id: nextId(), name: 'North depot', organizationId: 'org', organizationName: 'Acme Mobility', depot: 'Hafenstraße 1, Hamburg', vehicles: 20, byStatus: {active: 12, charging: 5, idle: 3}, avgSoc: 64.2, onlineShare: 0.85, ...overrides};
-}
-
-export function user(overrides: Partial<UserSummary> = {}): UserSummary {
-	return {id: nextId(), fullName: 'Ada Lovelace', email: 'ada@acme.example', roles: ['fleet_manager'], status: 'active', lastLoginAt: new Date(Date.now() - 3_600_000), ...overrides};
-}
-
-export function vehicle(overrides: Partial<VehicleSummary> = {}): VehicleSummary {
-	return {id: nextId(), vin: 'WVWZZZ1KZAW000001', plate: 'HH-EV 101', make: 'VW', model: 'ID.4', status: 'active', soc: 71, connectivity: 'online', lastSeenAt: new Date(Date.now() - 20_000), latitude: 53.5511, longitude: 9.9937, fleetId: 'fleet', fleetName: 'North depot', ...overrides};
-}
-
-export function vehicleDetail(overrides: Partial<VehicleDetail> = {}): VehicleDetail {
+export function fleet(overrides: Partial<FleetRow> = {}): FleetRow {
 	return {
-		id: nextId(), vin: 'WVWZZZ1KZAW000001', plate: 'HH-EV 101', make: 'VW', model: 'ID.4', modelYear: 2024, status: 'active',
-		batteryCapacityKwh: 77, usableCapacityKwh: 74, maxAcChargeKw: 11, maxDcChargeKw: 135, connectorTypes: ['CCS2', 'Type2'], v2gCapable: false, odometerKm: 12_345,
-		organizationName: 'Acme Mobility', fleetId: 'fleet', fleetName: 'North depot', depot: 'Hafenstraße 1',
-		lastSeenAt: new Date(Date.now() - 20_000), connectivity: 'online', soc: 71, soh: 97.5, speedKmh: 42, headingDeg: 90, powerKw: 18.5, packTempC: 27.5,
+		id: nextId(), name: 'North depot', organizationId: 'org', organizationName: 'Acme Mobility', organizationSlug: 'acme', depotAddress: 'Hafenstraße 1, Hamburg',
+		depotLatitude: 53.54, depotLongitude: 9.98, timezone: 'Europe/Berlin', vehicles: 20, vehiclesByStatus: {active: 12, charging: 5, idle: 3}, avgSocPct: 64.2, online: 17, onlineShare: 0.85,
+		...overrides,
+	};
+}
+
+export function user(overrides: Partial<UserRow> = {}): UserRow {
+	return {id: nextId(), organizationId: 'org', organizationName: 'Acme Mobility', fullName: 'Ada Lovelace', email: 'ada@acme.example', phone: null, roles: ['fleet_manager'], status: 'active', lastLoginAt: new Date(Date.now() - 3_600_000), ...overrides};
+}
+
+export function vehicle(overrides: Partial<VehicleRow> = {}): VehicleRow {
+	return {
+		id: nextId(), vin: 'WVWZZZ1KZAW000001', plate: 'HH-EV 101', make: 'VW', model: 'ID.4', modelYear: 2024, status: 'active', organizationId: 'org', organizationName: 'Acme Mobility',
+		fleetId: 'fleet', fleetName: 'North depot', socPct: 71, sohPct: 97.5, speedKmh: 42, connectivity: 'online', lastSeenAt: new Date(Date.now() - 20_000), secondsSinceReport: 20,
 		latitude: 53.5511, longitude: 9.9937, depotDistanceM: 3200, depotBearingDeg: 45,
 		...overrides,
 	};
 }
 
-export function telematics(count: number, {start = Date.now(), stepMs = 30_000, gapAt}: {start?: number; stepMs?: number; gapAt?: number} = {}): TelematicsPoint[] {
-	const rows: Array<Omit<TelematicsPoint, 'secondsToNewer'>> = [];
+/** One vehicle as the inspector gets it: identity overrides, and optionally its other parts. */
+export function vehicleDetail(overrides: Partial<VehicleIdentity> = {}, parts: Partial<Omit<VehicleDetail, 'vehicle'>> = {}): VehicleDetail {
+	return {
+		vehicle: {
+			id: nextId(), vin: 'WVWZZZ1KZAW000001', plate: 'HH-EV 101', make: 'VW', model: 'ID.4', modelYear: 2024, status: 'active',
+			organizationId: 'org', organizationName: 'Acme Mobility', organizationSlug: 'acme', fleetId: 'fleet', fleetName: 'North depot',
+			batteryCapacityKwh: 77, usableCapacityKwh: 74, maxAcChargeKw: 11, maxDcChargeKw: 135, connectorTypes: ['CCS2', 'Type2'], v2gCapable: false, odometerKm: 12_345,
+			commissionedOn: '2024-03-01', depotAddress: 'Hafenstraße 1', depotLatitude: 53.54, depotLongitude: 9.98,
+			...overrides,
+		},
+		state: {
+			recordedAt: new Date(Date.now() - 20_000), receivedAt: new Date(Date.now() - 19_000), secondsSinceReport: 20, connectivity: 'online',
+			socPct: 71, sohPct: 97.5, speedKmh: 42, headingDeg: 90, latitude: 53.5511, longitude: 9.9937, odometerKm: 12_345,
+			packVoltageV: 400, packCurrentA: -46, packTempC: 27.5, powerKw: 18.5, depotDistanceM: 3200, depotBearingDeg: 45,
+		},
+		chargingSession: null,
+		routeAssignment: null,
+		batteryReport: {id: nextId(), reportedAt: new Date('2026-01-15T00:00:00Z'), sohPct: 97.5, capacityMeasuredKwh: 75.1, cycleCount: 310, internalResistanceMohm: null, cellVoltageSpreadMv: null, tempMaxC: null, source: 'bms'},
+		nearestConnectors: [
+			{stationId: 's1', stationName: 'Hafen Hub', stationOrganizationId: null, operatorName: 'Hafen', connectorId: 'c1', connectorNumber: 1, connectorType: 'CCS2', maxPowerKw: 150, pricePerKwh: 0.49, pricePerMinute: 0, currency: 'EUR', distanceM: 1200, latitude: 53.55, longitude: 9.99},
+		],
+		...parts,
+	};
+}
+
+export function telematics(count: number, {start = Date.now(), stepMs = 30_000, gapAt}: {start?: number; stepMs?: number; gapAt?: number} = {}): TelematicsRow[] {
+	const rows: Array<Omit<TelematicsRow, 'secondsToNewer' | 'gap'>> = [];
 	let t = start;
 	for (let i = 0; i < count; i++) {
-		rows.push({recordedAt: new Date(t), soc: 80 - i * 0.1, speedKmh: 40, powerKw: 12, packTempC: 25, latitude: 53.55, longitude: 9.99, odometerKm: 12_000 - i});
+		rows.push({id: 'vehicle', recordedAt: new Date(t), socPct: 80 - i * 0.1, sohPct: 97.5, speedKmh: 40, headingDeg: 90, powerKw: 12, packTempC: 25, packVoltageV: 400, packCurrentA: -30, latitude: 53.55, longitude: 9.99, odometerKm: 12_000 - i});
 		t -= i === gapAt ? 30 * 60_000 : stepMs;
 	}
-	return secondsToNewer(rows);
+	return secondsToNewer(rows).map(row => ({...row, gap: isGap(row.secondsToNewer)}));
 }
 
 /** The fakes' cursor: the index of the next row (exact, as the real one is). */
@@ -64,12 +87,12 @@ export function pageOf<T>(rows: readonly T[], request: PageRequest, filter: (row
 }
 
 export type FakeOptions = {
-	orgs?: OrganizationSummary[];
-	fleets?: FleetSummary[];
-	users?: UserSummary[];
-	vehicles?: VehicleSummary[];
+	orgs?: OrganizationRow[];
+	fleets?: FleetRow[];
+	users?: UserRow[];
+	vehicles?: VehicleRow[];
 	details?: VehicleDetail[];
-	history?: TelematicsPoint[];
+	history?: TelematicsRow[];
 	ping?: () => Promise<void>;
 };
 
@@ -114,10 +137,10 @@ export function fakeConsoleData(options: FakeOptions = {}): FakeConsoleData {
 		vehicle: {
 			async find(ref) {
 				calls.push({area: 'vehicle', request: ref});
-				return details.find(d => d.vin === ref || d.plate === ref || d.id === ref);
+				return details.find(({vehicle: d}) => d.vin === ref || d.plate === ref || d.id === ref);
 			},
 			async suggest(ref) {
-				return details.filter(d => d.vin.startsWith(ref.slice(0, 5))).map(d => d.vin);
+				return details.filter(({vehicle: d}) => d.vin.startsWith(ref.slice(0, 5))).map(({vehicle: d}) => d.vin);
 			},
 			async telematics(_id, request) {
 				calls.push({area: 'telematics', request});
@@ -127,10 +150,6 @@ export function fakeConsoleData(options: FakeOptions = {}): FakeConsoleData {
 				const next = start >= 0 && start + request.limit < history.length ? indexCursor(start + request.limit) : null;
 				return {rows, next, total: null, estimated: false};
 			},
-			charging: async () => null,
-			route: async () => null,
-			battery: async () => ({reportedAt: new Date('2026-01-15T00:00:00Z'), soh: 97.5, capacityKwh: 75.1, cycleCount: 310, note: null}),
-			nearestConnectors: async () => [{stationName: 'Hafen Hub', connector: 'CCS2', powerKw: 150, distanceM: 1200, status: 'available'}],
 		},
 	};
 }

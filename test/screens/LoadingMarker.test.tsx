@@ -4,7 +4,7 @@ import {render} from 'ink-testing-library';
 import {afterEach, expect, it} from 'vitest';
 import {Shell} from '../../source/app/Shell.js';
 import type {Page, PageRequest} from '../../source/model/page.js';
-import type {VehicleSummary} from '../../source/model/data-sources.js';
+import type {VehicleRow} from '../../source/model/data-sources.js';
 import {fakeConsoleData, pageOf, vehicle, waitForFrame} from '../helpers/fakes.js';
 
 const session = {location: 'db.example:5432/fleet', user: 'support', version: 'PG 16.4', readOnly: true};
@@ -15,10 +15,10 @@ afterEach(() => {
 });
 
 /** A vehicles source whose answers the test releases one at a time. */
-function heldVehicles(rows: VehicleSummary[]) {
+function heldVehicles(rows: VehicleRow[]) {
 	const pending: Array<() => void> = [];
 	const data = fakeConsoleData({vehicles: rows});
-	data.vehicles.list = (request: PageRequest) => new Promise<Page<VehicleSummary>>(resolve => pending.push(() => resolve(pageOf(rows, request))));
+	data.vehicles.list = (request: PageRequest) => new Promise<Page<VehicleRow>>(resolve => pending.push(() => resolve(pageOf(rows, request))));
 	return {data, release: () => pending.shift()?.(), pending};
 }
 

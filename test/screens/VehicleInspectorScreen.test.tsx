@@ -48,10 +48,10 @@ describe('VehicleInspectorScreen', () => {
 	});
 
 	it('gives a route ETA that is not today its date', async () => {
-		const detail = vehicleDetail({vin: 'WVWZZZ1KZAW000008', plate: 'HH-EV 8'});
-		const data = fakeConsoleData({details: [detail], history: telematics(5)});
 		const tomorrow = new Date(Date.now() + 86_400_000);
-		data.vehicle.route = async () => ({name: 'Ring', status: 'in_progress', progressPct: 40, eta: tomorrow});
+		const routeAssignment = {id: 'a', status: 'in_progress', routeId: 'r', routeName: 'Ring', plannedStartAt: new Date(), plannedEndAt: tomorrow, actualStartAt: new Date(), plannedDistanceKm: 40, driverName: null, waypoints: 5, waypointsReached: 2};
+		const detail = vehicleDetail({vin: 'WVWZZZ1KZAW000008', plate: 'HH-EV 8'}, {routeAssignment});
+		const data = fakeConsoleData({details: [detail], history: telematics(5)});
 		const {lastFrame, unmount} = render(<VehicleInspectorScreen data={data.vehicle} reference="HH-EV 8" width={100} height={22} isActive navigate={() => {}}/>);
 		const frame = await waitForFrame(lastFrame, f => f.includes('route Ring'));
 		expect(frame).toContain(`ETA ${formatClock(tomorrow)}`);

@@ -45,9 +45,9 @@ async function list(options: Props['options']): Promise<void> {
 		printRows(rows, [
 			{key: 'organizationSlug', header: 'organization'},
 			{key: 'roleName', header: 'login'},
-			{key: 'grantedBy', header: 'granted by', priority: 3},
-			{key: 'grantedAt', header: 'granted at', priority: 4},
-			{key: 'loginExists', header: 'login exists', priority: 2},
+			{key: 'grantedBy', header: 'granted by', priority: 2},
+			{key: 'grantedAt', header: 'granted at', priority: 1},
+			{key: 'loginExists', header: 'login exists', priority: 3},
 		], format, process.stdout, {compact: true, width: process.stdout.columns});
 	});
 }

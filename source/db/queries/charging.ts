@@ -1,23 +1,6 @@
 // Charging: stations, connectors and sessions (nearest available connectors here; live views add more).
 import type {Sql} from 'postgres';
-
-export type NearestConnectorRow = {
-	stationId: string;
-	stationName: string;
-	/** null for a public station (run by operatorName). */
-	stationOrganizationId: string | null;
-	operatorName: string | null;
-	connectorId: string;
-	connectorNumber: number;
-	connectorType: string;
-	maxPowerKw: number;
-	pricePerKwh: number;
-	pricePerMinute: number;
-	currency: string;
-	distanceM: number;
-	latitude: number;
-	longitude: number;
-};
+import type {NearestConnectorRow} from '../../model/data-sources.js';
 
 export type NearestConnectorRequest = {
 	latitude: number;

@@ -3,27 +3,7 @@ import type {Sql} from 'postgres';
 import {escapeLike} from './organizations.js';
 import {keyset, clampLimit, countOrEstimate, toPage} from './paging.js';
 import {parseSort, type Page, type PageRequest} from '../../model/page.js';
-
-export type FleetRow = {
-	id: string;
-	name: string;
-	organizationId: string;
-	organizationName: string;
-	organizationSlug: string;
-	depotAddress: string | null;
-	depotLatitude: number | null;
-	depotLongitude: number | null;
-	timezone: string;
-	/** Vehicles not retired. */
-	vehicles: number;
-	/** Vehicle count per vehicles.status, e.g. {active: 12, charging: 3}; statuses without vehicles are left out. */
-	vehiclesByStatus: Record<string, number>;
-	/** Average of the vehicles' latest SoC (null when none has reported). */
-	avgSocPct: number | null;
-	online: number;
-	/** online / vehicles, 0..1 (null without vehicles). */
-	onlineShare: number | null;
-};
+import type {FleetRow} from '../../model/data-sources.js';
 
 export const fleetSorts = ['name', 'organization', 'created'] as const;
 export type FleetSort = (typeof fleetSorts)[number];

@@ -2,20 +2,7 @@
 import type {Sql} from 'postgres';
 import {keyset, clampLimit, countOrEstimate, toPage, type Fragment} from './paging.js';
 import {parseSort, type Page, type PageRequest} from '../../model/page.js';
-
-export type OrganizationRow = {
-	id: string;
-	name: string;
-	slug: string;
-	plan: string;
-	isActive: boolean;
-	fleets: number;
-	vehicles: number;
-	/** Vehicles whose last report is recent enough for connectivity_status() to say 'online'. */
-	onlineNow: number;
-	users: number;
-	createdAt: Date;
-};
+import type {OrganizationRow} from '../../model/data-sources.js';
 
 export const organizationSorts = ['name', 'slug', 'plan', 'created'] as const;
 export type OrganizationSort = (typeof organizationSorts)[number];

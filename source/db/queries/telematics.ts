@@ -2,32 +2,8 @@
 import type {Sql} from 'postgres';
 import {clampLimit, countOrEstimate} from './paging.js';
 import type {Cursor, Page} from '../../model/page.js';
+import type {TelematicsRow} from '../../model/data-sources.js';
 import {isGap} from '../../model/telematics-gaps.js';
-
-/** What a vehicle reports: one telematics row, and its live state (vehicles.ts) carries the same. */
-export type TelematicsReading = {
-	socPct: number | null;
-	sohPct: number | null;
-	speedKmh: number | null;
-	headingDeg: number | null;
-	latitude: number | null;
-	longitude: number | null;
-	odometerKm: number | null;
-	packVoltageV: number | null;
-	packCurrentA: number | null;
-	packTempC: number | null;
-	powerKw: number | null;
-};
-
-export type TelematicsRow = TelematicsReading & {
-	/** The vehicle's id (rows are unique per vehicle and recorded_at). */
-	id: string;
-	recordedAt: Date;
-	/** Seconds until the vehicle's next newer row (on any page, even outside since/until); null for its newest row. */
-	secondsToNewer: number | null;
-	/** The vehicle went silent for longer than the gap threshold after this row. */
-	gap: boolean;
-};
 
 export type TelematicsRequest = {
 	vehicleId: string;

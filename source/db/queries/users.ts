@@ -3,19 +3,7 @@ import type {Sql} from 'postgres';
 import {escapeLike} from './organizations.js';
 import {clampLimit, countOrEstimate, keyset, toPage} from './paging.js';
 import {parseSort, type Page, type PageRequest} from '../../model/page.js';
-
-export type UserRow = {
-	id: string;
-	organizationId: string;
-	organizationName: string;
-	fullName: string;
-	email: string;
-	phone: string | null;
-	/** Role names, alphabetical. */
-	roles: string[];
-	status: string;
-	lastLoginAt: Date | null;
-};
+import type {UserRow} from '../../model/data-sources.js';
 
 export const userSorts = ['name', 'email', 'status', 'lastLogin'] as const;
 export type UserSort = (typeof userSorts)[number];

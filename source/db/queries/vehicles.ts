@@ -1,38 +1,13 @@
 // Vehicles: the browse list (filters, search, keyset pages), finding one by VIN / plate / id, close matches,
 // and everything the inspector shows about one vehicle.
 import type {Sql} from 'postgres';
-import {nearestAvailableConnectors, type NearestConnectorRow} from './charging.js';
+import {nearestAvailableConnectors} from './charging.js';
 import {escapeLike, isUuid} from './organizations.js';
 import {clampLimit, countOrEstimate, keyset, toPage, type Fragment} from './paging.js';
 import {parseSort, type Page, type PageRequest} from '../../model/page.js';
-import type {TelematicsReading} from './telematics.js';
+import type {NearestConnectorRow, VehicleBatteryReport, VehicleChargingSession, VehicleDetail, VehicleIdentity, VehicleLiveState, VehicleRouteAssignment, VehicleRow} from '../../model/data-sources.js';
 import {vehicleStatuses, connectivities, connectivityThresholdSeconds, type VehicleStatus, type Connectivity} from '../../model/vehicles.js';
 export {vehicleStatuses, connectivities, connectivityThresholdSeconds, type VehicleStatus, type Connectivity};
-
-export type VehicleRow = {
-	id: string;
-	vin: string;
-	plate: string | null;
-	make: string;
-	model: string;
-	modelYear: number | null;
-	status: VehicleStatus;
-	organizationId: string;
-	organizationName: string;
-	fleetId: string;
-	fleetName: string;
-	socPct: number | null;
-	sohPct: number | null;
-	speedKmh: number | null;
-	connectivity: Connectivity;
-	lastSeenAt: Date | null;
-	secondsSinceReport: number | null;
-	latitude: number | null;
-	longitude: number | null;
-	/** Distance and initial bearing (degrees from north) from the fleet depot to the vehicle; null without both points. */
-	depotDistanceM: number | null;
-	depotBearingDeg: number | null;
-};
 
 export const vehicleSorts = ['vin', 'plate', 'model', 'status', 'soc', 'lastSeen', 'fleet'] as const;
 export type VehicleSort = (typeof vehicleSorts)[number];
@@ -220,87 +195,6 @@ export function levenshtein(a: string, b: string): number {
 
 // ---------------------------------------------------------------------------------------------------------
 // The inspector: one vehicle in full
-
-/** The list row's identity fields, with the specs and depot the inspector adds. */
-export type VehicleIdentity = Pick<VehicleRow, 'id' | 'vin' | 'plate' | 'make' | 'model' | 'modelYear' | 'status' | 'organizationId' | 'organizationName' | 'fleetId' | 'fleetName'> & {
-	organizationSlug: string;
-	batteryCapacityKwh: number;
-	usableCapacityKwh: number | null;
-	maxAcChargeKw: number | null;
-	maxDcChargeKw: number | null;
-	connectorTypes: string[];
-	v2gCapable: boolean;
-	odometerKm: number;
-	commissionedOn: string | null;
-	depotAddress: string | null;
-	depotLatitude: number | null;
-	depotLongitude: number | null;
-};
-
-export type VehicleLiveState = TelematicsReading & {
-	recordedAt: Date;
-	receivedAt: Date;
-	secondsSinceReport: number;
-	connectivity: Connectivity;
-	depotDistanceM: number | null;
-	depotBearingDeg: number | null;
-};
-
-export type VehicleChargingSession = {
-	id: string;
-	status: string;
-	startedAt: Date;
-	/** Energy delivered so far: the latest meter value's cumulative kWh while it runs, else the session's. */
-	energyKwh: number;
-	/** What the vehicle draws now (the latest meter value); null before the first one. Not the connector's rating. */
-	powerKw: number | null;
-	/** When that meter value was recorded. */
-	meterAt: Date | null;
-	energyToGridKwh: number;
-	startSocPct: number | null;
-	targetSocPct: number | null;
-	isV2g: boolean;
-	stationName: string | null;
-	connectorNumber: number | null;
-	connectorType: string | null;
-	maxPowerKw: number | null;
-};
-
-export type VehicleRouteAssignment = {
-	id: string;
-	status: string;
-	routeId: string;
-	routeName: string;
-	plannedStartAt: Date;
-	plannedEndAt: Date | null;
-	actualStartAt: Date | null;
-	plannedDistanceKm: number | null;
-	driverName: string | null;
-	waypoints: number;
-	waypointsReached: number;
-};
-
-export type VehicleBatteryReport = {
-	id: string;
-	reportedAt: Date;
-	sohPct: number;
-	capacityMeasuredKwh: number | null;
-	cycleCount: number | null;
-	internalResistanceMohm: number | null;
-	cellVoltageSpreadMv: number | null;
-	tempMaxC: number | null;
-	source: string;
-};
-
-export type VehicleDetail = {
-	vehicle: VehicleIdentity;
-	state: VehicleLiveState | null;
-	chargingSession: VehicleChargingSession | null;
-	routeAssignment: VehicleRouteAssignment | null;
-	batteryReport: VehicleBatteryReport | null;
-	/** Available connectors nearest to the vehicle's last position (empty without a position). */
-	nearestConnectors: NearestConnectorRow[];
-};
 
 /** Identity and specs of one vehicle, with its fleet's depot; undefined if no such vehicle (or RLS hides it). */
 export async function getVehicleIdentity(sql: Sql, vehicleId: string): Promise<VehicleIdentity | undefined> {
