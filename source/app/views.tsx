@@ -7,7 +7,7 @@
  *   2. Add the data source to ConsoleData below as an OPTIONAL field (`activity?: ActivityData`), so fakes in
  *      other tests keep compiling, and wire the implementation in source/app/console-sources.ts.
  *   3. Add an entry to `views`:
- *        render: ctx => ctx.data.activity ? <ActivityScreen {...screenProps(ctx)} data={ctx.data.activity}/> : <NotAvailable … />
+ *        render: ctx => withData(ctx, 'Activity', ctx.data.activity, data => <ActivityScreen {...screenProps(ctx)} data={data}/>)
  *      (names and aliases must stay unique; navigation, `:` completion and help read the registry).
  *
  * Screen convention (every screen follows it so the footer never lies):
@@ -117,6 +117,11 @@ export function NotAvailable({title, width}: {readonly title: string; readonly w
 	);
 }
 
+/** The screen when this console has the view's data source, else NotAvailable under the view's title. */
+function withData<T>(ctx: ViewContext, title: string, data: T | undefined, screen: (data: T) => ReactElement): ReactElement {
+	return data ? screen(data) : <NotAvailable title={title} width={ctx.width}/>;
+}
+
 export const views: ViewDefinition[] = [
 	{
 		name: 'orgs',
@@ -166,7 +171,7 @@ export const views: ViewDefinition[] = [
 		title: 'Live vehicles',
 		description: 'vehicles now, what needs attention first (offline, stale, low SoC, hot pack); refreshes every 2 s',
 		keys: liveKeys,
-		render: ctx => (ctx.data.live ? <LiveVehiclesScreen {...screenProps(ctx)} data={ctx.data.live}/> : <NotAvailable title="Live vehicles" width={ctx.width}/>),
+		render: ctx => withData(ctx, 'Live vehicles', ctx.data.live, data => <LiveVehiclesScreen {...screenProps(ctx)} data={data}/>),
 	},
 	{
 		name: 'charging',
@@ -174,7 +179,7 @@ export const views: ViewDefinition[] = [
 		title: 'Charging',
 		description: 'charging sessions in progress and the station board (connectors, utilisation, heartbeats), live',
 		keys: chargingKeys,
-		render: ctx => (ctx.data.charging ? <ChargingScreen {...screenProps(ctx)} data={ctx.data.charging}/> : <NotAvailable title="Charging" width={ctx.width}/>),
+		render: ctx => withData(ctx, 'Charging', ctx.data.charging, data => <ChargingScreen {...screenProps(ctx)} data={data}/>),
 	},
 	{
 		name: 'routes',
@@ -182,7 +187,7 @@ export const views: ViewDefinition[] = [
 		title: 'Routes',
 		description: "routes in progress: waypoints done, next stop, ETA drift, charge vs energy needed, live",
 		keys: routesKeys,
-		render: ctx => (ctx.data.routes ? <RoutesScreen {...screenProps(ctx)} data={ctx.data.routes}/> : <NotAvailable title="Routes" width={ctx.width}/>),
+		render: ctx => withData(ctx, 'Routes', ctx.data.routes, data => <RoutesScreen {...screenProps(ctx)} data={data}/>),
 	},
 	{
 		name: 'battery',
@@ -192,11 +197,7 @@ export const views: ViewDefinition[] = [
 		argument: {name: '<VIN|plate|fleet>'},
 		keys: batteryKeys,
 		render: ctx =>
-			ctx.data.battery ? (
-				<BatteryScreen {...screenProps(ctx)} arg={ctx.arg ?? (ctx.org ? `org:${ctx.org}` : undefined)} data={ctx.data.battery}/>
-			) : (
-				<NotAvailable title="Battery" width={ctx.width}/>
-			),
+			withData(ctx, 'Battery', ctx.data.battery, data => <BatteryScreen {...screenProps(ctx)} arg={ctx.arg ?? (ctx.org ? `org:${ctx.org}` : undefined)} data={data}/>),
 	},
 	{
 		name: 'maint',
@@ -205,12 +206,7 @@ export const views: ViewDefinition[] = [
 		description: 'Health (partitions ahead, stale views, bloat, index problems, lock waits) and actions behind confirmations',
 		argument: {name: '[battery_health_trends|energy_efficiency_metrics]'},
 		keys: maintenanceKeys,
-		render: ctx =>
-			ctx.data.maintenance ? (
-				<MaintenanceScreen {...screenProps(ctx)} data={ctx.data.maintenance} setBusy={ctx.setBusy}/>
-			) : (
-				<NotAvailable title="Maintenance" width={ctx.width}/>
-			),
+		render: ctx => withData(ctx, 'Maintenance', ctx.data.maintenance, data => <MaintenanceScreen {...screenProps(ctx)} data={data} setBusy={ctx.setBusy}/>),
 	},
 	{
 		name: 'activity',
@@ -219,11 +215,7 @@ export const views: ViewDefinition[] = [
 		description: 'every backend, lock waits as a blocker tree; cancel or terminate one (as pg_activity)',
 		keys: activityKeys,
 		render: ctx =>
-			ctx.data.activity ? (
-				<ActivityScreen {...screenProps(ctx)} data={ctx.data.activity} actions={ctx.data.maintenance} setBusy={ctx.setBusy}/>
-			) : (
-				<NotAvailable title="Activity" width={ctx.width}/>
-			),
+			withData(ctx, 'Activity', ctx.data.activity, data => <ActivityScreen {...screenProps(ctx)} data={data} actions={ctx.data.maintenance} setBusy={ctx.setBusy}/>),
 	},
 ];
 

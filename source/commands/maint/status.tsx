@@ -16,7 +16,7 @@ export const options = connectionOptions.merge(outputOptions).extend({
 
 type Props = {options: zod.infer<typeof options>};
 
-export default function Status({options}: Props) {
+export default function MaintStatus({options}: Props) {
 	return (
 		<Task
 			debug={options.debug}
