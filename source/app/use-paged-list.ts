@@ -4,6 +4,7 @@
 // message (the screen shows it), never a throw.
 import {useCallback, useEffect, useRef, useState} from 'react';
 import type {Page, PageRequest} from '../model/page.js';
+import type {KeyBinding} from './keys.js';
 import {errorMessage, type Loaded} from './use-load.js';
 
 /** Which page to read, and where the selection lands on it: first/next on its first row, last/previous on its last. */
@@ -149,6 +150,18 @@ export function usePagedList<T>({load, pageSize, search, sort, deps = [], onPage
 		lastPage: () => fetchPage('last', {last: true}),
 		refresh: () => fetchPage('same', latest.current.request),
 	};
+}
+
+/**
+ * g/G (Home/End) on the first/last row of the whole list: its first or last page is read when this is not it.
+ * Put them before the page navigation's own g/G (first match wins), which stop at the page's edges.
+ */
+export function wholeListKeys(list: Pick<PagedList<unknown>, 'rows' | 'hasNext' | 'hasPrevious' | 'firstPage' | 'lastPage'>, select: (index: number) => void): KeyBinding[] {
+	if (list.rows.length <= 1 && !list.hasNext && !list.hasPrevious) return [];
+	return [
+		{key: 'g/G', label: 'top/bottom', match: ['g', 'home'], handler: () => (list.hasPrevious ? list.firstPage() : select(0)), hidden: true},
+		{key: 'g/G', label: 'top/bottom', match: ['G', 'end'], handler: () => (list.hasNext ? list.lastPage() : select(list.rows.length - 1)), hidden: true},
+	];
 }
 
 /** "rows 1–40 of ~12,345" (after G on an estimated total: "rows ~12,306–~12,345 of ~12,345") */

@@ -240,11 +240,12 @@ export type VehicleInspectorData = {
 	/** A few close matches for an unknown reference ("did you mean"). */
 	suggest(ref: string): Promise<string[]>;
 	/**
-	 * History newest first, in keyset pages: `after` is the `next` of the previous page (exact to the server's
-	 * microsecond, so rows that share a millisecond are neither skipped nor repeated); without it, rows strictly
-	 * older than `before` (the `t` jump) or the newest.
+	 * History newest first, in keyset pages: `after` is the `next` of a page (exact to the server's microsecond,
+	 * so rows that share a millisecond are neither skipped nor repeated), `previous` a page's `previous` (the page
+	 * above it), `last` the vehicle's oldest rows (G); with none of them, the newest rows. `before` (the `t` jump)
+	 * keeps only rows strictly older than it, so the list then starts there.
 	 */
-	telematics(vehicleId: string, request: {after?: Cursor | null; before?: Date; limit: number}): Promise<Page<TelematicsRow>>;
+	telematics(vehicleId: string, request: {after?: Cursor | null; previous?: Cursor | null; last?: boolean; before?: Date; limit: number}): Promise<Page<TelematicsRow>>;
 };
 
 /** Liveness of the database connection, watched by the shell (banner, indicator, reload on reconnect). */

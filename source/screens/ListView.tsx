@@ -5,7 +5,7 @@ import {Box} from 'ink';
 import {Text} from '../components/Styled.js';
 import type {Page, PageRequest} from '../model/page.js';
 import {useKeyBindings, type KeyBinding} from '../app/keys.js';
-import {describeRows, usePagedList} from '../app/use-paged-list.js';
+import {describeRows, usePagedList, wholeListKeys} from '../app/use-paged-list.js';
 import {DataTable, listKeys, useListNavigation, type Column} from '../components/DataTable.js';
 import {FilterInput} from '../components/FilterInput.js';
 import {Spinner} from '../components/Spinner.js';
@@ -83,14 +83,8 @@ export function ListView<T>(props: ListViewProps<T>) {
 		// eslint-disable-next-line react-hooks/exhaustive-deps -- only a new page moves the selection; nav is a new object every render
 	}, [list.rows]);
 	const row = list.rows[nav.selected];
-	// g/G (Home/End) go to the first/last row of the whole list, reading its first or last page when this is not it;
-	// they come before the page's own g/G, which stop at the page's edges.
-	const wholeList: KeyBinding[] = list.rows.length > 1 || list.hasNext || list.hasPrevious
-		? [
-			{key: 'g/G', label: 'top/bottom', match: ['g', 'home'], handler: () => (list.hasPrevious ? list.firstPage() : nav.select(0)), hidden: true},
-			{key: 'g/G', label: 'top/bottom', match: ['G', 'end'], handler: () => (list.hasNext ? list.lastPage() : nav.select(list.rows.length - 1)), hidden: true},
-		]
-		: [];
+	// g/G (Home/End) go to the first/last row of the whole list, before the page's own g/G.
+	const wholeList = wholeListKeys(list, nav.select);
 	const bindings: KeyBinding[] = [...wholeList, ...nav.bindings];
 	if (onOpen && row) bindings.push({key: 'enter', label: openLabel, match: ['enter'], handler: () => onOpen(list.rows[nav.current()] ?? row)});
 	// Every list has / and s (help lists them): at 80 columns the footer gives the view's own keys (extraKeys) room first.

@@ -4,7 +4,7 @@ import React, {useEffect, useState} from 'react';
 import {Box} from 'ink';
 import {Text} from '../components/Styled.js';
 import {useKeyBindings, type KeyBinding} from '../app/keys.js';
-import {describeRows, usePagedList} from '../app/use-paged-list.js';
+import {describeRows, usePagedList, wholeListKeys} from '../app/use-paged-list.js';
 import {errorMessage, useLoad} from '../app/use-load.js';
 import {Banner} from '../components/Banner.js';
 import {DataTable, listKeys, useListNavigation, type Column} from '../components/DataTable.js';
@@ -97,12 +97,13 @@ function Inspector({data, detail, width, height, isActive, reportError, onReload
 	const pageSize = Math.max(50, visibleRows);
 	const landing = React.useRef<'first' | 'last' | undefined>(undefined);
 	const history = usePagedList<TelematicsRow>({
-		load: request => data.telematics(v.id, request.after ? {after: request.after, limit: request.limit} : {before: jumpTo, limit: request.limit}),
+		// g/G reach the newest/oldest rows of the whole history (after a `t` jump: of the history before it) by cursor.
+		load: request => data.telematics(v.id, {after: request.after, previous: request.before, last: request.last, before: jumpTo, limit: request.limit}),
 		pageSize,
 		deps: [v.id, jumpTo?.getTime()],
 		reportError,
 		onPage: direction => {
-			if (direction !== 'same') landing.current = direction === 'previous' ? 'last' : 'first';
+			if (direction !== 'same') landing.current = direction === 'previous' || direction === 'last' ? 'last' : 'first';
 		},
 	});
 	const rows = history.rows;
@@ -120,6 +121,8 @@ function Inspector({data, detail, width, height, isActive, reportError, onReload
 	}, [history.rows]);
 
 	const bindings: KeyBinding[] = [
+		// g/G: the newest/oldest rows of the whole history, not of the loaded page.
+		...wholeListKeys(history, nav.select),
 		...nav.bindings,
 		{key: 't', label: 'time jump', handler: () => setPrompting(true)},
 		...(jumpTo || history.hasPrevious ? [{key: 'n', label: 'newest', handler: () => setJumpTo(undefined)}] : []),

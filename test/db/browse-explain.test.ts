@@ -76,6 +76,9 @@ describe('browse queries use indexes', () => {
 			await listTelematics(sql, {vehicleId: sample.id, limit: 20, after: first.next});
 			await listTelematics(sql, {vehicleId: sample.id, limit: 20, since: new Date(Date.now() - 6 * 3_600_000)});
 			await listTelematics(sql, {vehicleId: sample.id, limit: 20, before: new Date(Date.now() - 48 * 3_600_000)});
+			// G (the oldest rows, read oldest first) and paging back up from there.
+			const last = await listTelematics(sql, {vehicleId: sample.id, limit: 20, last: true});
+			await listTelematics(sql, {vehicleId: sample.id, limit: 20, previous: last.previous});
 		});
 		expectNoSeqScan(found, 'vehicle_telematics');
 		expect(found.join('\n')).toMatch(/Index (Only )?Scan( Backward)? using vehicle_telematics_\w+_pkey/);

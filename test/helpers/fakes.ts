@@ -144,11 +144,8 @@ export function fakeConsoleData(options: FakeOptions = {}): FakeConsoleData {
 			},
 			async telematics(_id, request) {
 				calls.push({area: 'telematics', request});
-				// The fake's cursor is the index of the next row: exact, as the real one is.
-				const start = request.after ? Number(request.after.key) : history.findIndex(p => !request.before || p.recordedAt < request.before);
-				const rows = start < 0 ? [] : history.slice(start, start + request.limit);
-				const next = start >= 0 && start + request.limit < history.length ? indexCursor(start + request.limit) : null;
-				return {rows, next, total: null, estimated: false};
+				// The fake's cursor is the index of a row boundary among the rows older than the jump (`before`): exact, as the real one is.
+				return pageOf(history, {after: request.after, before: request.previous, last: request.last, limit: request.limit}, row => !request.before || row.recordedAt < request.before);
 			},
 		},
 	};

@@ -65,4 +65,28 @@ describe('VehicleInspectorScreen', () => {
 		expect(frame).not.toContain('gap 10m');
 		unmount();
 	});
+
+	it('G selects the oldest row of the whole history, reading only its last page; k walks back up across the page edge', async () => {
+		// 120 rows: the history reads 50 a page, so the oldest row is on the third page.
+		const history = telematics(120, {gapAt: 100});
+		const {lastFrame, stdin, data, unmount} = open(history);
+		const time = (row: (typeof history)[number]) => row.recordedAt.toISOString().replace('T', ' ').slice(0, 19);
+		const selected = (frame: string) => frame.split('\n').find(line => line.startsWith('›')) ?? '';
+		const ready = (frame: string) => frame.includes('RECORDED') && !frame.includes('loading');
+		await waitForFrame(lastFrame, f => ready(f) && selected(f).includes(time(history[0]!)));
+		stdin.write('G');
+		const frame = await waitForFrame(lastFrame, f => ready(f) && selected(f).includes(time(history.at(-1)!)));
+		expect(frame).toContain('–120');
+		const requests = data.calls.filter(c => c.area === 'telematics').map(c => c.request as {after?: unknown; previous?: unknown; last?: boolean});
+		expect(requests.map(r => ({after: r.after ?? null, previous: r.previous ?? null, last: r.last ?? false}))).toEqual([
+			{after: null, previous: null, last: false},
+			{after: null, previous: null, last: true},
+		]);
+		// The last page holds rows 71–120 (50 a page, read back from the end): 50 k reach row 70 on the page above.
+		stdin.write('k'.repeat(50));
+		await waitForFrame(lastFrame, f => ready(f) && selected(f).includes(time(history[69]!)));
+		stdin.write('g');
+		await waitForFrame(lastFrame, f => ready(f) && selected(f).includes(time(history[0]!)));
+		unmount();
+	});
 });

@@ -3,7 +3,7 @@
 import type {Sql} from '../connection.js';
 import {findFleet, listFleets} from '../queries/fleets.js';
 import {listOrganizations} from '../queries/organizations.js';
-import {listTelematics, telematicsCursorAt} from '../queries/telematics.js';
+import {listTelematics} from '../queries/telematics.js';
 import {listUsers} from '../queries/users.js';
 import {connectivities, findVehicle, getVehicleDetail, listVehicles, suggestVehicles, vehicleStatuses, type Connectivity, type VehicleStatus} from '../queries/vehicles.js';
 import {NotFoundError, UsageError} from '../../model/errors.js';
@@ -73,9 +73,8 @@ export function vehicleInspectorSource(sql: Sql, options: {connectors?: number} 
 			return matches.map(m => (m.plate ? `${m.vin} (${m.plate})` : m.vin));
 		},
 		async telematics(vehicleId, request) {
-			// Paging on goes by the server's own cursor (microseconds); only the `t` jump starts from a Date.
-			const after = request.after ?? (request.before ? telematicsCursorAt(vehicleId, request.before) : null);
-			return listTelematics(sql, {vehicleId, after, limit: request.limit});
+			// Paging goes by the server's own cursor (microseconds); only the `t` jump bound is a Date.
+			return listTelematics(sql, {vehicleId, after: request.after, previous: request.previous, last: request.last, before: request.before, limit: request.limit});
 		},
 	};
 }
