@@ -351,8 +351,11 @@ select evfleet_ensure_primary_key('charging_session_metrics', array['session_id'
 -- policies then apply as usual (the console does).
 create or replace function charging_stations_within(lon double precision, lat double precision, radius_m double precision)
 returns table (station_id uuid, distance_m double precision)
-language plpgsql stable security definer set search_path = pg_catalog, public, pg_temp rows 100
+language plpgsql stable security definer set search_path = pg_catalog, public, pg_temp rows 10
 set plan_cache_mode = force_generic_plan as $$
+-- rows 10: a radius search finds a few stations; with the default guess of 100 the planner joins the result back to
+-- charging_stations by hashing every station the caller may see (a sequential scan growing with the table) instead
+-- of one primary-key probe per station found
 -- plpgsql keeps the statement's plan for the session (a SQL function re-plans on every call: ~10 ms of PostGIS
 -- planning, more than the search); the index scan is the right plan for any point and radius: generic from the start
 declare

@@ -3,6 +3,7 @@ import {randomBytes} from 'node:crypto';
 import {afterAll, beforeAll, describe, expect, inject, it} from 'vitest';
 import {createTestDatabase, type TestDatabase} from '../helpers/db.js';
 import {createSql, parseConnectionUrl, type Sql} from '../../source/db/connection.js';
+import {liveCharging} from '../../source/db/queries/live-charging.js';
 
 let db: TestDatabase;
 const suffix = randomBytes(4).toString('hex');
@@ -315,6 +316,21 @@ describe('hole 6: radius search as a tenant', () => {
 		const names = await db.sql<Array<{name: string}>>`select name from charging_stations where id = any(${rows.map(r => r.stationId)}::uuid[]) order by name`;
 		expect(names.map(n => n.name)).toEqual(['public hub', `atk-a-${suffix} yard`].sort());
 		expect(notices.join('\n')).toMatch(/Index (Only )?Scan using charging_stations_location_gist|Bitmap Index Scan on charging_stations_location_gist/);
+	});
+
+	it('the console\'s radius board reads only the stations found, not every station the tenant may see', async () => {
+		// 3 000 filler stations from the test above; the board joins the search's result back to charging_stations:
+		// by primary key, or (as with the function's old row estimate of 100) by hashing every visible station
+		const sql = db.connect({user: logins.reader, max: 1});
+		const plan = await inOrg(sql, a.org, async tx => {
+			const rows = await tx.unsafe<Array<{'QUERY PLAN': string}>>(`explain (costs off) select st.id from charging_stations st
+				where st.id in (select w.station_id from charging_stations_within(8.68::float8, 50.11::float8, 2000::float8) w)`);
+			return rows.map(r => r['QUERY PLAN']).join('\n');
+		});
+		expect(plan).not.toMatch(/Seq Scan on charging_stations/);
+		expect(plan).toMatch(/Index (Only )?Scan using charging_stations_pkey/);
+		const snapshot = await inOrg(sql, a.org, tx => liveCharging(tx, {near: {latitude: 50.11, longitude: 8.68, radiusKm: 2}}));
+		expect(snapshot.stations.map(s => s.name).sort()).toEqual(['public hub', `atk-a-${suffix} yard`].sort());
 	});
 });
 
