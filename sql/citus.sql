@@ -134,6 +134,30 @@ begin
 end
 $$;
 
+-- The admins' policy the same way: "no organization chosen", read without a subquery (the workers evaluate it), and
+-- as a function call: Citus fails on the expression itself when it copies a policy to a partition it distributes
+-- ("unrecognized node type" for NULLIF ... IS NULL). A SQL function the planner inlines: no per-call cost.
+create or replace function evfleet_no_org_chosen() returns boolean
+language sql stable parallel safe as $fn$
+  -- names qualified, no SET search_path (that would stop the inlining): a caller's search_path changes nothing here
+  select coalesce(pg_catalog.current_setting('app.current_org_id', true), '') operator(pg_catalog.=) ''
+$fn$;
+
+do $$
+declare
+  p record;
+  unchosen constant text := 'evfleet_no_org_chosen()';
+begin
+  for p in
+    select pol.polname, pol.polrelid::regclass as tbl
+    from pg_policy pol
+    where pol.polname like '%\_admin\_all' and pg_get_expr(pol.polqual, pol.polrelid) ~* '^\(?\s*SELECT'
+  loop
+    execute format('alter policy %I on %s using (%s) with check (%s)', p.polname, p.tbl, unchosen, unchosen);
+  end loop;
+end
+$$;
+
 -- One pass, in one transaction:
 -- 1. foreign keys of the tables to distribute are dropped and kept (Citus would otherwise turn every local table
 --    that references a new reference table into a "Citus local table", which fails for partitioned tables);

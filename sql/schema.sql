@@ -405,13 +405,14 @@ on conflict do nothing;
 -- Row-level security: one helper so every tenant table (and each partition) gets the same policies
 -- Regular roles: one indexed equality on the organization column against evfleet_tenant_scope, evaluated once per
 -- statement (an initplan); NULL when the login may not see the chosen organization: fail closed.
--- evfleet_admin members: every row. shared_when_null: rows without an organization (public stations) are readable by all.
+-- evfleet_admin members: every row while no organization is chosen. shared_when_null: rows without an organization (public stations) are readable by all.
 -- Re-running it brings an existing table's (and its partitions') policies to the current predicate.
 create or replace function evfleet_enable_tenant_rls(tbl regclass, org_column name default 'organization_id', shared_when_null boolean default false)
 returns void language plpgsql set search_path = pg_catalog, public, pg_temp as $$
 declare
   t text := (select relname from pg_class where oid = tbl);
   predicate text := format('%I = (select s.organization_id from public.evfleet_tenant_scope s)', org_column);
+  unchosen constant text := '(select nullif(current_setting(''app.current_org_id'', true), '''') is null)';
   part regclass;
 begin
   execute format('alter table %s enable row level security', tbl);
@@ -421,8 +422,14 @@ begin
   else
     execute format('alter policy %I on %s using (%s) with check (%s)', t || '_tenant_isolation', tbl, predicate, predicate);
   end if;
+  -- evfleet_admin members see every row until they choose an organization; then the tenant policy alone decides
+  -- (evfleet_tenant_scope: an admin's choice is taken as is). So an admin login is scoped by its SET LOCAL without
+  -- a role switch, which Citus could not follow (it connects to the workers as the current role: evfleet_reader
+  -- cannot log in). The setting is read once per statement (an initplan).
   if not exists (select 1 from pg_policy where polrelid = tbl and polname = t || '_admin_all') then
-    execute format('create policy %I on %s for all to evfleet_admin using (true) with check (true)', t || '_admin_all', tbl);
+    execute format('create policy %I on %s for all to evfleet_admin using (%s) with check (%s)', t || '_admin_all', tbl, unchosen, unchosen);
+  else
+    execute format('alter policy %I on %s using (%s) with check (%s)', t || '_admin_all', tbl, unchosen, unchosen);
   end if;
   if shared_when_null and not exists (select 1 from pg_policy where polrelid = tbl and polname = t || '_shared_read') then
     execute format('create policy %I on %s for select to public using (%I is null)', t || '_shared_read', tbl, org_column);

@@ -2,6 +2,7 @@
 import {parseIdentifier} from '../text/parse.js';
 import type {Sql} from 'postgres';
 import {NotFoundError, PrivilegeError} from '../model/errors.js';
+import {UnsupportedOnCitusError} from './citus.js';
 import {connect, readTarget, requireSchema, resolveTarget, type ConnectOptions, type ConnectionRequest, type ConnectionTarget} from './connection.js';
 import {findOrganization, isUuid, suggestOrganizations, type OrganizationRef} from './queries/organizations.js';
 
@@ -31,13 +32,23 @@ const seesAllOrganizations = (sql: Sql) => sql`(
 	(select rolsuper or rolbypassrls from pg_roles where rolname = current_user)
 	or pg_has_role(current_user, 'evfleet_admin', 'member'))`;
 
-export type SessionRole = {user: string; seesAll: boolean; canBecomeReader: boolean};
+export type SessionRole = {
+	user: string;
+	seesAll: boolean;
+	/** Superuser or BYPASSRLS: no policy applies to it, so only a role switch scopes it. */
+	bypassesPolicies: boolean;
+	canBecomeReader: boolean;
+	/** The database is a Citus coordinator. */
+	citus: boolean;
+};
 
 /** Who this connection is, for deciding how to scope it. */
 export async function sessionRole(sql: Sql): Promise<SessionRole> {
 	const [row] = await sql<SessionRole[]>`
 		select current_user as user, ${seesAllOrganizations(sql)} as sees_all,
-		       coalesce(pg_has_role(current_user, (select oid from pg_roles where rolname = ${scopedRole}), 'member'), false) as can_become_reader`;
+		       (select rolsuper or rolbypassrls from pg_roles where rolname = current_user) as bypasses_policies,
+		       coalesce(pg_has_role(current_user, (select oid from pg_roles where rolname = ${scopedRole}), 'member'), false) as can_become_reader,
+		       exists (select 1 from pg_extension where extname = 'citus') as citus`;
 	return row!;
 }
 
@@ -164,13 +175,25 @@ export function scopedHandle(pool: Sql, scope: TransactionScope): Sql {
 	return handle;
 }
 
-/** The scope of a handle on organizationId, decided from what `sql`'s login may see. */
+/**
+ * The scope of a handle on organizationId, decided from what `sql`'s login may see. Tenant logins and evfleet_admin
+ * members are scoped by the organization setting alone (the policies read it). A superuser or BYPASSRLS login passes
+ * every policy, so it also drops to evfleet_reader for the transaction; Citus cannot follow that switch (it opens its
+ * worker connections as the current role, and evfleet_reader cannot log in), so there it is refused in one sentence.
+ */
 export async function organizationScope(sql: Sql, organizationId: string, base: TransactionScope = {}): Promise<TransactionScope> {
 	const role = await sessionRole(sql);
-	if (role.seesAll && !role.canBecomeReader) {
+	if (!role.bypassesPolicies) return {...base, organizationId};
+	if (role.citus) {
+		throw new UnsupportedOnCitusError(
+			`user "${role.user}" passes every row-level security policy, and on Citus it cannot drop to ${scopedRole} to be scoped (Citus connects to the workers as the current role)`,
+			`connect as an evfleet_admin login to choose an organization there (create role dba login in role evfleet_admin), or leave out --org`,
+		);
+	}
+	if (!role.canBecomeReader) {
 		throw new PrivilegeError(`user "${role.user}" sees every organization and cannot SET ROLE ${scopedRole} to be scoped`, `grant ${scopedRole} to ${role.user}, or connect as a login without admin rights`);
 	}
-	return {...base, organizationId, ...(role.seesAll ? {role: scopedRole} : {})};
+	return {...base, organizationId, role: scopedRole};
 }
 
 /** How long a browse, live or chart query may run before the server cancels it (--statement-timeout). */
@@ -243,12 +266,16 @@ export async function openBrowse(target: ConnectionTarget, org: string | undefin
 	return {sql, organization: null, target: where};
 }
 
-/** Fails unless this connection's policies are keyed on organizationId and its role does not see everything. */
+/**
+ * Fails unless this connection's policies are keyed on organizationId and apply to its role (not a superuser or
+ * BYPASSRLS role; an evfleet_admin member's every-row policy holds only while no organization is chosen).
+ */
 export async function assertScoped(sql: Sql, organizationId: string): Promise<void> {
-	const [row] = await sql<{org: string | null; seesAll: boolean; user: string}[]>`
-		select current_setting(${orgSetting}, true) as org, ${seesAllOrganizations(sql)} as sees_all, current_user as user`;
-	if (row?.org !== organizationId || row.seesAll) {
-		throw new PrivilegeError(`could not scope the session to organization ${organizationId} (user ${row?.user} ${row?.seesAll ? 'still sees every organization' : `has ${orgSetting}=${row?.org}`})`);
+	const [row] = await sql<{org: string | null; bypasses: boolean; user: string}[]>`
+		select current_setting(${orgSetting}, true) as org, current_user as user,
+		       (select rolsuper or rolbypassrls from pg_roles where rolname = current_user) as bypasses`;
+	if (row?.org !== organizationId || row.bypasses) {
+		throw new PrivilegeError(`could not scope the session to organization ${organizationId} (user ${row?.user} ${row?.bypasses ? 'still sees every organization' : `has ${orgSetting}=${row?.org}`})`);
 	}
 }
 

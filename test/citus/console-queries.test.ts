@@ -21,6 +21,8 @@ import {asTenant, connectTo, consoleHandle, recordingTransactions, type SentStat
 
 // A console login that row-level security restricts (not a superuser, not evfleet_admin).
 const tenantLogin = 'evfleet_citus_tenant';
+// A DBA's login: a member of evfleet_admin, not a superuser.
+const dbaLogin = 'evfleet_citus_dba';
 
 const admin: Partial<Record<Server, Sql>> = {};
 const tenant: Partial<Record<Server, Sql>> = {};
@@ -155,6 +157,50 @@ describe('the console on Citus returns what one server returns', () => {
 		const nearest = await onBoth(sql => asTenant(sql, org, tx => nearestAvailableConnectors(tx, {...point!, limit: 5})), 'tenant');
 		expect(nearest.single.length).toBeGreaterThan(0);
 		expect(nearest.citus).toEqual(nearest.single);
+	});
+});
+
+describe('a DBA scoped to one organization (evfleet console --org)', () => {
+	it('as an evfleet_admin login: every organization unscoped, one with --org, on Citus as on one server', async () => {
+		const dba: Partial<Record<Server, Sql>> = {};
+		try {
+			for (const server of ['citus', 'single'] as const) {
+				await admin[server]!.unsafe(`do $$ begin
+					if not exists (select 1 from pg_roles where rolname = '${dbaLogin}') then create role ${dbaLogin} login; end if;
+				end $$`);
+				await admin[server]!.unsafe(`grant evfleet_admin to ${dbaLogin}`);
+				dba[server] = connectTo(server, {user: dbaLogin});
+			}
+			const on = <T>(work: (sql: Sql) => Promise<T>) => Promise.all([work(dba.citus!), work(dba.single!)]).then(([citus, single]) => ({citus, single}));
+			const everything = await on(sql => listFleets(sql, {limit: 50}));
+			expect(new Set(everything.single.rows.map(row => row.organizationId)).size).toBe(organizations.length);
+			expect(everything.citus).toEqual(everything.single);
+			const org = organizations[1]!.id;
+			const live = await on(async sql => liveVehicles(await consoleHandle(sql, org), {}));
+			expect(live.single.rows.length).toBeGreaterThan(0);
+			expect(live.single.rows.every(row => row.organizationId === org)).toBe(true);
+			expect(withoutTime(live.citus)).toEqual(withoutTime(live.single));
+			const fleets = await on(async sql => listFleets(await consoleHandle(sql, org), {limit: 50}));
+			expect(fleets.single.rows.length).toBeGreaterThan(0);
+			expect(fleets.single.rows.every(row => row.organizationId === org)).toBe(true);
+			expect(fleets.citus).toEqual(fleets.single);
+			// the login's own SQL, organization set as the console sets it: that organization's rows on every worker
+			const counts = await on(sql => asTenant(sql, org, tx => tx<Array<{orgs: number}>>`select count(distinct organization_id)::int as orgs from vehicle_telematics`));
+			expect(counts.citus).toEqual([{orgs: 1}]);
+			expect(counts.single).toEqual([{orgs: 1}]);
+		} finally {
+			await Promise.all(Object.values(dba).map(sql => sql.end({timeout: 5})));
+		}
+	});
+
+	it('as a superuser: scoped on one server by dropping to evfleet_reader; on Citus refused in one sentence', async () => {
+		const org = organizations[1]!.id;
+		const single = await liveVehicles(await consoleHandle(admin.single!, org), {});
+		expect(single.rows.length).toBeGreaterThan(0);
+		expect(single.rows.every(row => row.organizationId === org)).toBe(true);
+		const refused = await consoleHandle(admin.citus!, org).then(() => undefined, (error: unknown) => error);
+		expect(refused).toBeInstanceOf(UnsupportedOnCitusError);
+		expect((refused as Error).message).toMatch(/passes every row-level security policy, and on Citus it cannot drop to evfleet_reader/);
 	});
 });
 

@@ -161,6 +161,23 @@ describe('tenant tables', () => {
 		expect(row!.n).toBe(2);
 	});
 
+	it('an evfleet_admin member that chooses an organization sees and writes only that one, in its own SQL', async () => {
+		const sql = db.connect({user: roles.admin, max: 1});
+		await sql.begin(async tx => {
+			await tx`select set_config('app.current_org_id', ${orgA}, true)`;
+			for (const {name, orgColumn} of await tenantTables()) {
+				expect(await count(tx as unknown as typeof sql, name, orgColumn, orgB), name).toBe(0);
+			}
+			expect(await count(tx as unknown as typeof sql, 'vehicles', 'organization_id', orgA)).toBeGreaterThan(0);
+		});
+		await expect(sql.begin(async tx => {
+			await tx`select set_config('app.current_org_id', ${orgA}, true)`;
+			await tx`insert into fleets (organization_id, name) values (${orgB}, 'Smuggled by an admin')`;
+		})).rejects.toMatchObject({code: '42501'});
+		// the choice ends with the transaction: every organization again
+		expect(await count(sql, 'vehicles', 'organization_id', orgB)).toBeGreaterThan(0);
+	});
+
 	it('refuses to write a row for another organization', async () => {
 		const sql = db.connect({user: roles.writer, max: 1, parameters: {'app.current_org_id': orgA}});
 		await sql`insert into fleets (organization_id, name) values (${orgA}, 'Allowed')`;
