@@ -1,8 +1,5 @@
 // Bad numbers and durations are refused with exit 2 and one line (plus a hint) before any SQL runs: the URL points
 // at a closed port, so a command that tried to connect would fail with exit 1 and "cannot connect" instead.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import {beforeAll, describe, expect, it} from 'vitest';
 import {freePort} from '../../source/demo/cluster.js';
 import {runCli} from '../helpers/cli.js';
@@ -12,8 +9,6 @@ let url: string;
 beforeAll(async () => {
 	url = `postgres://nobody@127.0.0.1:${await freePort()}/fleet`;
 });
-
-const env = () => ({EVFLEET_CONFIG_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'evfleet-bad-numbers-')), DATABASE_URL: url, PGHOST: undefined, PGPORT: undefined, PGDATABASE: undefined, PGUSER: undefined, NO_COLOR: '1'});
 
 const cases: Array<[string, string[], RegExp]> = [
 	['--since 99999999d', ['maint', 'log', '--since', '99999999d'], /^evfleet: invalid --since "99999999d": out of range$/m],
@@ -33,7 +28,7 @@ const cases: Array<[string, string[], RegExp]> = [
 
 describe('bad numbers and durations', () => {
 	it.each(cases)('%s: exit 2, one line and a hint, nothing connects', async (_, args, message) => {
-		const result = await runCli(args, {env: env()});
+		const result = await runCli(args, {env: {DATABASE_URL: url, NO_COLOR: '1'}});
 		expect(result.stderr).toMatch(message);
 		expect(result.code).toBe(2);
 		expect(result.stderr.trim().split('\n').length).toBeLessThanOrEqual(2);

@@ -1,11 +1,8 @@
 // evfleet orgs / fleets / users / vehicles / vehicle as a script uses them: real process, stdout a pipe, real database.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {createTestDatabase, type TestDatabase} from '../helpers/db.js';
 import {spawn} from 'node:child_process';
-import {cliCommand, runCli} from '../helpers/cli.js';
+import {cliCommand, cliEnv, runCli} from '../helpers/cli.js';
 import * as fixture from '../db/browse-fixtures.js';
 
 let db: TestDatabase;
@@ -31,14 +28,7 @@ beforeAll(async () => {
 		...fixture.series(10, new Date(end.getTime() - 45 * 60_000), 60),
 	]);
 	await db.sql`insert into users (organization_id, email, full_name, last_login_at) values (${acme.id}, 'ann@acme.example', 'Ann Example', '2026-11-20T10:00:00Z')`;
-	env = {
-		DATABASE_URL: db.url,
-		EVFLEET_CONFIG_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'evfleet-browse-conf-')),
-		PGHOST: undefined,
-		PGPORT: undefined,
-		PGDATABASE: undefined,
-		PGUSER: undefined,
-	};
+	env = {DATABASE_URL: db.url};
 });
 
 afterAll(async () => {
@@ -67,7 +57,7 @@ describe('evfleet vehicles', () => {
 
 	it('stops quietly with 0 when the reader closes the pipe early (`| head`)', async () => {
 		const [command, argv] = cliCommand(['vehicles', '--csv']);
-		const child = spawn(command, argv, {env: {...process.env, ...env}, stdio: ['ignore', 'pipe', 'pipe']});
+		const child = spawn(command, argv, {env: {...process.env, ...cliEnv(db.url)}, stdio: ['ignore', 'pipe', 'pipe']});
 		// The reader goes away before a row is written, as `head` does after its lines.
 		child.stdout.destroy();
 		let stderr = '';

@@ -4,14 +4,14 @@ import os from 'node:os';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {createSql, parseConnectionUrl} from '../../source/db/connection.js';
-import {cliCommand} from '../helpers/cli.js';
+import {cliCommand, cliEnv} from '../helpers/cli.js';
 
 type Running = {child: ChildProcess; stdout: () => string; stderr: () => string; exited: Promise<number | null>};
 
 function startHeadless(args: string[] = []): Running {
 	// The tiny data set: these tests are about the server's life, not the seed's size (seeded in seconds).
 	const [command, argv] = cliCommand(['demo', '--headless', '--scale', 'tiny', ...args]);
-	const child = spawn(command, argv, {stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, NO_COLOR: '1'}});
+	const child = spawn(command, argv, {stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, ...cliEnv(undefined, {NO_COLOR: '1'})}});
 	let stdout = '';
 	let stderr = '';
 	child.stdout!.on('data', chunk => (stdout += chunk));

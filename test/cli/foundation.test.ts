@@ -1,12 +1,9 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {freePort} from '../../source/demo/cluster.js';
 import {createEmptyDatabase, type TestDatabase} from '../helpers/db.js';
-import {runCli} from '../helpers/cli.js';
-
-const isolatedConfig = () => ({EVFLEET_CONFIG_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'evfleet-cli-conf-')), DATABASE_URL: undefined, PGHOST: undefined, PGPORT: undefined, PGDATABASE: undefined, PGUSER: undefined});
+import {cliEnv, runCli} from '../helpers/cli.js';
 
 describe('evfleet CLI basics', () => {
 	it('lists every command with a description in a pipe', async () => {
@@ -30,7 +27,7 @@ describe('evfleet CLI basics', () => {
 
 	it('says in one line that a closed port is not reachable, exit 1, no stack', async () => {
 		const port = await freePort();
-		const result = await runCli(['db', 'status', '--url', `postgres://nobody@127.0.0.1:${port}/fleet`], {env: isolatedConfig()});
+		const result = await runCli(['db', 'status', '--url', `postgres://nobody@127.0.0.1:${port}/fleet`]);
 		expect(result.code).toBe(1);
 		expect(result.stderr).toContain(`cannot connect to 127.0.0.1:${port} (connection refused)`);
 		expect(result.stderr.trim().split('\n').length).toBeLessThanOrEqual(2);
@@ -38,7 +35,7 @@ describe('evfleet CLI basics', () => {
 	});
 
 	it('saves a statement timeout in a profile, and refuses an absurd one with exit 2 before saving', async () => {
-		const env = isolatedConfig();
+		const env = cliEnv(undefined);
 		const saved = await runCli(['profile', 'add', 'slow', '--url', 'postgres://dba@db.internal/fleet', '--statement-timeout', '30s'], {env});
 		expect(saved.code).toBe(0);
 		const refused = await runCli(['profile', 'add', 'absurd', '--url', 'postgres://dba@db.internal/fleet', '--statement-timeout', '99999d'], {env});
@@ -49,13 +46,13 @@ describe('evfleet CLI basics', () => {
 	});
 
 	it('keeps passwords out of saved profiles', async () => {
-		const env = isolatedConfig();
+		const env = cliEnv(undefined);
 		const saved = await runCli(['profile', 'add', 'prod', '--url', 'postgres://dba:hunter2@db.internal:6432/fleet?sslmode=require', '--use'], {env});
 		expect(saved.code).toBe(0);
 		expect(saved.stderr).toMatch(/passwords? .* (was|were) not saved/);
 		const listed = await runCli(['profile', 'list', '--json'], {env});
 		expect(JSON.parse(listed.stdout)).toEqual([{current: true, name: 'prod', host: 'db.internal', port: 6432, database: 'fleet', user: 'dba', sslmode: 'require', readonly: false, statementTimeout: null}]);
-		const files = fs.readdirSync(env.EVFLEET_CONFIG_DIR).map(file => fs.readFileSync(path.join(env.EVFLEET_CONFIG_DIR, file), 'utf8'));
+		const files = fs.readdirSync(env['EVFLEET_CONFIG_DIR']!).map(file => fs.readFileSync(path.join(env['EVFLEET_CONFIG_DIR']!, file), 'utf8'));
 		expect(files.join('')).not.toContain('hunter2');
 	});
 });
@@ -70,22 +67,21 @@ describe('evfleet db migrate', () => {
 	});
 
 	it('applies the five schema files, then has nothing to do', async () => {
-		const env = isolatedConfig();
-		const first = await runCli(['db', 'migrate', '--url', db.url], {env, timeoutMs: 120_000});
+		const first = await runCli(['db', 'migrate', '--url', db.url], {timeoutMs: 120_000});
 		expect(first.stderr).not.toMatch(/evfleet:/);
 		expect(first.code).toBe(0);
 		expect(first.stdout).toMatch(/^applied 5 to /m);
-		const second = await runCli(['db', 'migrate', '--url', db.url], {env});
+		const second = await runCli(['db', 'migrate', '--url', db.url]);
 		expect(second.code).toBe(0);
 		expect(second.stdout).toMatch(/^nothing to do: 5 files already applied/m);
-		const status = await runCli(['db', 'status', '--url', db.url, '--json'], {env});
+		const status = await runCli(['db', 'status', '--url', db.url, '--json']);
 		const parsed = JSON.parse(status.stdout) as {files: Array<{name: string; status: string}>; server: {extensions: Array<{name: string; installedVersion: string | null}>}};
 		expect(parsed.files.map(file => file.status)).toEqual(['applied', 'applied', 'applied', 'applied', 'applied']);
 		expect(parsed.server.extensions.find(extension => extension.name === 'postgis')?.installedVersion).toMatch(/^3\./);
 	}, 180_000); // the migrate run alone may take up to its own 120 s on a busy machine
 
 	it('refuses an invalid --lock-timeout before connecting: one line, exit 2', async () => {
-		const run = await runCli(['db', 'migrate', '--url', 'postgres://nobody@127.0.0.1:1/none', '--lock-timeout', 'soon'], {env: isolatedConfig()});
+		const run = await runCli(['db', 'migrate', '--url', 'postgres://nobody@127.0.0.1:1/none', '--lock-timeout', 'soon']);
 		expect(run.code).toBe(2);
 		expect(run.stderr).toMatch(/invalid --lock-timeout "soon"/);
 		expect(run.stderr).not.toMatch(/connect|ECONNREFUSED/i);

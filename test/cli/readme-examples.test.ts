@@ -8,7 +8,7 @@ import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {seedDatabase} from '../../source/demo/seed/index.js';
 import {createTestDatabase, type TestDatabase} from '../helpers/db.js';
-import {cliCommand} from '../helpers/cli.js';
+import {cliCommand, cliEnv} from '../helpers/cli.js';
 
 /** The `evfleet …` lines of the README's sh blocks, without their comments. */
 export function readmeExamples(markdown: string): string[] {
@@ -67,14 +67,7 @@ beforeAll(async () => {
 	// `--import tsx` resolves from the working directory, which here is a scratch folder: name the loader itself.
 	const absolute = args.map(arg => (arg === 'tsx' ? path.resolve('node_modules/tsx/dist/loader.mjs') : arg));
 	fs.writeFileSync(path.join(bin, 'evfleet'), `#!/bin/sh\nexec ${[node, ...absolute].map(a => `'${a}'`).join(' ')} "$@"\n`, {mode: 0o755});
-	env = {
-		...process.env,
-		PATH: `${bin}:${process.env['PATH'] ?? ''}`,
-		DATABASE_URL: db.url,
-		EVFLEET_CONFIG_DIR: path.join(work, 'config'),
-		PGHOST: undefined, PGPORT: undefined, PGDATABASE: undefined, PGUSER: undefined,
-		NO_COLOR: '1',
-	};
+	env = {...process.env, ...cliEnv(db.url, {PATH: `${bin}:${process.env['PATH'] ?? ''}`, NO_COLOR: '1'})};
 }, 300_000);
 
 afterAll(async () => {

@@ -3,9 +3,6 @@
 // os_user/client_host the caller chooses) and its own query text (pg_stat_activity). Every plain output must show
 // them as visible text (`\x1b`), never emit the bytes; --json must keep them exact.
 import {randomBytes} from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {createSql, parseConnectionUrl, type Sql} from '../../source/db/connection.js';
 import {createTestDatabase, type TestDatabase} from '../helpers/db.js';
@@ -62,15 +59,7 @@ beforeAll(async () => {
 	hostileQuery = hostile.unsafe(`select pg_advisory_xact_lock(${lockKey}) /* ${evil('query')} */`).catch((error: unknown) => error);
 	await waitUntilBlocked(db, hostilePid, [holder.pid]);
 
-	env = {
-		DATABASE_URL: db.url,
-		EVFLEET_CONFIG_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'evfleet-inject-conf-')),
-		PGHOST: undefined,
-		PGPORT: undefined,
-		PGDATABASE: undefined,
-		PGUSER: undefined,
-		COLUMNS: '400',
-	};
+	env = {DATABASE_URL: db.url, COLUMNS: '400'};
 });
 
 afterAll(async () => {

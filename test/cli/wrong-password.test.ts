@@ -33,16 +33,12 @@ afterAll(async () => {
 });
 
 const url = (password?: string) => `postgres://driver${password === undefined ? '' : `:${password}`}@127.0.0.1:${cluster.port}/postgres`;
-const isolated = (extra: Record<string, string> = {}) => ({
-	EVFLEET_CONFIG_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'evfleet-conf-')),
-	PGPASSFILE: '/nonexistent',
-	PGPASSWORD: '',
-	...extra,
-});
+// No password from the developer's shell or ~/.pgpass: only what each test gives.
+const noPassword = {PGPASSFILE: '/nonexistent', PGPASSWORD: ''};
 
 describe('a server that asks for a password', () => {
 	it('the wrong password: says so for that user and where, exit 1, one or two lines', async () => {
-		const result = await runCli(['db', 'status', '--url', url('wrong-one')], {env: isolated()});
+		const result = await runCli(['db', 'status', '--url', url('wrong-one')], {env: noPassword});
 		expect(result.code).toBe(1);
 		expect(result.stderr).toContain(`password authentication failed for user "driver" at 127.0.0.1:${cluster.port}`);
 		expect(result.stderr).toMatch(/PGPASSWORD|pgpass/);
@@ -52,7 +48,7 @@ describe('a server that asks for a password', () => {
 	});
 
 	it('no password at all: says the server wants one and where to put it, exit 1', async () => {
-		const result = await runCli(['db', 'status', '--url', url()], {env: isolated()});
+		const result = await runCli(['db', 'status', '--url', url()], {env: noPassword});
 		expect(result.code).toBe(1);
 		expect(result.stderr).toMatch(/password/);
 		expect(result.stderr).toMatch(/PGPASSWORD|pgpass/);
@@ -61,7 +57,7 @@ describe('a server that asks for a password', () => {
 	});
 
 	it('the right password from PGPASSWORD gets past authentication (db status lists the schema files as pending)', async () => {
-		const result = await runCli(['db', 'status', '--url', url()], {env: isolated({PGPASSWORD: 'right-one'})});
+		const result = await runCli(['db', 'status', '--url', url()], {env: {...noPassword, PGPASSWORD: 'right-one'}});
 		expect(result.stderr).not.toMatch(/password/i);
 		expect(result.code).toBe(0);
 		expect(result.stdout).toMatch(/schema\.sql\s+pending/);

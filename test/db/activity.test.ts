@@ -15,7 +15,7 @@ import {holdTransaction as hold, waitUntilBlocked as waitBlocked, type HeldTrans
 let db: TestDatabase;
 
 function evfleet(args: string[]) {
-	return runCli(args, {env: {DATABASE_URL: db.url, NO_COLOR: '1', PGHOST: undefined, PGPORT: undefined, PGDATABASE: undefined, PGUSER: undefined}});
+	return runCli(args, {env: {DATABASE_URL: db.url, NO_COLOR: '1'}});
 }
 
 const holdTransaction = (application: string, work: Parameters<typeof hold>[2]) => hold(db, application, work);

@@ -64,7 +64,7 @@ describe('with maintenance_log locked elsewhere', () => {
 		const locker = await lockMaintenanceLog('exclusive');
 		const victim = await holdTransaction(tx => tx`select 1`);
 		try {
-			const result = await runCli(['maint', 'terminate', String(victim.pid), '--yes'], {env: {DATABASE_URL: db.url, NO_COLOR: '1', PGHOST: undefined, PGPORT: undefined, PGDATABASE: undefined, PGUSER: undefined}});
+			const result = await runCli(['maint', 'terminate', String(victim.pid), '--yes'], {env: {DATABASE_URL: db.url, NO_COLOR: '1'}});
 			expect(await exists(victim.pid)).toBe(false);
 			expect(result.code).toBe(1);
 			expect(result.stdout).toMatch(/^done: evfleet maint terminate/m);

@@ -9,7 +9,7 @@ let far: string;
 
 // stdin is a pipe, not a terminal: what cron and scripts give the command.
 function evfleet(args: string[]): Promise<CliResult> {
-	return runCli(args, {env: {DATABASE_URL: db.url, NO_COLOR: '1', PGHOST: undefined, PGPORT: undefined, PGDATABASE: undefined, PGUSER: undefined}});
+	return runCli(args, {env: {DATABASE_URL: db.url, NO_COLOR: '1'}});
 }
 
 async function exists(name: string): Promise<boolean> {

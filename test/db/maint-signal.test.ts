@@ -70,7 +70,7 @@ async function lastLog(action: string) {
 
 // stdin is a pipe, not a terminal: what cron and scripts give the command.
 function evfleet(args: string[]): Promise<CliResult> {
-	return runCli(args, {env: {DATABASE_URL: db.url, NO_COLOR: '1', PGHOST: undefined, PGPORT: undefined, PGDATABASE: undefined, PGUSER: undefined}});
+	return runCli(args, {env: {DATABASE_URL: db.url, NO_COLOR: '1'}});
 }
 
 beforeAll(async () => {

@@ -11,7 +11,7 @@ const login = `cli_login_${randomBytes(4).toString('hex')}`;
 function evfleet(args: string[], user?: string): Promise<CliResult> {
 	const url = new URL(db.url);
 	if (user) url.username = user;
-	return runCli(args, {env: {DATABASE_URL: url.toString(), NO_COLOR: '1', PGHOST: undefined, PGPORT: undefined, PGDATABASE: undefined, PGUSER: undefined}});
+	return runCli(args, {env: {DATABASE_URL: url.toString(), NO_COLOR: '1'}});
 }
 
 beforeAll(async () => {

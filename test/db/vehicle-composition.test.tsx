@@ -1,8 +1,5 @@
 // `evfleet vehicle` and the inspector show one vehicle from one composition (db getVehicleDetail + listTelematics
 // with model's gap rule): the same identity, latest state, charging session and gaps, against a real database.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import React from 'react';
 import {render} from 'ink-testing-library';
 import {afterAll, beforeAll, expect, it} from 'vitest';
@@ -50,8 +47,7 @@ const plain = (value: unknown): Json => JSON.parse(JSON.stringify(value)) as Jso
 const steady = (state: Json | null) => (state ? {...state, secondsSinceReport: undefined, connectivity: undefined} : state);
 
 it('evfleet vehicle --json and the inspector read the same vehicle, state, session, route, battery report and connectors', async () => {
-	const env = {DATABASE_URL: db.url, EVFLEET_CONFIG_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'evfleet-composition-')), PGHOST: undefined, PGPORT: undefined, PGDATABASE: undefined, PGUSER: undefined};
-	const cli = await runCli(['vehicle', v.vin, '--json', '--telematics', '--limit', '50'], {env});
+	const cli = await runCli(['vehicle', v.vin, '--json', '--telematics', '--limit', '50'], {env: {DATABASE_URL: db.url}});
 	expect(cli.code, cli.stderr).toBe(0);
 	const printed = JSON.parse(cli.stdout) as Json & {telematics: {rows: Array<{recordedAt: string; socPct: number; gap: boolean}>}};
 	const inspected = plain(await createConsoleData(db.sql).vehicle.find(v.vin));
@@ -67,8 +63,7 @@ it('evfleet vehicle --json and the inspector read the same vehicle, state, sessi
 });
 
 it('the inspector screen shows the CLI\'s numbers and marks the same telematics rows as gaps', async () => {
-	const env = {DATABASE_URL: db.url, EVFLEET_CONFIG_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'evfleet-composition-')), PGHOST: undefined, PGPORT: undefined, PGDATABASE: undefined, PGUSER: undefined};
-	const cli = await runCli(['vehicle', v.vin, '--json', '--telematics', '--limit', '50'], {env});
+	const cli = await runCli(['vehicle', v.vin, '--json', '--telematics', '--limit', '50'], {env: {DATABASE_URL: db.url}});
 	expect(cli.code, cli.stderr).toBe(0);
 	const printed = JSON.parse(cli.stdout) as {state: {socPct: number}; chargingSession: {energyKwh: number; powerKw: number}; telematics: {rows: Array<{recordedAt: string; gap: boolean}>}};
 	const gaps = printed.telematics.rows.filter(row => row.gap).map(row => row.recordedAt.replace('T', ' ').slice(0, 19));

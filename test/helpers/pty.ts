@@ -2,7 +2,7 @@
 // raw-mode keys (Ctrl-C), the alternate screen, escape sequences. Gives the raw output and the command's exit status.
 import {spawn} from 'node:child_process';
 import {shellQuote, visibleText} from '../../bench/lib/processes.js';
-import {cliCommand} from './cli.js';
+import {cliCommand, cliEnv} from './cli.js';
 
 export type PtyRun = {
 	/** Everything written to the terminal so far, escape sequences included. */
@@ -22,8 +22,8 @@ export function runCliInPty(
 	const [command, argv] = bin ? [process.execPath, [bin, ...args]] : cliCommand(args);
 	const inner = `stty cols ${columns} rows ${rows} 2>/dev/null; exec ${shellQuote([command, ...argv])}`;
 	const child = spawn('script', ['-qfec', inner, '/dev/null'], {
-		// A person's terminal: no CI variables (under CI, chalk draws no styles at all, even with CI=false).
-		env: {...process.env, CI: undefined, CONTINUOUS_INTEGRATION: undefined, NO_COLOR: undefined, FORCE_COLOR: undefined, TERM: 'xterm-256color', ...env},
+		// A person's terminal: no CI variables (under CI, chalk draws no styles at all, even with CI=false); `env` over cliEnv(undefined).
+		env: {...process.env, CI: undefined, CONTINUOUS_INTEGRATION: undefined, NO_COLOR: undefined, FORCE_COLOR: undefined, TERM: 'xterm-256color', ...cliEnv(undefined, env)},
 		stdio: ['pipe', 'pipe', 'pipe'],
 		detached: true,
 	});
