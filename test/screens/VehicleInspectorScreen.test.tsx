@@ -84,7 +84,8 @@ describe('VehicleInspectorScreen', () => {
 		]);
 		// The last page holds rows 71–120 (50 a page, read back from the end): 50 k reach row 70 on the page above.
 		stdin.write('k'.repeat(50));
-		await waitForFrame(lastFrame, f => ready(f) && selected(f).includes(time(history[69]!)));
+		// a deadline, not a wait: 50 keys are handed out one render at a time, which a loaded machine spreads over seconds
+		await waitForFrame(lastFrame, f => ready(f) && selected(f).includes(time(history[69]!)), 15_000);
 		stdin.write('g');
 		await waitForFrame(lastFrame, f => ready(f) && selected(f).includes(time(history[0]!)));
 		unmount();
