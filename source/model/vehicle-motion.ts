@@ -94,6 +94,35 @@ export function shiftHoursAt(drivenHours: number): number {
 	return full * ((driveBlockMinutes + stopMinutes) / 60) + (drivenHours - full * block);
 }
 
+/** A day the vehicle drives: it drives at all, is commissioned, and it is not its Friday off. */
+export function isWorkingDay(profile: VehicleDayProfile, day: number, commissionedDay: number): boolean {
+	return profile.drives && day >= commissionedDay && !(profile.fridayOff && isFriday(day));
+}
+
+/** The instant of a local hour (may exceed 24) of a local day. */
+export const localInstant = (day: number, hour: number) => new Date(((day * 24 + hour - localUtcOffsetHours) * 3600_000));
+
+/**
+ * Shift hours at which the vehicle arrives `km` along its day (stops included, and on a public-charge day the hour
+ * at the public station once past it): the inverse of vehicleStateAt's clock.
+ */
+export function shiftHoursAtKm(profile: VehicleDayProfile, km: number, publicDay: boolean): number {
+	const hours = shiftHoursAt(km / profile.speedKmh);
+	return publicDay && profile.publicStopKm !== undefined && km > profile.publicStopKm ? hours + publicStopHours : hours;
+}
+
+/** Hours from the shift's start until the vehicle is home with its day driven: how long its route is in progress. */
+export const shiftLengthHours = (profile: VehicleDayProfile, publicDay: boolean) => shiftHoursAtKm(profile, dailyKm(profile), publicDay);
+
+/** Km along the day where the vehicle stops: the end of every drive block before home, and the public station. */
+export function dayStopsKm(profile: VehicleDayProfile): Array<{km: number; kind: 'stop' | 'public'}> {
+	const blockKm = (driveBlockMinutes / 60) * profile.speedKmh;
+	const stops: Array<{km: number; kind: 'stop' | 'public'}> = [];
+	for (let k = 1; k * blockKm < dailyKm(profile) - 1e-6; k++) stops.push({km: k * blockKm, kind: 'stop'});
+	if (profile.publicStopKm !== undefined) stops.push({km: profile.publicStopKm, kind: 'public'});
+	return stops.sort((a, b) => a.km - b.km);
+}
+
 /** Position on the loop after `km` (counter-clockwise from the parking spot) and the heading there. */
 export function pointOnLoop(profile: VehicleDayProfile, km: number): {position: Point; headingDeg: number} {
 	const r = profile.loopRadiusKm;
@@ -145,7 +174,7 @@ export function loopThrough(park: Point, radiusKm: number, angle: number, statio
 export function vehicleStateAt(profile: VehicleDayProfile, t: Date, commissionedDay: number, publicDay: (day: number) => boolean): VehicleState {
 	const day = localDay(t);
 	const before = workingDaysBetween(profile, commissionedDay, day) * dailyKm(profile);
-	const working = profile.drives && day >= commissionedDay && !(profile.fridayOff && isFriday(day));
+	const working = isWorkingDay(profile, day, commissionedDay);
 	const parkedHere = (drivenTodayKm: number, atPublicStop = false): VehicleState => {
 		const {position} = pointOnLoop(profile, drivenTodayKm % loopKm(profile));
 		return {mode: 'parked', position, speedKmh: 0, headingDeg: 0, drivenKm: before + drivenTodayKm, drivenTodayKm, atPublicStop};

@@ -5,10 +5,11 @@
 import type {Sql} from 'postgres';
 import {MigrationError, UsageError} from '../../model/errors.js';
 import {chargingOperators, organizationSpecs} from './catalog.js';
-import {consumptionKwhPerKm, loopThrough, maxDriveHours} from '../../model/vehicle-motion.js';
+import {consumptionKwhPerKm, localDay, loopThrough, maxDriveHours} from '../../model/vehicle-motion.js';
 import {seededUuid} from './random.js';
 import * as statements from './statements.js';
-import {buildWorld, organizationsFor, scales, type Scale, type ScaleSpec, type World} from './world.js';
+import {planRoutes, type RouteVehicle} from './routes.js';
+import {buildWorld, organizationsFor, scales, type RoutePlan, type Scale, type ScaleSpec, type World} from './world.js';
 
 export {scales, type Scale, type ScaleSpec} from './world.js';
 
@@ -240,7 +241,26 @@ async function generate(sql: Sql, spec: ScaleSpec, options: SeedOptions, anchor:
 	});
 	await sql.unsafe('analyze evfleet_seed_vehicles');
 
-	const chargingStops = world.waypoints.filter(w => w.chargingStop).map(w => w.id);
+	// The routes follow their vehicles' days: planned now that the loops are known.
+	const loops = new Map(world.vehicles.map((v, i) => [v.id, {vehicle: v, loop: vehicleRows[i]!}]));
+	const routeNs = world.routeSlots.map(slot => slot.vehicle.seed.n);
+	const today = localDay(anchor);
+	const {rows: publicRows} = await run(sql, statements.publicDays, {...base, p_ns: `{${routeNs.join(',')}}`, p_from_day: today - spec.telematicsDays, p_to_day: today + 1});
+	const publicSet = new Set((publicRows as Array<{n: number; day: number}>).map(row => `${row.n}:${row.day}`));
+	const routeVehicles = new Map<string, RouteVehicle>();
+	for (const slot of world.routeSlots) {
+		const {vehicle, loop} = loops.get(slot.vehicle.id)!;
+		routeVehicles.set(vehicle.id, {
+			profile: {
+				park: {lon: vehicle.seed.parkLon, lat: vehicle.seed.parkLat}, loopRadiusKm: loop.loopR, loopAngle: loop.loopA, speedKmh: loop.speedKmh, laps: loop.laps,
+				shiftStartHour: vehicle.seed.shiftStartHour, fridayOff: vehicle.seed.fridayOff, drives: loop.drives, publicStopKm: loop.pubKm ?? undefined,
+			},
+			commissionedDay: loop.commissionedDay, socPerKm: loop.socPerKm, publicGainPct: loop.pubGain, kwhPerKm: vehicle.seed.kwhPerKm, lastReportAt: vehicle.seed.lastReportAt,
+		});
+	}
+	const routePlan = planRoutes(world, {seed, anchor, days: spec.telematicsDays, vehicles: routeVehicles, publicDay: (n, day) => publicSet.has(`${n}:${day}`)});
+	await writeRoutes(sql, routePlan, progress);
+	const chargingStops = routePlan.waypoints.filter(w => w.chargingStop).map(w => w.id);
 	await run(sql, statements.linkChargingStops, {p_waypoints: pgArray(chargingStops)});
 	progress('charging sessions', 'charging_sessions', (await run(sql, statements.insertSessions, {...base, p_session_days: spec.sessionDays})).count);
 	await run(sql, statements.settleStatuses, base);
@@ -305,22 +325,25 @@ async function writeWorld(sql: Sql, world: World, progress: (label: string, tabl
 		battery_capacity_kwh: 'float8', usable_capacity_kwh: 'float8', max_ac_charge_kw: 'float8', max_dc_charge_kw: 'float8', connector_types: 'text[]',
 		v2g_capable: 'boolean', odometer_km: 'float8', status: 'text', commissioned_on: 'date', metadata: 'jsonb', created_at: 'timestamptz',
 	}));
-	progress('routes', 'routes', await insertRows(sql, 'routes', world.routes, {
+}
+
+async function writeRoutes(sql: Sql, plan: RoutePlan, progress: (label: string, table?: SeededTable, rows?: number) => void): Promise<void> {
+	progress('routes', 'routes', await insertRows(sql, 'routes', plan.routes, {
 		id: 'uuid', organization_id: 'uuid', fleet_id: 'uuid', name: 'text', description: 'text', planned_distance_km: 'float8', planned_duration_min: 'float8',
 		planned_energy_kwh: 'float8', status: 'text', created_by: 'uuid', created_at: 'timestamptz',
 	}));
-	progress('route waypoints', 'route_waypoints', await insertRows(sql, 'route_waypoints', world.waypoints.map(({chargingStop: _c, ...w}) => w), {
+	progress('route waypoints', 'route_waypoints', await insertRows(sql, 'route_waypoints', plan.waypoints.map(({chargingStop: _c, ...w}) => w), {
 		id: 'uuid', organization_id: 'uuid', route_id: 'uuid', sequence: 'int', name: 'text', lon: 'float8', lat: 'float8', planned_arrival_at: 'timestamptz', planned_dwell_min: 'float8',
 	}, {id: 'id', organization_id: 'organization_id', route_id: 'route_id', sequence: 'sequence', name: 'name', location: point, planned_arrival_at: 'planned_arrival_at', planned_dwell_min: 'planned_dwell_min'}));
-	progress('route assignments', 'route_assignments', await insertRows(sql, 'route_assignments', world.assignments, {
+	progress('route assignments', 'route_assignments', await insertRows(sql, 'route_assignments', plan.assignments, {
 		id: 'uuid', organization_id: 'uuid', route_id: 'uuid', vehicle_id: 'uuid', driver_id: 'uuid', planned_start_at: 'timestamptz', planned_end_at: 'timestamptz',
 		actual_start_at: 'timestamptz', actual_end_at: 'timestamptz', status: 'text', created_at: 'timestamptz',
 	}));
-	const progressRows = await insertRows(sql, 'route_progress', world.progress, {
+	const progressRows = await insertRows(sql, 'route_progress', plan.progress, {
 		id: 'uuid', organization_id: 'uuid', assignment_id: 'uuid', waypoint_id: 'uuid', arrived_at: 'timestamptz', departed_at: 'timestamptz',
 		soc_on_arrival_pct: 'real', soc_on_departure_pct: 'real', notes: 'text', created_at: 'timestamptz',
 	});
-	const optimizationRows = await insertRows(sql, 'route_optimization_history', world.optimizations, {
+	const optimizationRows = await insertRows(sql, 'route_optimization_history', plan.optimizations, {
 		id: 'uuid', organization_id: 'uuid', route_id: 'uuid', algorithm: 'text', input: 'jsonb', output: 'jsonb', distance_saved_km: 'float8',
 		energy_saved_kwh: 'float8', duration_ms: 'int', created_by: 'uuid', created_at: 'timestamptz',
 	});

@@ -66,7 +66,7 @@ const sqlDepotPower = (v: string) => `least(${v}.max_ac_kw, case when ${v}.depot
 const sqlLocalInstant = (day: string, hour: string) => `to_timestamp(((${day}) * 24 + (${hour}) - ${localUtcOffsetHours}) * 3600.0)`;
 /** The depot window's start (hours after 18:00 local) and the hours a night's charge takes. */
 const sqlWindowStart = (v: string) => `(1 + 4 * ${v}.depot_window)`;
-const sqlNightHours = (v: string, drop: string) => `least(3.6, greatest(0, ${drop}) / 100 * ${v}.usable_kwh / (${sqlDepotPower(v)} * 0.92))`;
+const sqlNightHours = (v: string, drop: string, exportHours: string) => `least(3.6 - ${exportHours}, greatest(0, ${drop}) / 100 * ${v}.usable_kwh / (${sqlDepotPower(v)} * 0.92))`;
 
 export const scratchTables = ['evfleet_seed_vehicles', 'evfleet_seed_fleets', 'evfleet_seed_connectors', 'evfleet_seed_ccs_stations'];
 
@@ -201,16 +201,17 @@ with plan as (
   where v.status = 'active'),
 sized as (
   select p.*,
-         -- hours on the plug: energy / power, DC slower past 80 % (mean taper), at most 3.6 h (0.8 h for a fast charge)
-         least(case when p.kind = 'depot' then 3.6 else 0.8 end,
-               (p.target_soc - p.start_soc) / 100 * p.usable_kwh / (p.power_kw * case when p.kind = 'public' then 0.85 else 1 end)
-               + case when p.is_v2g then 1 else 0 end) as hours,
+         -- hours on the plug: energy / power into the pack (AC 92 % efficient, DC slower past 80 %: mean taper), at most
+         -- 3.6 h with a V2G session's first hour of export (0.8 h for a fast charge): the hours the telematics charge
+         least(case when p.kind = 'public' then 0.8 when p.is_v2g then 2.6 else 3.6 end,
+               (p.target_soc - p.start_soc) / 100 * p.usable_kwh / (p.power_kw * case when p.kind = 'public' then 0.85 else 0.92 end))
+         + case when p.is_v2g then 1 else 0 end as hours,
          case when p.is_v2g then round((2 + 8 * ${r('p.n * 1000 + p.d', 37)})::numeric, 2)::float8 else 0 end as to_grid_kwh
   from plan p where p.happens and p.target_soc > p.start_soc),
 planned as (
   select s.*, s.started_at + make_interval(secs => s.hours * 3600) as planned_end,
          least(s.target_soc, s.start_soc + (s.hours - case when s.is_v2g then 1 else 0 end) * s.power_kw
-               * case when s.kind = 'public' then 0.85 else 1 end / s.usable_kwh * 100) as end_soc
+               * case when s.kind = 'public' then 0.85 else 0.92 end / s.usable_kwh * 100) as end_soc
   -- a vehicle that went silent starts no session after its last report
   from sized s where s.started_at < least(:p_anchor::timestamptz, s.last_report_at)),
 final as (
@@ -393,35 +394,46 @@ cross join lateral (
   offset 0
 ) p
 cross join lateral (
-  -- the night: hours since 18:00 local, the drop of the day it follows, the depot window
+  -- the night: hours since 18:00 local, the drop of the day it follows, the depot window, whether it exports first
+  -- (a V2G session: the same draw as the session plan's, keyed by the night's days before the anchor's)
   select case when a.lh >= 18 then a.lh - 18 else a.lh + 6 end as nh,
+         case when v.depot_kind = 'v2g'
+              and ${r(`v.n * 1000 + (floor(${sqlLocalHours(':p_anchor::timestamptz')} / 24)::int - case when a.lh >= 18 then a.day else a.day - 1 end)`, 33)} < 0.35
+              then 1 else 0 end as export_h,
          case when a.lh >= 18 then b.working else b.worked_before end as drove,
          case when a.lh >= 18 then ${sqlDayDrop('v', 'a.day')} else ${sqlDayDrop('v', 'a.day - 1')} end as night_drop,
          (a.lh >= 18 or a.lh < v.shift_start_h) as night
   offset 0
 ) n
 cross join lateral (
-  select n.*, ${sqlNightHours('v', 'n.night_drop')} as need_h,
+  select n.*, ${sqlNightHours('v', 'n.night_drop', 'n.export_h')} as need_h,
          90 - c.km * v.soc_per_km + case when b2.at_pub then v.pub_gain * least(1, (b.sh0 - b.arrive) / greatest(v.pub_hours, 0.01))
                                          when b.working and b.pub and b.sh0 >= b.arrive + ${publicStopHours} then v.pub_gain else 0 end as day_soc
   offset 0
 ) m
 cross join lateral (
-  select case when m.night and m.drove and m.nh >= ${sqlWindowStart('v')} and m.nh < ${sqlWindowStart('v')} + m.need_h then 'depot'
+  select case when m.night and m.drove and m.need_h > 0 and m.nh >= ${sqlWindowStart('v')} and m.nh < ${sqlWindowStart('v')} + m.export_h then 'export'
+              when m.night and m.drove and m.nh >= ${sqlWindowStart('v')} + m.export_h and m.nh < ${sqlWindowStart('v')} + m.export_h + m.need_h then 'depot'
               when b2.at_pub and b.sh0 - b.arrive < v.pub_hours then 'public' end as charging_at,
          case when not (m.night and m.drove) then m.day_soc
-              else 90 - m.night_drop + greatest(0, m.night_drop) * least(1, greatest(0, m.nh - ${sqlWindowStart('v')}) / greatest(m.need_h, 0.01)) end as soc
+              else 90 - m.night_drop + greatest(0, m.night_drop) * least(1, greatest(0, m.nh - ${sqlWindowStart('v')} - m.export_h) / greatest(m.need_h, 0.01)) end as soc
   offset 0
 ) q
 cross join lateral (
   select q.charging_at is not null as charging, q.soc, v.pack_voltage * (0.88 + 0.16 * q.soc / 100) as volt,
          case when c.driving then ${sqlConsumption('v.kwh_per_km', 'v.speed_kmh', 'a.amb')} * v.speed_kmh + 0.4
+              when q.charging_at = 'export' then 7.4 -- V2G: the session's hour of export to the grid (its meter values say 7.4 kW)
               when q.charging_at = 'depot' then -${sqlDepotPower('v')}
               when q.charging_at = 'public' then -v.pub_power * ${sqlTaper('q.soc')}
               else 0.2 end as power
   offset 0
 ) e
 where v.n between :p_from::int and :p_to::int and g.t <= v.last_report_at and g.t >= v.commissioned_on::timestamptz`;
+
+/** The public-charge days (sqlPublicDay) of some vehicles in a range of local days: the route plan follows them. */
+export const publicDays = `
+select v.n, d.day from evfleet_seed_vehicles v cross join generate_series(:p_from_day::int, :p_to_day::int) d(day)
+where v.n = any(:p_ns::int[]) and ${sqlPublicDay('v', 'd.day')}`;
 
 /** The live state of seeded vehicles and connectors at the anchor: charging where a session is open. */
 export const settleStatuses = `

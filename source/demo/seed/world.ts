@@ -1,7 +1,6 @@
 // The small tables of the demo world, built in Node with a seeded PRNG: organizations, users, fleets, vehicles,
 // routes with waypoints, assignments and progress. The big tables are generated inside PostgreSQL (statements.ts).
 import {
-	cairoTemperatureC,
 	evModels,
 	firstNames,
 	lastNames,
@@ -95,8 +94,15 @@ export type OptimizationRow = {
 	distanceSavedKm: number; energySavedKwh: number; durationMs: number; createdBy: string; createdAt: Date;
 };
 
+/** A route and the vehicle and driver that run it every working day. */
+export type RouteSlot = {key: string; id: string; fleet: FleetRow; vehicle: VehicleRow; driver: UserRow; name: string};
+
 export type World = {
-	organizations: OrganizationRow[]; users: UserRow[]; fleets: FleetRow[]; vehicles: VehicleRow[];
+	organizations: OrganizationRow[]; users: UserRow[]; fleets: FleetRow[]; vehicles: VehicleRow[]; routeSlots: RouteSlot[];
+};
+
+/** The route tables, planned from the vehicles' days (routes.ts). */
+export type RoutePlan = {
 	routes: RouteRow[]; waypoints: WaypointRow[]; assignments: AssignmentRow[]; progress: ProgressRow[]; optimizations: OptimizationRow[];
 };
 
@@ -322,12 +328,10 @@ export function buildWorld(spec: ScaleSpec, seed: number, anchor: Date): World {
 		vehicle.seed.depotWindow = Math.floor(k / slots) % depotWindows;
 	}
 
-	// Routes: 5–15 waypoints from the depot through real places of the fleet's area and back; some with a charging stop.
-	const routes: RouteRow[] = [];
-	const waypoints: WaypointRow[] = [];
-	const assignments: AssignmentRow[] = [];
-	const progress: ProgressRow[] = [];
-	const optimizations: OptimizationRow[] = [];
+	// Routes: up to routesPerFleet per fleet, each driven by one active vehicle of the fleet. Their waypoints, daily
+	// assignments and progress follow that vehicle's day (model/vehicle-motion.ts), so they are planned once its loop
+	// is known (routes.ts, planRoutes).
+	const routeSlots: RouteSlot[] = [];
 	const vehiclesByFleet = new Map<number, VehicleRow[]>();
 	for (const vehicle of vehicles) {
 		if (vehicle.status !== 'active') continue;
@@ -335,136 +339,17 @@ export function buildWorld(spec: ScaleSpec, seed: number, anchor: Date): World {
 		list.push(vehicle);
 		vehiclesByFleet.set(vehicle.seed.fleetN, list);
 	}
-	const speedKmh = 28; // Greater Cairo traffic
 	for (const fleet of fleets) {
 		const fleetVehicles = vehiclesByFleet.get(fleet.n) ?? [];
 		const fleetDrivers = drivers.get(fleet.n)!;
-		const candidates = places.filter(p => p.area === fleet.area);
 		for (let r = 0; r < spec.routesPerFleet && r < fleetVehicles.length; r++) {
-			const routeKey = `${fleet.n}-${r}`;
-			const routeId = seededUuid(seed, 'route', routeKey);
-			const vehicle = fleetVehicles[r]!;
-			const driver = fleetDrivers[r % fleetDrivers.length]!;
-			const count = 5 + Math.floor(random() * 11);
-			const chargingStopAt = random() < 0.4 ? 2 + Math.floor(random() * (count - 3)) : -1;
-			const points: Array<{name: string; lat: number; lon: number; dwell: number; charging: boolean}> = [{name: fleet.name, lat: fleet.lat, lon: fleet.lon, dwell: 0, charging: false}];
-			for (let i = 1; i < count - 1; i++) {
-				const place = pick(random, candidates);
-				const point = scatter(random, place.lat, place.lon, 1.2);
-				const charging = i === chargingStopAt;
-				points.push({name: charging ? `Charging stop near ${place.name}` : place.name, ...point, dwell: charging ? 25 : Math.round(between(random, 3, 12)), charging});
-			}
-			points.push({name: fleet.name, lat: fleet.lat, lon: fleet.lon, dwell: 0, charging: false});
-			const legs = points.map((p, i) => (i === 0 ? 0 : distanceKm(points[i - 1]!, p) * 1.3));
-			const distance = legs.reduce((a, b) => a + b, 0);
-			const drivingMin = (distance / speedKmh) * 60;
-			const dwellMin = points.reduce((a, p) => a + p.dwell, 0);
-			const kwhPerKm = vehicle.seed.kwhPerKm;
-			const name = `${fleet.name.replace(/ Depot.*$/, '')} ${['morning run', 'city loop', 'express', 'afternoon run', 'campus loop', 'airport run'][r % 6]}`;
-			// The current assignment started 20–150 minutes before the anchor, so live route views always show work in progress.
-			const currentStart = anchorMs - Math.floor(between(random, 20, 150)) * minuteMs;
-			routes.push({
-				id: routeId,
-				organizationId: fleet.organizationId,
-				fleetId: fleet.id,
-				name: `${name}${r >= 6 ? ` ${r + 1}` : ''}`,
-				description: `${count} stops, ${Math.round(distance)} km${chargingStopAt > 0 ? ', one charging stop' : ''}`,
-				plannedDistanceKm: round(distance, 2),
-				plannedDurationMin: Math.round(drivingMin + dwellMin),
-				plannedEnergyKwh: round(distance * kwhPerKm * 1.08, 2),
-				status: 'active',
-				createdBy: fleet.managerId,
-				createdAt: new Date(todayUtc - 60 * dayMs),
+			const key = `${fleet.n}-${r}`;
+			const label = ['morning run', 'city loop', 'express', 'afternoon run', 'campus loop', 'airport run'][r % 6]!;
+			routeSlots.push({
+				key, id: seededUuid(seed, 'route', key), fleet, vehicle: fleetVehicles[r]!, driver: fleetDrivers[r % fleetDrivers.length]!,
+				name: `${fleet.name.replace(/ Depot.*$/, '')} ${label}${r >= 6 ? ` ${r + 1}` : ''}`,
 			});
-			let clock = currentStart;
-			const routeWaypoints = points.map((p, i) => {
-				clock += (legs[i]! / speedKmh) * 60 * minuteMs;
-				const row: WaypointRow = {
-					id: seededUuid(seed, 'waypoint', `${routeKey}-${i + 1}`),
-					organizationId: fleet.organizationId,
-					routeId,
-					sequence: i + 1,
-					name: p.name,
-					lon: p.lon,
-					lat: p.lat,
-					plannedArrivalAt: new Date(Math.round(clock / 1000) * 1000),
-					plannedDwellMin: p.dwell,
-					chargingStop: p.charging,
-				};
-				clock += p.dwell * minuteMs;
-				return row;
-			});
-			waypoints.push(...routeWaypoints);
-
-			// One assignment per day: completed ones in the past, the current one in progress.
-			for (let d = spec.telematicsDays; d >= 0; d--) {
-				const plannedStart = d === 0 ? currentStart : todayUtc - d * dayMs + (vehicle.seed.shiftStartHour - 2 + 0.5) * 3600_000;
-				const inProgress = d === 0;
-				const lateness = between(random, 0.95, 1.3);
-				const actualStart = plannedStart + Math.floor(between(random, -5, 15)) * minuteMs;
-				const id = seededUuid(seed, 'assignment', `${routeKey}-${d}`);
-				const totalMin = drivingMin + dwellMin;
-				assignments.push({
-					id,
-					organizationId: fleet.organizationId,
-					routeId,
-					vehicleId: vehicle.id,
-					driverId: driver.id,
-					plannedStartAt: new Date(plannedStart),
-					plannedEndAt: new Date(plannedStart + totalMin * minuteMs),
-					actualStartAt: new Date(actualStart),
-					actualEndAt: inProgress ? null : new Date(actualStart + totalMin * lateness * minuteMs),
-					status: inProgress ? 'in_progress' : 'completed',
-					createdAt: new Date(plannedStart - dayMs),
-				});
-				let t = actualStart;
-				let soc = between(random, 82, 95);
-				for (let i = 0; i < routeWaypoints.length; i++) {
-					const waypoint = routeWaypoints[i]!;
-					const leg = legs[i]!;
-					t += (leg / speedKmh) * 60 * lateness * minuteMs;
-					const temperature = cairoTemperatureC(new Date(t));
-					soc -= ((leg * kwhPerKm * (temperature > 21 ? 1 + 0.008 * (temperature - 21) : 1)) / vehicle.usableCapacityKwh) * 100;
-					soc = Math.max(5, soc);
-					if (inProgress && t > anchorMs) break;
-					const arrival = soc;
-					if (waypoint.plannedDwellMin > 0 && points[i]!.charging) soc = Math.min(90, soc + 35);
-					const departed = t + waypoint.plannedDwellMin * minuteMs;
-					const stillThere = inProgress && departed > anchorMs;
-					progress.push({
-						id: seededUuid(seed, 'progress', `${routeKey}-${d}-${i}`),
-						organizationId: fleet.organizationId,
-						assignmentId: id,
-						waypointId: waypoint.id,
-						arrivedAt: new Date(Math.round(t)),
-						departedAt: stillThere ? null : new Date(Math.round(departed)),
-						socOnArrivalPct: round(arrival),
-						socOnDeparturePct: stillThere ? null : round(soc),
-						notes: points[i]!.charging ? 'planned charging stop' : null,
-						createdAt: new Date(Math.round(t)),
-					});
-					t = departed;
-				}
-			}
-			const runs = 1 + Math.floor(random() * 3);
-			for (let k = 0; k < runs; k++) {
-				const algorithm = pick(random, ['nearest-neighbour', '2-opt', 'or-tools-vrp', 'genetic']);
-				const saved = round(distance * between(random, 0, 0.12), 2);
-				optimizations.push({
-					id: seededUuid(seed, 'optimization', `${routeKey}-${k}`),
-					organizationId: fleet.organizationId,
-					routeId,
-					algorithm,
-					input: {waypoints: count, objective: pick(random, ['distance', 'energy', 'time']), vehicle_kwh_per_km: kwhPerKm},
-					output: {order: routeWaypoints.map(w => w.sequence), distance_km: round(distance - saved, 2)},
-					distanceSavedKm: saved,
-					energySavedKwh: round(saved * kwhPerKm, 2),
-					durationMs: Math.floor(between(random, 40, algorithm === 'or-tools-vrp' ? 4000 : 900)),
-					createdBy: fleet.managerId,
-					createdAt: new Date(todayUtc - (50 - k * 10) * dayMs),
-				});
-			}
 		}
 	}
-	return {organizations, users, fleets, vehicles, routes, waypoints, assignments, progress, optimizations};
+	return {organizations, users, fleets, vehicles, routeSlots};
 }

@@ -1,0 +1,40 @@
+import {afterAll, describe, expect, it} from 'vitest';
+import {seedDatabase} from '../../source/demo/seed/index.js';
+import {createTestDatabase, type TestDatabase} from '../helpers/db.js';
+import {countContradictions} from './demo-consistency.js';
+
+// Cairo local times (UTC+2) the demo may be started at: before the shifts, during them, as they end, and through the
+// night's depot charging windows (19:00, 23:00, 03:00); a Wednesday, and a Friday (most vehicles' day off).
+const anchors = [
+	['Wednesday 05:30', '2026-03-18T03:30:00Z'],
+	['Wednesday 08:45', '2026-03-18T06:45:00Z'],
+	['Wednesday 11:00', '2026-03-18T09:00:00Z'],
+	['Wednesday 14:30', '2026-03-18T12:30:00Z'],
+	['Wednesday 16:45', '2026-03-18T14:45:00Z'],
+	['Wednesday 19:30', '2026-03-18T17:30:00Z'],
+	['Wednesday 22:15', '2026-03-18T20:15:00Z'],
+	['Friday 12:00', '2026-03-20T10:00:00Z'],
+] as const;
+
+describe('the seeded data set tells one story about each vehicle', () => {
+	const opened: TestDatabase[] = [];
+	afterAll(async () => {
+		await Promise.all(opened.map(db => db.close()));
+	});
+
+	it.each(anchors)('at %s local time: no route runs while its vehicle charges at the depot or is home, no session disagrees with the reports', async (_label, iso) => {
+		const db = await createTestDatabase();
+		opened.push(db);
+		const anchor = new Date(iso);
+		await seedDatabase(db.sql, {scale: 'tiny', seed: 5, anchor});
+		const counts = await countContradictions(db.sql, anchor);
+		console.log(`contradictions at ${_label}: ${JSON.stringify(counts)}`);
+		const [statuses] = await db.sql<{inProgress: number; completed: number; scheduled: number}[]>`
+			select count(*) filter (where status = 'in_progress')::int as in_progress, count(*) filter (where status = 'completed')::int as completed,
+			       count(*) filter (where status = 'scheduled')::int as scheduled from route_assignments`;
+		console.log(`assignments at ${_label}: ${JSON.stringify(statuses)}`);
+		expect(counts).toEqual(Object.fromEntries(Object.keys(counts).map(name => [name, 0])));
+		await db.close();
+		opened.splice(opened.indexOf(db), 1);
+	});
+});
