@@ -87,10 +87,10 @@ export function drivingClock(shiftHours: number, totalDriveHours: number): {driv
 	return {drivenHours, driving: rest < block && drivenHours < totalDriveHours};
 }
 
-/** The inverse: shift hours at which `drivenHours` of driving are done (arriving, before any stop). */
+/** The inverse: shift hours at which `drivenHours` of driving are done (arriving, before any stop: at a block's end, its stop follows). */
 export function shiftHoursAt(drivenHours: number): number {
 	const block = driveBlockMinutes / 60;
-	const full = Math.floor(drivenHours / block);
+	const full = Math.max(0, Math.ceil(drivenHours / block - 1e-9) - 1);
 	return full * ((driveBlockMinutes + stopMinutes) / 60) + (drivenHours - full * block);
 }
 

@@ -2,7 +2,6 @@
 // different stories about one vehicle at `at` (the seed's anchor, or now() after the simulator ran). All should be 0.
 import type {Sql} from '../../source/db/connection.js';
 
-/** Telematics of routes' vehicles from `at` - days on; `hours` between two reports of one vehicle. */
 const contradictionQueries: Record<string, string> = {
 	// a route running while its vehicle is plugged in at its own depot
 	inProgressWhileDepotCharging: `
@@ -42,6 +41,13 @@ const contradictionQueries: Record<string, string> = {
 		  and t.recorded_at >= (select min(a.actual_start_at) from route_assignments a where a.vehicle_id = t.vehicle_id)
 		  and not exists (select 1 from route_assignments a where a.vehicle_id = t.vehicle_id and a.status in ('in_progress', 'completed')
 		                  and t.recorded_at between a.actual_start_at and coalesce(a.actual_end_at, $1))`,
+	// reports while the vehicle stops at a waypoint (between arrival and departure) that drive or are away from it
+	reportsAwayFromWaypointStop: `
+		select count(*) from route_progress p
+		join route_assignments a on a.id = p.assignment_id
+		join route_waypoints w on w.id = p.waypoint_id
+		join vehicle_telematics t on t.vehicle_id = a.vehicle_id and t.recorded_at > p.arrived_at and t.recorded_at < coalesce(p.departed_at, $1)
+		where t.speed_kmh > 0 or st_distance(t.location, w.location) > 50`,
 	// a route vehicle that did not move during a completed assignment
 	completedWithoutDriving: `
 		select count(*) from route_assignments a
@@ -81,8 +87,7 @@ const contradictionQueries: Record<string, string> = {
 		  and not (s.is_v2g and t.recorded_at < s.started_at + interval '1 hour')`,
 };
 
-export type Contradictions = Record<keyof typeof contradictionQueries, number>;
-
+/** Each kind of contradiction and how many rows show it at `at`. */
 export async function countContradictions(sql: Sql, at: Date): Promise<Record<string, number>> {
 	const counts: Record<string, number> = {};
 	for (const [name, query] of Object.entries(contradictionQueries)) {

@@ -2,6 +2,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {seedDatabase} from '../../source/demo/seed/index.js';
 import {SimulatorBusyError, sqlSilentStation, startSimulator, type SimulatorOptions, type SimulatorTick} from '../../source/demo/simulator.js';
 import {createTestDatabase, type TestDatabase} from '../helpers/db.js';
+import {countContradictions} from './demo-consistency.js';
 
 /** Runs the simulator until `done` says so (or fails after timeoutMs); returns the ticks and errors seen. */
 async function simulate(
@@ -110,15 +111,20 @@ describe('startSimulator', () => {
 	});
 
 	it('follows the vehicle model: parked reports keep the odometer, driving ones move no further than it adds, charging ones sit at a station', async () => {
-		// Whatever the hour, one vehicle drives its route: after the shift (evenings, Cairo time) the seed has every route
-		// vehicle on a depot charger, and a test of the motion model that saw nothing move would prove nothing.
+		// Whatever the hour, one vehicle drives a route: outside the shifts (Cairo time) the seed has no route in progress,
+		// and a test of the motion model that saw nothing move would prove nothing. A dispatcher starts one for a vehicle
+		// that reports, is neither charging nor on a route, and has its fleet's route to drive.
 		await db.sql`
 			with v as (
-			  select a.vehicle_id from route_assignments a
-			  where a.status = 'in_progress'
-			    and (select count(*) from route_waypoints w where w.route_id = a.route_id) > (select count(*) from route_progress p where p.assignment_id = a.id) + 1
-			  order by a.vehicle_id limit 1)
-			update charging_sessions s set status = 'completed', ended_at = now() from v where s.vehicle_id = v.vehicle_id and s.status = 'active'`;
+			  select v.id, v.organization_id, r.id as route_id from vehicles v
+			  join vehicle_live_state s on s.vehicle_id = v.id
+			  join routes r on r.fleet_id = v.fleet_id
+			  where v.status = 'active' and s.recorded_at > (select max(recorded_at) from vehicle_live_state) - interval '5 minutes'
+			    and not exists (select 1 from route_assignments a where a.vehicle_id = v.id and a.status = 'in_progress')
+			    and not exists (select 1 from charging_sessions c where c.vehicle_id = v.id and c.status = 'active')
+			  order by v.id, r.id limit 1)
+			insert into route_assignments (organization_id, route_id, vehicle_id, planned_start_at, actual_start_at, status)
+			select organization_id, route_id, id, now(), now(), 'in_progress' from v`;
 		const [{since}] = (await db.sql<{since: Date}[]>`select now() as since`) as unknown as [{since: Date}];
 		const {errors} = await simulate(db, {applicationName: 'evfleet-sim-model', timeScale: 600, done: ticks => ticks.length >= 12});
 		expect(errors).toEqual([]);
@@ -142,6 +148,10 @@ describe('startSimulator', () => {
 		expect(row!.furtherThanOdometer, JSON.stringify(row)).toBe(0);
 		expect(row!.chargingAway, JSON.stringify(row)).toBe(0);
 		expect(row!.chargingDriving, JSON.stringify(row)).toBe(0);
+		// and the routes agree with the vehicles: none runs for a vehicle plugged in at its depot, no session for one that drives
+		const counts = await countContradictions(db.sql, new Date());
+		expect({inProgressWhileDepotCharging: counts['inProgressWhileDepotCharging'], chargingWhileDriving: counts['chargingWhileDriving'], vehicleStatusVersusSessions: counts['vehicleStatusVersusSessions']})
+			.toEqual({inProgressWhileDepotCharging: 0, chargingWhileDriving: 0, vehicleStatusVersusSessions: 0});
 	});
 
 	it('keeps every active station heartbeating except the silent share, which goes stale', async () => {

@@ -17,7 +17,7 @@ import {
 } from '../../model/vehicle-motion.js';
 import {places} from './catalog.js';
 import {between, createRandom, pick, seededUuid} from './random.js';
-import {distanceKm, type AssignmentRow, type ProgressRow, type RoutePlan, type RouteSlot, type WaypointRow, type World} from './world.js';
+import {distanceKm, type AssignmentRow, type RoutePlan, type RouteSlot, type WaypointRow, type World} from './world.js';
 
 /** What the plan needs of a vehicle's day: its loop and timetable, and its SoC along the day. */
 export type RouteVehicle = {
