@@ -679,6 +679,10 @@ begin
     created := format('%I.%I', parent_schema, part_name)::regclass;
     perform evfleet_copy_tenant_rls(parent, created);
     perform evfleet_copy_statement_triggers(parent, created);
+    -- telematics: the vehicle reference checked by the statement trigger just copied (fleet_schema.sql)
+    if parent = to_regclass('public.vehicle_telematics') then
+      perform public.evfleet_telematics_reference_check_by_statement(created);
+    end if;
 
     if moved > 0 then
       execute format('insert into %s overriding system value select * from evfleet_moved_rows', parent);

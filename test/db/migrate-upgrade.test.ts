@@ -68,6 +68,17 @@ describe('upgrading main\'s schema with data in it', () => {
 		expect(live!.soc).toBe(61);
 	});
 
+	it('checks the new key once per statement on every partition with the live-state trigger, per row on none', async () => {
+		const rows = await db.sql<Array<{partition: string; enabled: boolean}>>`
+			select tg.tgrelid::regclass::text as partition, tg.tgenabled <> 'D' as enabled
+			from pg_trigger tg join pg_inherits i on i.inhrelid = tg.tgrelid and i.inhparent = 'vehicle_telematics'::regclass
+			where tg.tgfoid = 'pg_catalog."RI_FKey_check_ins"'::regproc`;
+		expect(rows.length).toBeGreaterThan(4);
+		expect(rows.filter(r => r.enabled)).toEqual([]);
+		await expect(db.sql`insert into vehicle_telematics (vehicle_id, organization_id, recorded_at) values (${vehicle}, gen_random_uuid(), now())`)
+			.rejects.toMatchObject({code: '23503'});
+	});
+
 	it('does nothing more the second time', async () => {
 		const again = await migrate(db.connect({max: 1}), {dir: today});
 		expect(again.applied).toEqual([]);

@@ -327,6 +327,143 @@ describe('live state under concurrent writers', () => {
 	});
 });
 
+// The foreign key's per-row check on insert is replaced, on partitions with the live-state trigger, by that trigger's
+// check once per vehicle (with the key's lock). Each attack: what the key gave that the statement check must still give.
+describe('the vehicle reference on insert, checked once per statement', () => {
+	const riInsertChecks = () => db.sql<Array<{partition: string; enabled: boolean; statementTrigger: boolean}>>`
+		select c.relname as partition, tg.tgenabled <> 'D' as enabled,
+		       exists (select 1 from pg_trigger s where s.tgrelid = c.oid and s.tgname = 'vehicle_telematics_live_state') as statement_trigger
+		from pg_inherits i
+		join pg_class c on c.oid = i.inhrelid
+		join pg_trigger tg on tg.tgrelid = c.oid and tg.tgfoid = 'pg_catalog."RI_FKey_check_ins"'::regproc
+		join pg_constraint k on k.oid = tg.tgconstraint and k.conname = 'vehicle_telematics_vehicle_fk'
+		where i.inhparent = 'vehicle_telematics'::regclass
+		order by 1`;
+
+	it('leaves the per-row check only where no statement trigger checks: a partition made by hand keeps it and refuses a wrong row', async () => {
+		await db.sql`select create_monthly_partitions('vehicle_telematics', '2018-01-01', 1)`;
+		await db.sql`create table vehicle_telematics_2017_01 partition of vehicle_telematics for values from ('2017-01-01') to ('2017-02-01')`;
+		const checks = await riInsertChecks();
+		expect(checks.map(c => c.partition)).toEqual(expect.arrayContaining(['vehicle_telematics_default', 'vehicle_telematics_2018_01', 'vehicle_telematics_2017_01']));
+		// per-row check enabled exactly where the statement trigger is missing
+		expect(checks.filter(c => c.enabled === c.statementTrigger)).toEqual([]);
+		expect(checks.find(c => c.partition === 'vehicle_telematics_2017_01')).toMatchObject({enabled: true, statementTrigger: false});
+		const v = await vehicle();
+		await expect(db.sql`insert into vehicle_telematics_2017_01 (vehicle_id, organization_id, recorded_at) values (${v}, ${otherOrg}, '2017-01-05')`)
+			.rejects.toMatchObject({code: '23503', constraint_name: 'vehicle_telematics_vehicle_fk'});
+		await db.sql`drop table vehicle_telematics_2017_01`;
+	});
+
+	it('refuses a wrong vehicle COPYed into a partition whose per-row check is off', async () => {
+		const v = await vehicle();
+		const [{table}] = (await db.sql<Array<{table: string}>>`select monthly_partition_for('vehicle_telematics', now())::text as table`) as unknown as [{table: string}];
+		expect((await riInsertChecks()).find(c => c.partition === table)).toMatchObject({enabled: false, statementTrigger: true});
+		await expect(db.sql`
+			insert into ${db.sql(table)} (vehicle_id, organization_id, recorded_at)
+			select ${v}::uuid, ${org}::uuid, now() - make_interval(secs => i) from generate_series(1, 100) i
+			union all select ${v}::uuid, ${otherOrg}::uuid, now()`).rejects.toMatchObject({code: '23503'});
+		const [{n}] = (await db.sql<Array<{n: number}>>`select count(*)::int as n from vehicle_telematics where vehicle_id = ${v}`) as unknown as [{n: number}];
+		expect(n).toBe(0);
+	});
+
+	// A back-fill (rows older than the vehicle's live state) touches no live row, whose own foreign key would lock the
+	// vehicle: only the statement check's lock stands between these sessions.
+	const reported = async () => {
+		const v = await vehicle();
+		await insertTelematics([{vehicleId: v, recordedAt: new Date(), socPct: 80}]);
+		return v;
+	};
+	const historyOf = async (v: string) => {
+		const [{n}] = (await db.sql<Array<{n: number}>>`select count(*)::int as n from vehicle_telematics where vehicle_id = ${v}`) as unknown as [{n: number}];
+		return n;
+	};
+
+	it('a vehicle deleted during a back-fill of its history takes the committed rows with it (the delete waits for the ingest)', async () => {
+		const v = await reported();
+		const [ingest, admin] = [db.connect({max: 1}), db.connect({max: 1})];
+		const [ingestPid, adminPid] = [await backendPid(ingest), await backendPid(admin)];
+		const commit = barrier();
+		try {
+			const inserted = barrier();
+			const ingesting = ingest.begin(async sql => {
+				await sql`insert into vehicle_telematics (vehicle_id, organization_id, recorded_at, soc_pct)
+					select ${v}, ${org}, now() - interval '1 hour' - make_interval(secs => i), 50 from generate_series(1, 100) i`;
+				inserted.open();
+				await commit.wait;
+			});
+			await inserted.wait;
+			const deleting = admin`delete from vehicles where id = ${v}`.execute();
+			await waitUntilBlocked(db.sql, adminPid, ingestPid);
+			commit.open();
+			await Promise.all([ingesting, deleting]);
+			expect(await historyOf(v)).toBe(0);
+		} finally {
+			commit.open();
+			await ingest.end();
+			await admin.end();
+		}
+	});
+
+	it('a back-fill of a vehicle being deleted is refused once the delete commits (the ingest waits for the delete)', async () => {
+		const v = await reported();
+		const [ingest, admin] = [db.connect({max: 1}), db.connect({max: 1})];
+		const [ingestPid, adminPid] = [await backendPid(ingest), await backendPid(admin)];
+		const commit = barrier();
+		try {
+			const deleted = barrier();
+			const deleting = admin.begin(async sql => {
+				await sql`delete from vehicles where id = ${v}`;
+				deleted.open();
+				await commit.wait;
+			});
+			await deleted.wait;
+			const ingesting = ingest`insert into vehicle_telematics (vehicle_id, organization_id, recorded_at, soc_pct) values (${v}, ${org}, now() - interval '1 hour', 50)`;
+			const refused = expect(ingesting).rejects.toMatchObject({code: '23503'});
+			await waitUntilBlocked(db.sql, ingestPid, adminPid);
+			commit.open();
+			await deleting;
+			await refused;
+			expect(await historyOf(v)).toBe(0);
+		} finally {
+			commit.open();
+			await ingest.end();
+			await admin.end();
+		}
+	});
+
+	it('a repeatable-read delete that cannot see rows committed meanwhile fails instead of leaving them behind', async () => {
+		const v = await reported();
+		const [ingest, admin] = [db.connect({max: 1}), db.connect({max: 1})];
+		const [ingestPid, adminPid] = [await backendPid(ingest), await backendPid(admin)];
+		const commit = barrier();
+		try {
+			const inserted = barrier();
+			const snapshot = barrier();
+			const ingesting = ingest.begin(async sql => {
+				await sql`insert into vehicle_telematics (vehicle_id, organization_id, recorded_at, soc_pct) values (${v}, ${org}, now() - interval '1 hour', 50)`;
+				inserted.open();
+				await commit.wait;
+			});
+			await inserted.wait;
+			const deleting = admin.begin('isolation level repeatable read', async sql => {
+				await sql`select 1 from vehicles where id = ${v}`;
+				snapshot.open();
+				await sql`delete from vehicles where id = ${v}`;
+			});
+			await snapshot.wait;
+			await waitUntilBlocked(db.sql, adminPid, ingestPid);
+			commit.open();
+			await ingesting;
+			await expect(deleting).rejects.toMatchObject({code: '40001'});
+			expect(await historyOf(v)).toBe(2);
+		} finally {
+			commit.open();
+			await ingest.end();
+			await admin.end();
+		}
+	});
+});
+
 describe('live-state trigger plans', () => {
 	it('plans a large statement for its own size, even after a one-row statement in the same session', async () => {
 		const notices: string[] = [];
