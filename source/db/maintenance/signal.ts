@@ -38,7 +38,8 @@ export async function findBackend(sql: Sql, pid: number): Promise<BackendInfo | 
 		select a.pid, a.datname as database, current_database() as current_database, a.usename as user, r.rolsuper as role_is_superuser,
 		       a.application_name as application, host(a.client_addr) as client_addr, a.client_hostname, a.client_port,
 		       a.backend_type, a.state, a.query_start, a.state_change,
-		       extract(epoch from now() - coalesce(a.query_start, a.state_change))::float8 as seconds,
+		       -- statement_timestamp(), not now(): a transaction that began before the query did would count it negative
+		       greatest(0, extract(epoch from statement_timestamp() - coalesce(a.query_start, a.state_change)))::float8 as seconds,
 		       a.wait_event_type, a.wait_event, a.query,
 		       a.pid = pg_backend_pid() as is_self, a.backend_start::text as backend_start_text, a.query_start::text as query_start_text
 		from pg_stat_activity a left join pg_roles r on r.oid = a.usesysid
