@@ -172,3 +172,12 @@ export function describeRows(list: Pick<PagedList<unknown>, 'rows' | 'firstRow' 
 	const of = list.total === null ? '' : ` of ${list.estimated ? '~' : ''}${formatNumber(list.total)}`;
 	return `rows ${about}${formatNumber(list.firstRow)}–${about}${formatNumber(last)}${of}`;
 }
+
+/**
+ * The rows on screen of a paged list, as every list titles them ("rows 41–57 of ~12,345"): `offset` and `count` are
+ * the window on the loaded page. Without a total from the source, the last page tells it (no more rows after it).
+ */
+export function describeShownRows(list: Pick<PagedList<unknown>, 'rows' | 'firstRow' | 'total' | 'estimated' | 'approximate' | 'hasNext'>, offset: number, count: number): string {
+	const total = list.total ?? (list.hasNext ? null : list.firstRow + list.rows.length - 1);
+	return describeRows({rows: list.rows.slice(offset, offset + count), firstRow: list.firstRow + offset, approximate: list.approximate, total, estimated: list.estimated});
+}

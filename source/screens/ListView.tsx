@@ -5,7 +5,7 @@ import {Box} from 'ink';
 import {Text} from '../components/Styled.js';
 import type {Page, PageRequest} from '../model/page.js';
 import {useKeyBindings, type KeyBinding} from '../app/keys.js';
-import {describeRows, usePagedList, wholeListKeys} from '../app/use-paged-list.js';
+import {describeShownRows, usePagedList, wholeListKeys} from '../app/use-paged-list.js';
 import {DataTable, listKeys, useListNavigation, type Column} from '../components/DataTable.js';
 import {FilterInput} from '../components/FilterInput.js';
 import {Spinner} from '../components/Spinner.js';
@@ -97,9 +97,8 @@ export function ListView<T>(props: ListViewProps<T>) {
 	useKeyBindings(bindings, {isActive: isActive && !filtering, capturing: filtering, waiting: list.status === 'loading'});
 
 	const color = colorEnabled();
-	const shownFrom = list.firstRow + nav.offset;
 	const loading = list.status === 'loading';
-	const windowed = list.rows.length === 0 ? (loading ? 'loading…' : 'no rows') : (loading ? 'loading… · ' : '') + describeRows({rows: list.rows.slice(nav.offset, nav.offset + visibleRows), firstRow: shownFrom, approximate: list.approximate, total: list.total ?? (list.hasNext ? null : list.firstRow + list.rows.length - 1), estimated: list.estimated});
+	const windowed = list.rows.length === 0 ? (loading ? 'loading…' : 'no rows') : (loading ? 'loading… · ' : '') + describeShownRows(list, nav.offset, visibleRows);
 	const titleLine = [title, windowed, sort && sorts.length > 1 ? `sort: ${sort.label}` : '', search ? `filter: "${search}"` : '', note ?? ''].filter(Boolean).join('  ·  ');
 	return (
 		<Box flexDirection="column" width={width} height={height}>

@@ -4,7 +4,7 @@ import React, {useEffect, useState} from 'react';
 import {Box} from 'ink';
 import {Text} from '../components/Styled.js';
 import {useKeyBindings, type KeyBinding} from '../app/keys.js';
-import {describeRows, usePagedList, wholeListKeys} from '../app/use-paged-list.js';
+import {describeShownRows, usePagedList, wholeListKeys} from '../app/use-paged-list.js';
 import {errorMessage, useLoad} from '../app/use-load.js';
 import {Banner} from '../components/Banner.js';
 import {DataTable, listKeys, useListNavigation, type Column} from '../components/DataTable.js';
@@ -158,8 +158,9 @@ function Inspector({data, detail, width, height, isActive, reportError, onReload
 			{truncate(text, width) || ' '}
 		</Text>
 	);
-	const windowRows = {rows: rows.slice(nav.offset, nav.offset + visibleRows), firstRow: history.firstRow + nav.offset, total: null, estimated: false};
-	const historyTitle = `Telematics ${jumpTo ? `before ${formatTime(jumpTo)}` : 'newest first'} · ${rows.length ? describeRows(windowRows) : history.status === 'loading' ? 'loading…' : 'no rows'}${history.hasNext ? ' · more older ↓' : ''} · gaps > ${formatSeconds(defaultGapSeconds)} marked !`;
+	// Which rows of how many, as every list says it; "more older ↓" only when the source gives no total.
+	const shown = rows.length ? describeShownRows(history, nav.offset, visibleRows) : history.status === 'loading' ? 'loading…' : 'no rows';
+	const historyTitle = `Telematics ${jumpTo ? `before ${formatTime(jumpTo)}` : 'newest first'} · ${shown}${history.hasNext && history.total === null ? ' · more older ↓' : ''} · gaps > ${formatSeconds(defaultGapSeconds)} marked !`;
 	return (
 		<Box flexDirection="column" width={width} height={height}>
 			<Text wrap="truncate" bold color={color ? 'cyan' : undefined}>

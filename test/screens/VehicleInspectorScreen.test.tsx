@@ -66,6 +66,28 @@ describe('VehicleInspectorScreen', () => {
 		unmount();
 	});
 
+	it('titles the history with the rows shown of how many, as the lists do', async () => {
+		// 120 rows read 50 a page: the total comes with the first page, not only once the last page is in.
+		const {lastFrame, unmount} = open(telematics(120));
+		const frame = await waitForFrame(lastFrame, f => f.includes('RECORDED') && !f.includes('loading'));
+		const title = frame.split('\n').find(line => line.startsWith('Telematics')) ?? '';
+		expect(title).toMatch(/rows 1–\d+ of 120 /);
+		unmount();
+	});
+
+	it('marks an estimated history total with ~, before and after G', async () => {
+		// The fake estimates totals above 1 000 rows, as the server's count estimate is for a long history.
+		const {lastFrame, stdin, unmount} = open(telematics(2000));
+		const title = (frame: string) => frame.split('\n').find(line => line.startsWith('Telematics')) ?? '';
+		const ready = (frame: string) => frame.includes('RECORDED') && !frame.includes('loading');
+		const first = await waitForFrame(lastFrame, ready);
+		expect(title(first)).toMatch(/rows 1–\d+ of ~2,000 /);
+		stdin.write('G');
+		const last = await waitForFrame(lastFrame, f => ready(f) && title(f).includes('–~2,000'));
+		expect(title(last)).toMatch(/rows ~[\d,]+–~2,000 of ~2,000 /);
+		unmount();
+	});
+
 	it('G selects the oldest row of the whole history, reading only its last page; k walks back up across the page edge', async () => {
 		// 120 rows: the history reads 50 a page, so the oldest row is on the third page.
 		const history = telematics(120, {gapAt: 100});
