@@ -280,18 +280,16 @@ function ShellScreen(props: ShellProps) {
 					{mode === 'help' ? <HelpScreen sections={helpSections} width={width} height={mainHeight} onClose={() => setMode('normal')}/> : null}
 					{/* Every place in the history stays mounted, hidden under the one on screen, so esc returns to it
 					    exactly as it was left: selection, scroll, filter, sort, tab, refresh interval. Hidden views
-					    handle no keys and do not refresh (ViewVisibility). */}
-					{stack.map((place, index) => {
-						const onScreen = index === stack.length - 1 && mode !== 'help';
-						const view = findView(place.view, registry);
-						return (
-							<Box key={`${place.id}-${epoch}`} display={onScreen ? 'flex' : 'none'} flexDirection="column" width={width} height={mainHeight}>
-								<ViewVisibility visible={onScreen}>
-									{view ? view.render({...ctx, arg: place.arg, isActive: onScreen && mode === 'normal'}) : <Text>unknown view {place.view}</Text>}
-								</ViewVisibility>
-							</Box>
-						);
-					})}
+					    handle no keys, do not refresh (ViewVisibility) and do not render again (HistoryPlace). */}
+					{stack.map((place, index) => (
+						<HistoryPlace
+							key={`${place.id}-${epoch}`}
+							view={findView(place.view, registry)}
+							name={place.view}
+							ctx={{...ctx, arg: place.arg}}
+							onScreen={index === stack.length - 1 && mode !== 'help'}
+						/>
+					))}
 				</Box>
 				{mode === 'quit' ? (
 					<Banner kind="warning" width={width}>an action is still running — quit anyway? y/n</Banner>
@@ -310,3 +308,27 @@ function ShellScreen(props: ShellProps) {
 	);
 }
 
+type HistoryPlaceProps = {readonly view: ViewDefinition | undefined; readonly name: string; readonly ctx: ViewContext; readonly onScreen: boolean};
+
+/** Whether two contexts would draw a view alike: the same fields, each the same value (the shell's callbacks are stable). */
+function sameContext(a: ViewContext, b: ViewContext): boolean {
+	const keys = Object.keys(a) as Array<keyof ViewContext>;
+	return keys.length === Object.keys(b).length && keys.every(key => Object.is(a[key], b[key]));
+}
+
+/**
+ * One place of the history. Hidden, it does not render again whatever the shell does (with 17 places kept, each jump
+ * rendered all of them: about 1 s); its own state changes still render it. Shown again, it renders with the context
+ * of now (the terminal's size may have changed meanwhile).
+ */
+const HistoryPlace = React.memo(
+	function HistoryPlace({view, name, ctx, onScreen}: HistoryPlaceProps) {
+		const context = {...ctx, isActive: onScreen && ctx.isActive};
+		return (
+			<Box display={onScreen ? 'flex' : 'none'} flexDirection="column" width={ctx.width} height={ctx.height}>
+				<ViewVisibility visible={onScreen}>{view ? view.render(context) : <Text>unknown view {name}</Text>}</ViewVisibility>
+			</Box>
+		);
+	},
+	(before, after) => (!before.onScreen && !after.onScreen) || (before.onScreen === after.onScreen && before.view === after.view && sameContext(before.ctx, after.ctx)),
+);

@@ -3,6 +3,7 @@ import React, {createContext, useContext, useEffect, useId, useRef} from 'react'
 import type {Key} from 'ink';
 import {useKeyboard} from '../components/keyboard.js';
 import {type KeyBinding} from '../components/key-binding.js';
+import {OnScreenContext, useOnScreen} from '../components/visibility.js';
 export {type KeyBinding};
 import {emptyKeymap, remapLabel, remapNames, type Keymap} from './keymap.js';
 
@@ -76,18 +77,17 @@ type Registry = {publish(id: string, state: ScreenKeysState | undefined): void};
 const KeyRegistryContext = createContext<Registry | null>(null);
 const ActionsOffContext = createContext(false);
 const KeymapContext = createContext<Keymap>(emptyKeymap);
-const ViewVisibleContext = createContext(true);
 
 /**
  * A view kept in the history under the one on screen (so `esc` returns to it exactly as it was): its keys are
  * neither handled nor in the footer, and its refresh loop waits until it is shown again.
  */
 export function ViewVisibility({visible, children}: {readonly visible: boolean; readonly children: React.ReactNode}) {
-	return <ViewVisibleContext.Provider value={visible}>{children}</ViewVisibleContext.Provider>;
+	return <OnScreenContext.Provider value={visible}>{children}</OnScreenContext.Provider>;
 }
 
 export function useViewVisible(): boolean {
-	return useContext(ViewVisibleContext);
+	return useOnScreen();
 }
 
 /** `actionsOff` (--readonly): keys marked `writes` are neither handled nor shown anywhere below. `keymap`: the user's remapping. */
@@ -120,7 +120,7 @@ export function useActionsOff(): boolean {
  * prompt is open, so the shell's own keys `:` `?` `q` `esc` must not fire).
  */
 export function useKeyBindings(bindings: readonly KeyBinding[], options: {isActive?: boolean; capturing?: boolean; captureHints?: readonly KeyHint[]; waiting?: boolean} = {}): void {
-	const visible = useContext(ViewVisibleContext);
+	const visible = useOnScreen();
 	const isActive = (options.isActive ?? true) && visible;
 	const capturing = (options.capturing ?? false) && visible;
 	const {captureHints} = options;

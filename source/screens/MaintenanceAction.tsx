@@ -8,7 +8,7 @@ import {Text} from '../components/Styled.js';
 import {leaveAlternateScreen} from '../app/alternate-screen.js';
 import {interruptedExitCode, wasInterrupted} from '../app/interrupt.js';
 import {ConfirmDialog, confirmKeyHints} from '../components/ConfirmDialog.js';
-import {useCaptureHints} from '../app/keys.js';
+import {useCaptureHints, useViewVisible} from '../app/keys.js';
 import {Progress} from '../components/Progress.js';
 import {Spinner} from '../components/Spinner.js';
 import {truncate} from '../text/cells.js';
@@ -202,11 +202,14 @@ export function MaintenanceAction({data, request, yes = false, width, height, is
 		// eslint-disable-next-line react-hooks/exhaustive-deps -- one request per mount
 	}, []);
 
+	const onScreen = useViewVisible();
 	useEffect(() => {
-		if (state.kind !== 'running') return;
+		// Hidden under another view (the action carries on), the elapsed time is not drawn: no tick.
+		if (state.kind !== 'running' || !onScreen) return;
+		setElapsedMs(Date.now() - startedAt.current);
 		const timer = setInterval(() => setElapsedMs(Date.now() - startedAt.current), 200);
 		return () => clearInterval(timer);
-	}, [state.kind]);
+	}, [state.kind, onScreen]);
 
 	// Terminal states end the flow on their own in a command (yes), or on a key in the screen.
 	useEffect(() => {
