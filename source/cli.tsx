@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import Pastel from 'pastel';
 import {installCliRules} from './app/commander.js';
+import {hangUp, isTerminalGone} from './app/hangup.js';
 
 installCliRules();
 
@@ -8,7 +9,9 @@ installCliRules();
 export async function run(): Promise<void> {
 	// A reader that has read enough closes the pipe (`evfleet vehicles --csv | head`): stop quietly, as Unix tools do,
 	// instead of an unhandled EPIPE and its stack trace.
+	// The terminal itself gone (EIO, as a hang-up may show before its SIGHUP arrives): end as the hang-up does.
 	process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+		if (isTerminalGone(error)) return hangUp();
 		if (error.code !== 'EPIPE') throw error;
 		process.exit(0);
 	});

@@ -5,20 +5,7 @@
 import {useEffect, useRef} from 'react';
 import {useStdin} from 'ink';
 
-/** The exit status of an interrupted run (128 + SIGINT). */
-export const interruptedExitCode = 130;
-
-let interrupted = false;
-
-/** Whether the person pressed Ctrl-C (a later outcome must not replace exit code 130). */
-export function wasInterrupted(): boolean {
-	return interrupted;
-}
-
-export function markInterrupted(): void {
-	interrupted = true;
-	process.exitCode = interruptedExitCode;
-}
+export {interruptedExitCode, markInterrupted, wasInterrupted} from './exit-status.js';
 
 /**
  * Calls `onInterrupt` on Ctrl-C. `inkExits` tells it whether Ink is unmounting the app by itself (exitOnCtrlC,
