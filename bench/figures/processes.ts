@@ -198,7 +198,8 @@ export async function consoleRssPaging(context: BenchContext): Promise<Figure> {
 		const session = await openConsole(context);
 		try {
 			await runCommand(session, `vehicle ${vehicle.vin}`);
-			await session.waitFor(text => text.includes(vehicle.vin) && /recorded/i.test(text) && /older/i.test(text));
+			// The history's first page is in: its title says which rows of how many ("rows 1–10 of ~1,000,000").
+			await session.waitFor(text => text.includes(vehicle.vin) && /recorded/i.test(text) && /rows [\d,]+–[\d,]+ of/.test(text));
 			const trace = await traceMemory(session, context.pagingSeconds, () => {
 				for (let key = 0; key < 5; key++) session.write(pageDown);
 			});
