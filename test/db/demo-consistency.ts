@@ -56,7 +56,10 @@ const contradictionQueries: Record<string, string> = {
 	// an open charging session for a vehicle whose newest report says it drives
 	chargingWhileDriving: `
 		select count(*) from charging_sessions s join vehicle_live_state l on l.vehicle_id = s.vehicle_id
-		where s.status = 'active' and l.speed_kmh > 0`,
+		where s.status = 'active' and l.speed_kmh > 0
+		  -- a report made while the session ran: the tick a vehicle rolls onto the connector reports its last metres,
+		  -- and the session starts after that report
+		  and l.recorded_at >= s.started_at`,
 	// the newest report (of a vehicle that reported in the last 10 minutes) and the sessions disagree about charging
 	reportsChargingWithoutSession: `
 		select count(*) from vehicle_live_state l
