@@ -160,7 +160,9 @@ export async function startReplica(): Promise<Replica> {
 		url: cluster.url,
 		through,
 		async caughtUp() {
-			const [{lsn} = {lsn: ''}] = await primary<{lsn: string}[]>`select pg_current_wal_lsn()::text as lsn`;
+			// the insert position, not pg_current_wal_lsn() (the write position): with synchronous_commit off a commit
+			// can be inserted and not yet written, and the replica would count as caught up without it
+			const [{lsn} = {lsn: ''}] = await primary<{lsn: string}[]>`select pg_current_wal_insert_lsn()::text as lsn`;
 			const deadline = Date.now() + 30_000;
 			for (;;) {
 				const [row] = await standby<{done: boolean}[]>`select pg_last_wal_replay_lsn() >= ${lsn}::pg_lsn as done`;
