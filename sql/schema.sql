@@ -592,7 +592,7 @@ $$;
 -- When a month's partition is created later and the default already holds rows of that month, the rows are
 -- moved into the new partition in the same transaction (otherwise PostgreSQL would refuse the new partition).
 -- Concurrent callers serialize on an advisory lock per parent and skip partitions that exist: idempotent.
--- SECURITY DEFINER (operators create partitions of tables they do not own) and so restricted to evfleet's own
+-- It runs with its owner's rights (operators create partitions of tables they do not own), so it is restricted to evfleet's own
 -- partitioned tables: moving rows out of a default partition fires the parent's triggers, so a table of the
 -- caller's would run the caller's trigger with the owner's rights.
 create or replace function evfleet_partitioned_tables() returns regclass[]
@@ -760,7 +760,7 @@ $$;
 -- writer: reader + INSERT/UPDATE/DELETE on its organization's fleet data (RLS: only rows of its organization).
 -- operator: reader + the maintenance functions + writing maintenance_log.
 -- admin: everything, and RLS policies let it see every organization.
--- SECURITY DEFINER functions: never PUBLIC; each is granted to the one role that needs it (definer below), and a
+-- Functions that run with their owner's rights: never PUBLIC; each is granted to the one role that needs it (definer below), and a
 -- definer function missing from that list fails the load, so a new one cannot slip through with PUBLIC's EXECUTE.
 create or replace function evfleet_apply_grants() returns void
 language plpgsql set search_path = pg_catalog, public, pg_temp as $$
@@ -813,7 +813,7 @@ begin
     execute format('grant execute on function %s to evfleet_admin', r.fn);
     if r.prosecdef then
       if not definer_grants ? r.proname then
-        raise exception 'SECURITY DEFINER function % has no grant in evfleet_apply_grants', r.fn
+        raise exception 'owner''s-rights (definer) function % has no grant in evfleet_apply_grants', r.fn
           using hint = 'add it to definer_grants with the one role that needs it';
       end if;
       execute format('revoke execute on function %s from public', r.fn);

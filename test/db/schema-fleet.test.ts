@@ -3,6 +3,7 @@ import {Readable} from 'node:stream';
 import {pipeline} from 'node:stream/promises';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {createTestDatabase, type TestDatabase} from '../helpers/db.js';
+import type {Sql} from '../../source/db/connection.js';
 import {backendPid, barrier, waitUntilBlocked} from '../helpers/blocking.js';
 
 let db: TestDatabase;
@@ -377,13 +378,24 @@ describe('the vehicle reference on insert, checked once per statement', () => {
 		const [{n}] = (await db.sql<Array<{n: number}>>`select count(*)::int as n from vehicle_telematics where vehicle_id = ${v}`) as unknown as [{n: number}];
 		return n;
 	};
-
-	it('a vehicle deleted during a back-fill of its history takes the committed rows with it (the delete waits for the ingest)', async () => {
+	// A race between an ingest session and an admin session over one reported vehicle: `commit` holds whichever
+	// transaction the test opens until it is released; both sessions end afterwards, whatever the outcome.
+	const race = async (work: (r: {v: string; ingest: Sql; admin: Sql; ingestPid: number; adminPid: number; commit: ReturnType<typeof barrier>}) => Promise<void>) => {
 		const v = await reported();
 		const [ingest, admin] = [db.connect({max: 1}), db.connect({max: 1})];
 		const [ingestPid, adminPid] = [await backendPid(ingest), await backendPid(admin)];
 		const commit = barrier();
 		try {
+			await work({v, ingest, admin, ingestPid, adminPid, commit});
+		} finally {
+			commit.open();
+			await ingest.end();
+			await admin.end();
+		}
+	};
+
+	it('a vehicle deleted during a back-fill of its history takes the committed rows with it (the delete waits for the ingest)', async () => {
+		await race(async ({v, ingest, admin, ingestPid, adminPid, commit}) => {
 			const inserted = barrier();
 			const ingesting = ingest.begin(async sql => {
 				await sql`insert into vehicle_telematics (vehicle_id, organization_id, recorded_at, soc_pct)
@@ -397,19 +409,11 @@ describe('the vehicle reference on insert, checked once per statement', () => {
 			commit.open();
 			await Promise.all([ingesting, deleting]);
 			expect(await historyOf(v)).toBe(0);
-		} finally {
-			commit.open();
-			await ingest.end();
-			await admin.end();
-		}
+		});
 	});
 
 	it('a back-fill of a vehicle being deleted is refused once the delete commits (the ingest waits for the delete)', async () => {
-		const v = await reported();
-		const [ingest, admin] = [db.connect({max: 1}), db.connect({max: 1})];
-		const [ingestPid, adminPid] = [await backendPid(ingest), await backendPid(admin)];
-		const commit = barrier();
-		try {
+		await race(async ({v, ingest, admin, ingestPid, adminPid, commit}) => {
 			const deleted = barrier();
 			const deleting = admin.begin(async sql => {
 				await sql`delete from vehicles where id = ${v}`;
@@ -424,19 +428,11 @@ describe('the vehicle reference on insert, checked once per statement', () => {
 			await deleting;
 			await refused;
 			expect(await historyOf(v)).toBe(0);
-		} finally {
-			commit.open();
-			await ingest.end();
-			await admin.end();
-		}
+		});
 	});
 
 	it('a repeatable-read delete that cannot see rows committed meanwhile fails instead of leaving them behind', async () => {
-		const v = await reported();
-		const [ingest, admin] = [db.connect({max: 1}), db.connect({max: 1})];
-		const [ingestPid, adminPid] = [await backendPid(ingest), await backendPid(admin)];
-		const commit = barrier();
-		try {
+		await race(async ({v, ingest, admin, ingestPid, adminPid, commit}) => {
 			const inserted = barrier();
 			const snapshot = barrier();
 			const ingesting = ingest.begin(async sql => {
@@ -456,11 +452,7 @@ describe('the vehicle reference on insert, checked once per statement', () => {
 			await ingesting;
 			await expect(deleting).rejects.toMatchObject({code: '40001'});
 			expect(await historyOf(v)).toBe(2);
-		} finally {
-			commit.open();
-			await ingest.end();
-			await admin.end();
-		}
+		});
 	});
 });
 
